@@ -1,0 +1,59 @@
+# OpenCSM: `make run` serves the app with its worker; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_ACCOUNTS ?= 2000
+
+.PHONY: run test install lint check pytest seed bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# A private key per checkout, made once; the environment overrides it.
+.env:
+	@echo "DJANGO_DEBUG=true" > .env
+	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
+	@echo "Wrote .env (DJANGO_DEBUG=true and a fresh SECRET_KEY)."
+
+install: $(VENV)/.installed node_modules/.installed .env
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo --accounts $(DEMO_ACCOUNTS) --if-empty
+	@echo
+	@echo "OpenCSM on http://127.0.0.1:8000 - log in as admin / $${DEMO_PASSWORD:-opencsm-demo}"
+	@echo "(also manager / csm / affiliate with the same password). Ctrl-C stops both."
+	@echo
+	@trap 'kill 0' EXIT; \
+	$(PY) manage.py qcluster & \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: install
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=false SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=opencsm.example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+pytest: install
+	$(VENV)/bin/pytest
+
+test: lint check pytest
+
+seed: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo --accounts $(DEMO_ACCOUNTS)
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

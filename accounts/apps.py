@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Customer accounts, their contacts, tags and health."""
+
+    name = "accounts"
+    verbose_name = "Accounts"

@@ -1,0 +1,247 @@
+"""Customer accounts, the people at them, and the labels on them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+from core.causes import CausedModel
+
+
+class Plan(models.TextChoices):
+    # The SaaS product's plans, cheapest first.
+    FREE = "free", "Free"
+    STARTER = "starter", "Starter"
+    PRO = "pro", "Pro"
+    BUSINESS = "business", "Business"
+    ENTERPRISE = "enterprise", "Enterprise"
+
+
+class HealthStatus(models.TextChoices):
+    # Set by hand by a CS manager (playbook b1); mirrors the Customer Health
+    # Status pipeline. Empty until someone has assessed the account.
+    THRIVING = "thriving", "Thriving"
+    HEALTHY = "healthy", "Healthy"
+    STEADY = "steady", "Steady"
+    STRUGGLING = "struggling", "Struggling"
+
+
+class Happiness(models.TextChoices):
+    # Derived from the customer's latest NPS answer (playbook b2).
+    VERY_HAPPY = "very_happy", "Very Happy"
+    HAPPY = "happy", "Happy"
+    NEUTRAL = "neutral", "Neutral"
+    NOT_HAPPY = "not_happy", "Not Happy"
+
+
+class Milestone(models.TextChoices):
+    # The highest score milestone ever reached (playbook b3); never goes down.
+    STARTER = "starter", "Starter"
+    MODERATE = "moderate", "Moderate"
+    PRO = "pro", "Pro"
+    ADVANCED = "advanced", "Advanced"
+
+
+class Lifecycle(models.TextChoices):
+    ACTIVE = "active", "Active"  # a paying or trialling customer
+    CHURNED = "churned", "Churned"  # cancelled their subscription
+
+
+class Account(models.Model):
+    """One customer of the SaaS product (a "sub-account" there)."""
+
+    name = models.CharField(max_length=200)
+    external_id = models.CharField(
+        max_length=100, unique=True, help_text="The SaaS product's id for this account."
+    )
+    plan = models.CharField(max_length=16, choices=Plan.choices, default=Plan.FREE)
+    mrr = models.DecimalField(
+        "MRR", max_digits=12, decimal_places=2, default=0, help_text="Monthly recurring revenue."
+    )
+    currency = models.CharField(max_length=3, default="USD")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_accounts",
+        help_text="The CSM responsible for this account.",
+    )
+    signed_up_at = models.DateTimeField()
+    last_login_at = models.DateTimeField(null=True, blank=True)
+    health_status = models.CharField(max_length=16, choices=HealthStatus.choices, blank=True)
+    happiness = models.CharField(max_length=16, choices=Happiness.choices, blank=True)
+    # The score ledger's sum, kept in step by scoring.services.add_points only.
+    score = models.IntegerField(default=0, editable=False)
+    milestone = models.CharField(max_length=16, choices=Milestone.choices, blank=True)
+    lifecycle = models.CharField(max_length=16, choices=Lifecycle.choices, default=Lifecycle.ACTIVE)
+    timezone = models.CharField(
+        max_length=64, blank=True, help_text="IANA name, e.g. Europe/Berlin; empty = team's zone."
+    )
+    tags = models.ManyToManyField("Tag", through="AccountTag", related_name="accounts")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["owner", "name"]),
+            models.Index(fields=["health_status"]),
+            models.Index(fields=["happiness"]),
+            models.Index(fields=["milestone"]),
+            models.Index(fields=["plan"]),
+            models.Index(fields=["lifecycle", "last_login_at"]),
+            models.Index(fields=["score"]),
+            models.Index(fields=["signed_up_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(mrr__gte=0), name="account_mrr_not_negative"),
+        ]
+        permissions = [
+            ("change_health_status", "Can change an account's health status by hand"),
+            ("assign_owner", "Can assign an account's owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    """A person at an account. Customer messages go to the primary contact."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=32, blank=True, help_text="E.164, e.g. +14155550100.")
+    is_primary = models.BooleanField(default=False)
+    external_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-is_primary", "name"]
+        indexes = [models.Index(fields=["email"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=models.Q(is_primary=True),
+                name="one_primary_contact_per_account",
+            ),
+            models.UniqueConstraint(
+                fields=["account", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="contact_external_id_unique_per_account",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.email else self.name
+
+
+class Tag(models.Model):
+    """A label on accounts, e.g. `Active SaaS` or `Payment Failed`."""
+
+    name = models.CharField(max_length=80)
+    color = models.CharField(max_length=16, default="secondary", help_text="A Bootstrap colour.")
+    description = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="tag_name_unique_ignoring_case"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountTag(models.Model):
+    """A tag currently on an account; its history is in TagEvent."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="account_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="account_tags")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "tag"], name="tag_once_per_account"),
+        ]
+        indexes = [models.Index(fields=["tag", "account"])]
+
+    def __str__(self) -> str:
+        return f"{self.tag} on {self.account}"
+
+
+class TagAction(models.TextChoices):
+    ADDED = "added", "Added"
+    REMOVED = "removed", "Removed"
+
+
+class TagEvent(CausedModel):
+    """One tag added to or removed from an account, and why."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="tag_events")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=8, choices=TagAction.choices)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.tag} {self.action} on {self.account}"
+
+
+class HealthStatusChange(CausedModel):
+    """A manual change of an account's health status (input of playbook b1)."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="health_status_changes"
+    )
+    from_status = models.CharField(max_length=16, choices=HealthStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=HealthStatus.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.from_status or '—'} → {self.to_status}"
+
+
+class HappinessChange(CausedModel):
+    """A change of an account's happiness level (from feedback, playbook b2)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="happiness_changes")
+    from_level = models.CharField(max_length=16, choices=Happiness.choices, blank=True)
+    to_level = models.CharField(max_length=16, choices=Happiness.choices)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.from_level or '—'} → {self.to_level}"
+
+
+class AccountEventKind(models.TextChoices):
+    SIGNED_UP = "signed_up", "Signed up"  # the SaaS product reported a new account
+    PLAN_CHANGED = "plan_changed", "Plan changed"  # data: from/to plan and MRR
+    CANCELLED = "cancelled", "Subscription cancelled"  # lifecycle became churned
+    CONTACT_CHANGED = "contact_changed", "Contact changed"  # data: contact id, changed fields
+
+
+class AccountEvent(CausedModel):
+    """A change to the account record itself, for its timeline and audit."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=AccountEventKind.choices)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.get_kind_display()}"

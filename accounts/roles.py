@@ -1,0 +1,111 @@
+"""Staff roles (SPEC §1) as Django groups, and what each may do.
+
+A role's permissions are listed here, in one place; `sync_roles` makes the
+groups match (adding what is missing, removing what is no longer listed).
+Apps that add models later add their permissions here and call `sync_roles`
+from a migration of their own.
+"""
+
+from typing import Any
+
+CSM = "CSM"
+MANAGER = "Manager"
+AFFILIATE_MANAGER = "Affiliate manager"
+ADMIN = "Admin"
+
+_VIEW_PORTFOLIO = [
+    "accounts.view_account",
+    "accounts.view_contact",
+    "accounts.view_tag",
+    "accounts.view_accounttag",
+    "accounts.view_tagevent",
+    "accounts.view_healthstatuschange",
+    "accounts.view_happinesschange",
+    "accounts.view_accountevent",
+    "pipelines.view_pipeline",
+    "pipelines.view_stage",
+    "pipelines.view_card",
+    "pipelines.view_stagemove",
+    "scoring.view_scoreentry",
+    "scoring.view_milestoneachievement",
+    "scoring.view_milestonelevel",
+    "scoring.view_scoringrules",
+    "activity.view_feature",
+    "activity.view_login",
+    "activity.view_featuresession",
+    "activity.view_payment",
+    "activity.view_appointment",
+    "activity.view_feedback",
+    "activity.view_task",
+    "activity.view_statuschange",
+]
+
+_WORK_ACCOUNTS = [
+    "accounts.add_contact",
+    "accounts.change_contact",
+    "accounts.add_tag",
+    "accounts.add_accounttag",
+    "accounts.delete_accounttag",
+    "pipelines.change_card",
+    "activity.add_appointment",
+    "activity.change_appointment",
+    "activity.add_task",
+    "activity.change_task",
+]
+
+_MANAGE = [
+    "accounts.change_account",
+    "accounts.change_health_status",
+    "accounts.assign_owner",
+    "accounts.change_tag",
+    "accounts.delete_contact",
+    "pipelines.add_pipeline",
+    "pipelines.change_pipeline",
+    "pipelines.add_stage",
+    "pipelines.change_stage",
+    "scoring.add_scoreentry",
+    "scoring.change_scoringrules",
+    "scoring.change_milestonelevel",
+    "activity.add_feature",
+    "activity.change_feature",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CSM: _VIEW_PORTFOLIO + _WORK_ACCOUNTS,
+    MANAGER: _VIEW_PORTFOLIO + _WORK_ACCOUNTS + _MANAGE,
+    AFFILIATE_MANAGER: [
+        "accounts.view_account",
+        "accounts.view_contact",
+        "scoring.view_scoreentry",
+        "scoring.view_milestoneachievement",
+    ],
+    ADMIN: ["*"],  # every permission, including users, groups and integrations
+}
+
+
+def sync_roles(apps: Any) -> None:
+    """Make each role's group hold exactly its listed permissions that exist.
+
+    Takes an app registry (a migration's historical `apps`, or
+    `django.apps.apps`) and creates the permissions first, which Django
+    otherwise only does after the whole `migrate` run.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    every = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in permission_model.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        wanted = list(every.values()) if names == ["*"] else [every[n] for n in names if n in every]
+        group.permissions.set(wanted)

@@ -1,0 +1,17 @@
+"""What happened to an account, announced after commit (core.events).
+
+Every signal carries `account_id` and the `cause` (core.causes.Cause); the
+rest of its arguments are listed beside it. The workflow engine turns them
+into trigger events; nothing in here decides what happens next.
+"""
+
+from django.dispatch import Signal
+
+account_signed_up = Signal()  # account_id, cause
+tag_added = Signal()  # account_id, tag_name, cause
+tag_removed = Signal()  # account_id, tag_name, cause
+health_status_changed = Signal()  # account_id, from_status, to_status, note, cause
+happiness_changed = Signal()  # account_id, from_level, to_level, cause
+plan_changed = Signal()  # account_id, from_plan, to_plan, cause
+subscription_cancelled = Signal()  # account_id, cause
+contact_changed = Signal()  # account_id, contact_id, fields, cause

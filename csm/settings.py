@@ -1,0 +1,199 @@
+"""OpenCSM settings, read from the environment (and an optional `.env` file).
+
+Every variable is documented in README.md ("Configuration"). The embedded
+defaults run on one machine with nothing else installed: SQLite under the
+project and django-q2's ORM broker on the same database.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# No default outside DEBUG: a production deployment must bring its own key,
+# and web and workers must share it (django-q2 signs task payloads with it).
+SECRET_KEY = env.str("SECRET_KEY", default="") or (
+    "insecure-dev-key-only-for-debug" if DEBUG else None
+)
+if not SECRET_KEY:
+    raise environ.ImproperlyConfigured("Set SECRET_KEY in the environment (or .env).")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_q",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "django_filters",
+    "core",
+    "accounts",
+    "pipelines",
+    "scoring",
+    "activity",
+    "workflows",
+    "notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "csm.urls"
+WSGI_APPLICATION = "csm.wsgi.application"
+ASGI_APPLICATION = "csm.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web and workers write the same file: IMMEDIATE transactions take the
+    # write lock up front (no "database is locked" mid-transaction), WAL lets
+    # readers go on meanwhile, and a long busy timeout waits out a sweep.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth -------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# --- Time -------------------------------------------------------------------
+USE_TZ = True
+# The team's working timezone: how dates are shown and what "today" means for
+# staff. Customers' own timezones live on their accounts.
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+LANGUAGE_CODE = "en-us"
+USE_I18N = True
+
+# --- Static files -------------------------------------------------------------
+# Front-end libraries come from the npm registry (package.json + lock) and are
+# served from node_modules under /static/vendor/; nothing is copied into the repo.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
+    ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/sortablejs", NODE_MODULES / "sortablejs"),
+    ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- E-mail -----------------------------------------------------------------
+# EMAIL_URL such as smtp+tls://user:password@smtp.example.com:587; console by default.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OpenCSM <cs@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Task queue (django-q2) ---------------------------------------------------
+# See ../shared/DJANGO-Q2.md: the ORM broker lives on the default alias; retry
+# stays well above the longest a task can wait in a worker's queue plus run.
+Q_WORKERS = env.int("Q_WORKERS", default=2)
+Q_TIMEOUT = env.int("Q_TIMEOUT", default=60)
+Q_CLUSTER = {
+    "name": "opencsm",
+    "workers": Q_WORKERS,
+    "timeout": Q_TIMEOUT,
+    "retry": env.int("Q_RETRY", default=(-(-(Q_WORKERS + 1) // Q_WORKERS) + 2) * (Q_TIMEOUT + 3)),
+    "max_attempts": env.int("Q_MAX_ATTEMPTS", default=3),
+    "queue_limit": Q_WORKERS,
+    "bulk": 1,
+    "recycle": 500,
+    "max_rss": 250_000,
+    "catch_up": False,
+    "save_limit": 1000,
+    "ack_failures": True,
+    "label": "Task queue",
+}
+Q_REDIS_URL = env.str("Q_REDIS_URL", default="")
+if Q_REDIS_URL:
+    Q_CLUSTER["redis"] = Q_REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+# --- Security ---------------------------------------------------------------
+# Secure by default outside DEBUG; a TLS-terminating proxy sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Demo -------------------------------------------------------------------
+DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="opencsm-demo")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}

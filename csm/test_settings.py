@@ -1,0 +1,21 @@
+"""Settings for the test suite: the real settings, plus what makes tests fast
+and deterministic. django-q2 runs tasks inline (sync) here; the tests that
+prove exactly-once delivery call tasks twice and concurrently on purpose."""
+
+from .settings import *  # noqa: F403
+from .settings import DATABASES, Q_CLUSTER
+
+SECRET_KEY = "test-secret-key-not-for-production"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SECURE_SSL_REDIRECT = False
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not shared-cache memory: concurrency tests open several
+    # connections and need SQLite's real locking and busy timeout.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405

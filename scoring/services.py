@@ -1,0 +1,133 @@
+"""Adding and removing points: the one door that writes the score ledger."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from accounts.models import Account, Milestone
+from accounts.services import lock_account
+from core import clock
+from core.causes import Cause
+from core.events import send_on_commit
+
+from . import signals
+from .models import MilestoneAchievement, ScoreEntry, ScoreSource
+from .selectors import milestones_up_to
+
+MAX_POINTS_PER_ENTRY = 100_000
+MILESTONE_ORDER = list(Milestone.values)
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """What `add_points` did: the entry (None if it was a repeat) and the score after."""
+
+    entry: ScoreEntry | None
+    score: int
+    milestones_reached: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def add_points(
+    *,
+    account: Account,
+    points: int,
+    reason: str,
+    source: str,
+    cause: Cause,
+    idempotency_key: str = "",
+) -> ScoreChange:
+    """Add (or, if negative, subtract) points as one ledger entry.
+
+    The account row is locked and its score moved with the same UPDATE that
+    the ledger line commits with, so the score is always the ledger's sum,
+    however many writers there are. `idempotency_key` names what earned the
+    points: the same key on the same account scores once. A score that
+    reaches a milestone records it (once per milestone, never undone).
+    """
+    if not isinstance(points, int) or isinstance(points, bool) or points == 0:
+        raise ValidationError("Points must be a non-zero whole number.", code="invalid_points")
+    if abs(points) > MAX_POINTS_PER_ENTRY:
+        raise ValidationError(
+            f"At most {MAX_POINTS_PER_ENTRY} points in one entry.", code="too_many_points"
+        )
+    if source not in ScoreSource.values:
+        raise ValidationError(f"Unknown score source {source!r}.", code="invalid_source")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Every score entry needs a reason.", code="reason_required")
+    locked = lock_account(account)
+    if (
+        idempotency_key
+        and ScoreEntry.objects.filter(account=locked, idempotency_key=idempotency_key).exists()
+    ):
+        return ScoreChange(entry=None, score=locked.score)
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            entry = ScoreEntry.objects.create(
+                account=locked,
+                points=points,
+                reason=reason[:255],
+                source=source,
+                idempotency_key=idempotency_key,
+                created_at=now,
+                **cause.as_fields(),
+            )
+    except IntegrityError:
+        # A concurrent writer recorded the same cause first (SQLite ignores row locks).
+        return ScoreChange(entry=None, score=Account.objects.get(pk=locked.pk).score)
+    Account.objects.filter(pk=locked.pk).update(score=F("score") + points, updated_at=now)
+    score = Account.objects.values_list("score", flat=True).get(pk=locked.pk)
+    send_on_commit(
+        signals.points_added,
+        sender=ScoreEntry,
+        account_id=locked.pk,
+        points=points,
+        score=score,
+        source=source,
+        cause=cause,
+    )
+    reached = record_milestones(account=locked, score=score, cause=cause)
+    return ScoreChange(entry=entry, score=score, milestones_reached=reached)
+
+
+@transaction.atomic
+def record_milestones(*, account: Account, score: int, cause: Cause) -> list[str]:
+    """Record each milestone `score` reaches that `account` has not reached before.
+
+    Returns the newly reached milestones, lowest first. The account's
+    `milestone` becomes the highest ever reached. Callers hold the account's
+    row lock (`lock_account`); the unique (account, milestone) constraint
+    backs that up.
+    """
+    already = set(
+        MilestoneAchievement.objects.filter(account=account).values_list("milestone", flat=True)
+    )
+    levels = list(milestones_up_to(score))
+    new = [level for level in levels if level.milestone not in already]
+    if not new:
+        return []
+    now = clock.now()
+    MilestoneAchievement.objects.bulk_create(
+        [
+            MilestoneAchievement(
+                account=account, milestone=level.milestone, score=score, reached_at=now
+            )
+            for level in new
+        ]
+    )
+    highest = max(already | {level.milestone for level in levels}, key=MILESTONE_ORDER.index)
+    Account.objects.filter(pk=account.pk).update(milestone=highest)
+    for level in new:
+        send_on_commit(
+            signals.milestone_reached,
+            sender=MilestoneAchievement,
+            account_id=account.pk,
+            milestone=level.milestone,
+            score=score,
+            cause=cause,
+        )
+    return [level.milestone for level in new]
