@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
@@ -6,3 +7,14 @@ class AccountsConfig(AppConfig):
 
     name = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        # Keep the role groups complete after every migrate: the Admin role
+        # holds every permission, including those of models added later.
+        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="accounts.sync_roles")
+
+
+def _sync_roles(sender, apps, **kwargs) -> None:
+    from .roles import sync_roles
+
+    sync_roles(apps)

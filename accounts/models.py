@@ -1,6 +1,9 @@
 """Customer accounts, the people at them, and the labels on them."""
 
+from zoneinfo import available_timezones
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -46,6 +49,12 @@ class Lifecycle(models.TextChoices):
     CHURNED = "churned", "Churned"  # cancelled their subscription
 
 
+def validate_timezone(value: str) -> None:
+    """Accept only IANA timezone names, so reminders land at the customer's hour."""
+    if value and value not in available_timezones():
+        raise ValidationError(f"{value!r} is not a timezone name such as Europe/Berlin.")
+
+
 class Account(models.Model):
     """One customer of the SaaS product (a "sub-account" there)."""
 
@@ -75,7 +84,10 @@ class Account(models.Model):
     milestone = models.CharField(max_length=16, choices=Milestone.choices, blank=True)
     lifecycle = models.CharField(max_length=16, choices=Lifecycle.choices, default=Lifecycle.ACTIVE)
     timezone = models.CharField(
-        max_length=64, blank=True, help_text="IANA name, e.g. Europe/Berlin; empty = team's zone."
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text="IANA name, e.g. Europe/Berlin; empty = team's zone.",
     )
     tags = models.ManyToManyField("Tag", through="AccountTag", related_name="accounts")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,6 +2,8 @@
 and deterministic. django-q2 runs tasks inline (sync) here; the tests that
 prove exactly-once delivery call tasks twice and concurrently on purpose."""
 
+import os
+
 from .settings import *  # noqa: F403
 from .settings import DATABASES, Q_CLUSTER
 
@@ -18,4 +20,5 @@ SECURE_SSL_REDIRECT = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory: concurrency tests open several
     # connections and need SQLite's real locking and busy timeout.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # One file per test process, so two suites can run side by side.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}  # noqa: F405

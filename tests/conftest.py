@@ -1,6 +1,10 @@
-"""Shared fixtures: a staff user per role, an account, and a cause."""
+"""Shared fixtures: a staff user per role, an account, a cause, and ways to
+watch what a service announces after commit."""
+
+from contextlib import contextmanager
 
 import pytest
+from django.db import transaction
 
 from accounts.roles import AFFILIATE_MANAGER, CSM, MANAGER
 from core.causes import Cause
@@ -35,3 +39,38 @@ def by_manager(manager) -> Cause:
 @pytest.fixture
 def by_api() -> Cause:
     return Cause.by_api("event evt_1")
+
+
+@pytest.fixture
+def received():
+    """Listen to a domain signal: `sent = received(signal)` fills `sent` with
+    one dict (sender and keyword arguments) per send, until the test ends."""
+    listening = []
+
+    def listen(signal):
+        sent = []
+
+        def receiver(sender, signal, **kwargs):
+            sent.append({"sender": sender, **kwargs})
+
+        signal.connect(receiver, weak=False)
+        listening.append((signal, receiver))
+        return sent
+
+    yield listen
+    for signal, receiver in listening:
+        signal.disconnect(receiver)
+
+
+@pytest.fixture
+def rolled_back():
+    """`with rolled_back(): …` runs the block in a transaction that rolls back,
+    as a request that fails after calling a service would."""
+
+    @contextmanager
+    def block():
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+
+    return block

@@ -1,0 +1,309 @@
+"""Admin for accounts: inspect everything, change state only through services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from core.admin import HistoryAdmin, ReadOnlyInline
+from core.causes import Cause
+from pipelines.models import Card, Stage
+from pipelines.services import move_card
+from scoring.models import ScoreSource
+from scoring.services import add_points
+
+from . import services
+from .models import (
+    Account,
+    AccountEvent,
+    AccountTag,
+    Contact,
+    HappinessChange,
+    HealthStatus,
+    HealthStatusChange,
+    Tag,
+    TagEvent,
+)
+
+
+class AccountActionForm(ActionForm):
+    """The extra inputs the account actions take, shown beside the action menu."""
+
+    tag = forms.CharField(required=False, max_length=80, label="Tag")
+    health_status = forms.ChoiceField(
+        required=False, choices=[("", "health…"), *HealthStatus.choices], label="Health"
+    )
+    stage = forms.ModelChoiceField(
+        required=False, queryset=Stage.objects.select_related("pipeline"), label="Stage"
+    )
+    points = forms.IntegerField(required=False, label="Points")
+    note = forms.CharField(required=False, max_length=200, label="Reason")
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "email", "phone", "is_primary", "external_id"]
+
+
+class CardInline(ReadOnlyInline):
+    model = Card
+    fields = ["pipeline", "stage", "entered_stage_at"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("pipeline", "stage")
+
+
+class AccountTagInline(ReadOnlyInline):
+    model = AccountTag
+    fields = ["tag", "added_at"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("tag")
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    action_form = AccountActionForm
+    list_display = [
+        "name",
+        "external_id",
+        "plan",
+        "mrr",
+        "owner",
+        "health_status",
+        "happiness",
+        "score",
+        "milestone",
+        "lifecycle",
+        "last_login_at",
+    ]
+    list_filter = [
+        "lifecycle",
+        "plan",
+        "health_status",
+        "happiness",
+        "milestone",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        "tags",
+    ]
+    search_fields = ["name", "external_id", "contacts__email"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner"]
+    show_full_result_count = False
+    readonly_fields = [
+        "score",
+        "milestone",
+        "health_status",
+        "happiness",
+        "lifecycle",
+        "last_login_at",
+        "history_links",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "external_id", "owner", "timezone"]}),
+        ("Subscription", {"fields": ["plan", "mrr", "currency", "signed_up_at", "lifecycle"]}),
+        (
+            "Health",
+            {"fields": ["health_status", "happiness", "score", "milestone", "last_login_at"]},
+        ),
+        ("Why", {"fields": ["history_links", "created_at", "updated_at"]}),
+    ]
+    inlines = [ContactInline, AccountTagInline, CardInline]
+    actions = ["add_tag", "remove_tag", "set_health_status", "move_to_stage", "adjust_score"]
+
+    @admin.display(description="History")
+    def history_links(self, account: Account) -> str:
+        if not account.pk:
+            return "—"
+        links = [
+            ("scoring_scoreentry", "Score ledger"),
+            ("accounts_tagevent", "Tag history"),
+            ("pipelines_stagemove", "Stage moves"),
+            ("accounts_healthstatuschange", "Health changes"),
+            ("accounts_accountevent", "Account events"),
+        ]
+        return format_html_join(
+            " · ",
+            '<a href="{}?account__id__exact={}">{}</a>',
+            ((reverse(f"admin:{name}_changelist"), account.pk, label) for name, label in links),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Account, form, change: bool) -> None:
+        """New accounts go through the sign-up service; plan changes through change_plan."""
+        cause = Cause.by_user(request.user, "edited in the admin")
+        if not change:
+            account, _ = services.sign_up_account(
+                external_id=obj.external_id,
+                name=obj.name,
+                plan=obj.plan,
+                mrr=obj.mrr,
+                signed_up_at=obj.signed_up_at,
+                owner=obj.owner,
+                cause=cause,
+            )
+            obj.pk = account.pk
+            obj.created_at = account.created_at
+            obj.save(update_fields=["currency", "timezone"])
+            return
+        if {"plan", "mrr"} & set(form.changed_data):
+            services.change_plan(account=obj, plan=obj.plan, mrr=obj.mrr, cause=cause)
+        other = [f for f in form.changed_data if f not in {"plan", "mrr"}]
+        if other:
+            obj.save(update_fields=[*other, "updated_at"])
+
+    def _apply(self, request: HttpRequest, queryset: QuerySet, change, done: str) -> None:
+        """Run `change(account, cause)` per selected account; report refusals."""
+        cause = Cause.by_user(request.user, request.POST.get("note") or "admin action")
+        changed = 0
+        try:
+            for account in queryset:
+                changed += bool(change(account, cause))
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(request, f"{done}: {changed} of {len(queryset)} accounts changed.")
+
+    def _field(self, request: HttpRequest, name: str):
+        form = self.action_form(request.POST)
+        form.fields["action"].choices = self.get_action_choices(request)
+        form.is_valid()
+        return form.cleaned_data.get(name)
+
+    @admin.action(description="Add the tag to the selected accounts")
+    def add_tag(self, request: HttpRequest, queryset: QuerySet) -> None:
+        tag = self._field(request, "tag")
+        self._apply(
+            request,
+            queryset,
+            lambda a, cause: services.add_tag(account=a, tag=tag or "", cause=cause),
+            f"Tag {tag!r} added",
+        )
+
+    @admin.action(description="Remove the tag from the selected accounts")
+    def remove_tag(self, request: HttpRequest, queryset: QuerySet) -> None:
+        tag = self._field(request, "tag")
+        self._apply(
+            request,
+            queryset,
+            lambda a, cause: services.remove_tag(account=a, tag=tag or "", cause=cause),
+            f"Tag {tag!r} removed",
+        )
+
+    @admin.action(
+        description="Set the health status of the selected accounts",
+        permissions=["change_health_status"],
+    )
+    def set_health_status(self, request: HttpRequest, queryset: QuerySet) -> None:
+        status = self._field(request, "health_status")
+        self._apply(
+            request,
+            queryset,
+            lambda a, cause: services.change_health_status(
+                account=a, status=status or "", cause=cause, note=cause.reason
+            ),
+            "Health status set",
+        )
+
+    def has_change_health_status_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.change_health_status")
+
+    @admin.action(description="Move the selected accounts to the stage")
+    def move_to_stage(self, request: HttpRequest, queryset: QuerySet) -> None:
+        stage = self._field(request, "stage")
+        if stage is None:
+            self.message_user(request, "Choose a stage first.", messages.ERROR)
+            return
+        self._apply(
+            request,
+            queryset,
+            lambda a, cause: move_card(
+                account=a, pipeline=stage.pipeline, stage=stage, cause=cause
+            ),
+            f"Moved to {stage}",
+        )
+
+    @admin.action(description="Add (or subtract) points", permissions=["adjust_score"])
+    def adjust_score(self, request: HttpRequest, queryset: QuerySet) -> None:
+        points = self._field(request, "points") or 0
+        self._apply(
+            request,
+            queryset,
+            lambda a, cause: (
+                add_points(
+                    account=a,
+                    points=points,
+                    reason=cause.reason,
+                    source=ScoreSource.MANUAL,
+                    cause=cause,
+                ).entry
+            ),
+            f"{points:+d} points",
+        )
+
+    def has_adjust_score_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("scoring.add_scoreentry")
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "phone", "account", "is_primary"]
+    list_filter = ["is_primary"]
+    search_fields = ["name", "email", "phone", "account__name"]
+    autocomplete_fields = ["account"]
+    list_select_related = ["account"]
+    show_full_result_count = False
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "color", "description", "accounts_link"]
+    search_fields = ["name"]
+
+    @admin.display(description="Accounts")
+    def accounts_link(self, tag: Tag) -> str:
+        url = reverse("admin:accounts_account_changelist")
+        return format_html('<a href="{}?tags__id__exact={}">accounts</a>', url, tag.pk)
+
+
+@admin.register(TagEvent)
+class TagEventAdmin(HistoryAdmin):
+    list_display = ["created_at", "account", "tag", "action", "cause_display"]
+    list_filter = ["action", "cause_kind", "tag"]
+    search_fields = ["account__name", "account__external_id", "tag__name"]
+    list_select_related = ["account", "tag", "cause_user"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(HealthStatusChange)
+class HealthStatusChangeAdmin(HistoryAdmin):
+    list_display = ["created_at", "account", "from_status", "to_status", "note", "cause_display"]
+    list_filter = ["to_status", "cause_kind"]
+    search_fields = ["account__name", "account__external_id"]
+    list_select_related = ["account", "cause_user"]
+
+
+@admin.register(HappinessChange)
+class HappinessChangeAdmin(HistoryAdmin):
+    list_display = ["created_at", "account", "from_level", "to_level", "cause_display"]
+    list_filter = ["to_level", "cause_kind"]
+    search_fields = ["account__name", "account__external_id"]
+    list_select_related = ["account", "cause_user"]
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(HistoryAdmin):
+    list_display = ["created_at", "account", "kind", "data", "cause_display"]
+    list_filter = ["kind", "cause_kind"]
+    search_fields = ["account__name", "account__external_id"]
+    list_select_related = ["account", "cause_user"]
