@@ -78,6 +78,7 @@ def sign_up_account(
         raise ValidationError(f"Unknown plan {plan!r}.", code="invalid_plan")
     if mrr < 0:
         raise ValidationError("MRR cannot be negative.", code="negative_mrr")
+    signed_up_at = clock.require_past(signed_up_at or clock.now(), "The sign-up time")
     existing = Account.objects.filter(external_id=external_id).first()
     if existing:
         return existing, False
@@ -89,7 +90,7 @@ def sign_up_account(
                 plan=plan,
                 mrr=mrr,
                 owner=owner,
-                signed_up_at=signed_up_at or clock.now(),
+                signed_up_at=signed_up_at,
             )
             AccountEvent.objects.create(
                 account=account,
@@ -107,7 +108,7 @@ def sign_up_account(
     return account, True
 
 
-def _tag_for_name(name: str) -> Tag:
+def _clean_tag_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError("A tag needs a name.", code="tag_name_required")
@@ -115,6 +116,11 @@ def _tag_for_name(name: str) -> Tag:
         raise ValidationError(
             f"Tag names are at most {TAG_NAME_MAX} characters.", code="tag_name_too_long"
         )
+    return name
+
+
+def _tag_for_name(name: str) -> Tag:
+    name = _clean_tag_name(name)
     tag = Tag.objects.filter(name__iexact=name).first()
     if tag:
         return tag
@@ -150,7 +156,7 @@ def remove_tag(*, account: Account, tag: str | Tag, cause: Cause) -> bool:
     """Take `tag` off `account`. Returns False if it was not there."""
     locked = lock_account(account)
     if isinstance(tag, str):
-        tag = Tag.objects.filter(name__iexact=" ".join(tag.split())).first()
+        tag = Tag.objects.filter(name__iexact=_clean_tag_name(tag)).first()
         if tag is None:
             return False
     deleted, _ = AccountTag.objects.filter(account=locked, tag=tag).delete()
@@ -177,7 +183,7 @@ def change_health_status(*, account: Account, status: str, cause: Cause, note: s
     """
     if status not in HealthStatus.values:
         raise ValidationError(
-            f"Unknown health status {status!r}; expected one of {', '.join(HealthStatus.labels)}.",
+            f"Unknown health status {status!r}; expected one of {', '.join(HealthStatus.values)}.",
             code="invalid_health_status",
         )
     locked = lock_account(account)

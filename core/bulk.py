@@ -3,12 +3,14 @@
 `bulk_create` builds a model instance per row and prepares every value
 through the ORM; for millions of rows that costs more than the database
 does. `insert_rows` takes plain dicts and runs one prepared INSERT per table
-with `executemany`, adapting only the values that need it (datetimes, JSON).
-It skips model validation and signals on purpose: callers write rows that
-are already consistent.
+with `executemany`, adapting only the values that need it (foreign keys
+given as instances, datetimes, JSON). It skips model validation and signals
+on purpose: callers write rows that are already consistent.
 """
 
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from django.db import connections, models, router
@@ -17,44 +19,55 @@ from core import clock
 
 
 def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
-    """INSERT one row per dict (keyed by field name); returns the count.
+    """INSERT one row per dict, keyed by field name; returns the count.
 
     Missing fields take their defaults; a foreign key may be given as a model
     instance saved after the dict was built (its primary key is read now).
     """
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    readers = [_reader(field, connection) for field in fields]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    values = [tuple(read(row) for read in readers) for row in rows]
+    defaults = {f.name: _default(f) for f in fields}
+    pick = itemgetter(*(f.name for f in fields))
+    adapters = [(i, a) for i, f in enumerate(fields) if (a := _adapter(f, connection))]
+    values = []
+    for row in rows:
+        value = list(pick(defaults | row))
+        for position, adapt in adapters:
+            value[position] = adapt(value[position])
+        values.append(value)
     if values:
+        quote = connection.ops.quote_name
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            quote(model._meta.db_table),
+            ", ".join(quote(f.column) for f in fields),
+            ", ".join(["%s"] * len(fields)),
+        )
         with connection.cursor() as cursor:
             cursor.executemany(sql, values)
     return len(values)
 
 
-def _reader(field: models.Field, connection) -> Callable[[dict[str, Any]], Any]:
-    """How to take `field`'s database value out of a row dict."""
-    name, attname = field.name, field.attname
+def _default(field: models.Field) -> Any:
     if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
-        default = clock.now()
-    else:
-        default = field.get_default()
+        return clock.now()
+    return field.get_default()
+
+
+def _adapter(field: models.Field, connection) -> Callable[[Any], Any] | None:
+    """How to turn a row's value for `field` into what the driver takes (None: as is)."""
     if field.is_relation:
-
-        def read(row):
-            value = row.get(name, row.get(attname, default))
-            return value.pk if isinstance(value, models.Model) else value
-
-        return read
+        return lambda value: value.pk if isinstance(value, models.Model) else value
     if isinstance(field, models.DateTimeField):
-        adapt = connection.ops.adapt_datetimefield_value
-        return lambda row: adapt(row.get(name, default))
+        return _sqlite_datetime if connection.vendor == "sqlite" else None
     if isinstance(field, models.JSONField):
-        return lambda row: field.get_db_prep_save(row.get(name, default), connection)
-    return lambda row: row.get(name, default)
+        return lambda value: field.get_db_prep_save(value, connection)
+    return None
+
+
+def _sqlite_datetime(value: datetime | None) -> str | None:
+    """Naive UTC text, as Django stores datetimes in SQLite; cheap for UTC values."""
+    if value is None:
+        return None
+    if value.tzinfo is UTC:
+        return str(value)[:-6]  # drop "+00:00"
+    return str(value.astimezone(UTC).replace(tzinfo=None))

@@ -5,6 +5,8 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
+import accounts.models
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -113,6 +115,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="IANA name, e.g. Europe/Berlin; empty = team's zone.",
                         max_length=64,
+                        validators=[accounts.models.validate_timezone],
                     ),
                 ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),

@@ -1,7 +1,7 @@
 """Recording time a customer spent in a feature of the SaaS product."""
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +11,7 @@ from accounts.services import lock_account
 from core import clock
 from core.causes import Cause
 from core.events import send_on_commit
+from core.numbers import decimal_or_refuse
 
 from .. import signals
 from ..models import Feature, FeatureSession
@@ -19,10 +20,7 @@ MAX_SESSION_MINUTES = Decimal(24 * 60)
 
 
 def _minutes(value: Decimal | int | float | str) -> Decimal:
-    try:
-        minutes = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(f"Minutes {value!r} is not a number.", code="invalid") from None
+    minutes = decimal_or_refuse(value, "The session length in minutes").quantize(Decimal("0.01"))
     if minutes <= 0:
         raise ValidationError("A feature session lasts more than 0 minutes.", code="not_positive")
     if minutes > MAX_SESSION_MINUTES:

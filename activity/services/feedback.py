@@ -43,6 +43,11 @@ def record_feedback(
     if submission_key:
         existing = Feedback.objects.filter(submission_key=submission_key).first()
         if existing:
+            if existing.account_id != locked.pk:
+                raise ValidationError(
+                    "This feedback submission belongs to another account.",
+                    code="feedback_conflict",
+                )
             return existing, False
     now = clock.now()
     feedback = Feedback.objects.create(

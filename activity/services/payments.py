@@ -11,6 +11,7 @@ from accounts.services import lock_account
 from core import clock
 from core.causes import Cause
 from core.events import send_on_commit
+from core.numbers import decimal_or_refuse
 
 from .. import signals
 from ..models import Payment, PaymentStatus
@@ -38,7 +39,7 @@ def record_payment(
     external_id = (external_id or "").strip()
     if not external_id:
         raise ValidationError("A payment needs the provider's id.", code="required")
-    amount = Decimal(amount)
+    amount = decimal_or_refuse(amount, "The payment amount")
     if amount < 0:
         raise ValidationError("A payment amount cannot be negative.", code="negative_amount")
     currency = (currency or "").strip().upper()

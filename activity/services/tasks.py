@@ -52,6 +52,10 @@ def create_task(
     if request_key:
         existing = Task.objects.filter(request_key=request_key).first()
         if existing:
+            if existing.account_id != locked.pk:
+                raise ValidationError(
+                    "This task request belongs to another account.", code="task_conflict"
+                )
             return existing, False
     task = Task.objects.create(
         account=locked,
