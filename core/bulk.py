@@ -21,12 +21,13 @@ from core import clock
 def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
     """INSERT one row per dict, keyed by field name; returns the count.
 
-    Missing fields take their defaults; a foreign key may be given as a model
-    instance saved after the dict was built (its primary key is read now).
+    Missing fields take their defaults (auto_now fields: now); a foreign key
+    may be given as a model instance saved after the dict was built (its
+    primary key is read now).
     """
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {f.name: _default(f) for f in fields}
+    defaults = {f.name: f.get_default() for f in fields}
     pick = itemgetter(*(f.name for f in fields))
     adapters = [(i, a) for i, f in enumerate(fields) if (a := _adapter(f, connection))]
     values = []
@@ -47,18 +48,16 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> in
     return len(values)
 
 
-def _default(field: models.Field) -> Any:
-    if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
-        return clock.now()
-    return field.get_default()
-
-
 def _adapter(field: models.Field, connection) -> Callable[[Any], Any] | None:
     """How to turn a row's value for `field` into what the driver takes (None: as is)."""
     if field.is_relation:
         return lambda value: value.pk if isinstance(value, models.Model) else value
     if isinstance(field, models.DateTimeField):
-        return _sqlite_datetime if connection.vendor == "sqlite" else None
+        adapt = _sqlite_datetime if connection.vendor == "sqlite" else (lambda value: value)
+        if field.auto_now or field.auto_now_add:
+            stamp = clock.now()
+            return lambda value: adapt(stamp if value is None else value)
+        return adapt if connection.vendor == "sqlite" else None
     if isinstance(field, models.JSONField):
         return lambda value: field.get_db_prep_save(value, connection)
     return None

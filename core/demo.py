@@ -298,7 +298,14 @@ class _PortfolioBuilder:
             self._account_history(account, rows)
         # The history decided each account's score, milestone and last login;
         # now the accounts get their ids, which the history rows then read.
-        Account.objects.bulk_create(accounts, batch_size=500)
+        insert_rows(Account, [_row(account) for account in accounts])
+        ids = dict(
+            Account.objects.filter(
+                external_id__in=[account.external_id for account in accounts]
+            ).values_list("external_id", "pk")
+        )
+        for account in accounts:
+            account.pk = ids[account.external_id]
         for model in INSERT_ORDER:
             insert_rows(model, rows[model])
         counts = Counter({"accounts": len(accounts)})
@@ -534,6 +541,15 @@ class _PortfolioBuilder:
                     **SYSTEM,
                 )
             )
+
+
+def _row(instance) -> dict:
+    """An unsaved instance as the field-name dict `insert_rows` takes."""
+    return {
+        field.name: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if not field.primary_key
+    }
 
 
 INSERT_ORDER = [
