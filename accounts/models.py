@@ -126,6 +126,10 @@ class Contact(models.Model):
     phone = models.CharField(max_length=32, blank=True, help_text="E.164, e.g. +14155550100.")
     is_primary = models.BooleanField(default=False)
     external_id = models.CharField(max_length=100, blank=True)
+    # Opt-outs: set by the contact (unsubscribe link, STOP reply) and honoured
+    # by the outbox for every non-transactional message on that channel.
+    email_opted_out_at = models.DateTimeField(null=True, blank=True)
+    sms_opted_out_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -38,6 +38,9 @@ _VIEW_PORTFOLIO = [
     "activity.view_feedback",
     "activity.view_task",
     "activity.view_statuschange",
+    "notifications.view_messagetemplate",
+    "notifications.view_message",
+    "notifications.view_alert",
 ]
 
 _WORK_ACCOUNTS = [
@@ -68,6 +71,8 @@ _MANAGE = [
     "scoring.change_milestonelevel",
     "activity.add_feature",
     "activity.change_feature",
+    "notifications.change_messagetemplate",
+    "notifications.change_message",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

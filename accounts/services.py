@@ -362,3 +362,33 @@ def upsert_contact(
         cause=cause,
     )
     return contact, True
+
+
+@transaction.atomic
+def opt_out_contact(
+    *, contact: Contact, cause: Cause, email: bool = False, sms: bool = False
+) -> bool:
+    """Record that a contact wants no more non-transactional e-mail and/or any SMS.
+
+    Returns False if they had already opted out of everything asked. The
+    outbox checks these flags for every message, whichever playbook sent it.
+    """
+    lock_account(contact.account_id)
+    current = Contact.objects.get(pk=contact.pk)
+    now = clock.now()
+    changes = {}
+    if email and current.email_opted_out_at is None:
+        changes["email_opted_out_at"] = now
+    if sms and current.sms_opted_out_at is None:
+        changes["sms_opted_out_at"] = now
+    if not changes:
+        return False
+    Contact.objects.filter(pk=contact.pk).update(**changes, updated_at=now)
+    AccountEvent.objects.create(
+        account_id=contact.account_id,
+        kind=AccountEventKind.CONTACT_CHANGED,
+        data={"contact_id": contact.pk, "fields": sorted(changes)},
+        created_at=now,
+        **cause.as_fields(),
+    )
+    return True

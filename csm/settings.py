@@ -197,3 +197,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Notifications ----------------------------------------------------------
+# Links in messages point here (unsubscribe, forms, the account page for staff).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Who the customers know: the SaaS company running OpenCSM.
+COMPANY_NAME = env.str("COMPANY_NAME", default="Example SaaS")
+COMPANY_SUPPORT_EMAIL = env.str("COMPANY_SUPPORT_EMAIL", default="support@example.com")
+COMPANY_URL = env.str("COMPANY_URL", default="https://example.com")
+# SMS: "console" logs them; Twilio sends them when its credentials are set.
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+SMS_BACKEND = env.str("SMS_BACKEND", default="twilio" if TWILIO_ACCOUNT_SID else "console")
+# Delivery attempts before a message is marked failed (back-off 1 min → 6 h).
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)

@@ -1,0 +1,134 @@
+"""Delivering the outbox: claim a row, send it, record the outcome.
+
+Safe to run twice, concurrently, or after dying at any line
+(../shared/DJANGO-Q2.md): a worker only sends a message it claimed with a
+conditional UPDATE (queued → sending), sends outside any transaction, then
+records sent / queued-for-retry / failed. A row left in `sending` by a dead
+worker is settled by `release_stuck_messages`.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import F, Q
+
+from core import clock
+
+from .models import Channel, Message, MessageStatus
+from .transports import transport_for
+from .transports.base import TransportError
+
+logger = logging.getLogger(__name__)
+
+# Waits before attempt 2, 3, …: a short outage costs a minute, a long one hours.
+BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
+BACKOFF_CAP = timedelta(hours=6)
+# Longer than any transport's timeout: a row still `sending` after this lost its worker.
+STUCK_AFTER = timedelta(minutes=10)
+DUE_BATCH = 500
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt."""
+    return BACKOFF[attempts - 1] if attempts <= len(BACKOFF) else BACKOFF_CAP
+
+
+def deliver(message_id: int) -> str:
+    """Try to deliver one message now; returns its status afterwards.
+
+    Does nothing (and sends nothing) unless this call claims the row.
+    """
+    now = clock.now()
+    claimed = Message.objects.filter(
+        pk=message_id, status=MessageStatus.QUEUED, next_attempt_at__lte=now
+    ).update(status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return Message.objects.filter(pk=message_id).values_list("status", flat=True).first() or ""
+    message = Message.objects.select_related("contact").get(pk=message_id)
+    reason = _suppression_at_send(message)
+    if reason:
+        _record(message, MessageStatus.SUPPRESSED, last_error=reason)
+        return MessageStatus.SUPPRESSED
+    try:
+        provider_id = transport_for(message.channel).send(message)
+    except TransportError as error:
+        return _record_failure(message, str(error), permanent=error.permanent)
+    except Exception as error:  # a bug in a transport must not leave the row claimed
+        logger.exception("Transport crashed on message %s", message.pk)
+        return _record_failure(message, f"{type(error).__name__}: {error}", permanent=False)
+    _record(
+        message, MessageStatus.SENT, sent_at=clock.now(), provider_id=provider_id, last_error=""
+    )
+    return MessageStatus.SENT
+
+
+def deliver_due(limit: int = DUE_BATCH) -> int:
+    """Deliver every queued message whose attempt is due (oldest first); returns how many sent."""
+    due = list(
+        Message.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=clock.now())
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(deliver(pk) == MessageStatus.SENT for pk in due)
+
+
+def release_stuck_messages() -> int:
+    """Settle rows whose worker died while sending; returns how many.
+
+    An in-app alert is safe to retry (its inbox row is unique per message).
+    An e-mail or SMS may have left before the worker died: it is marked
+    failed with that explanation rather than risk a duplicate, and a manager
+    can retry it from the admin.
+    """
+    stuck = Q(status=MessageStatus.SENDING, claimed_at__lt=clock.now() - STUCK_AFTER)
+    retried = Message.objects.filter(stuck, channel=Channel.IN_APP).update(
+        status=MessageStatus.QUEUED, next_attempt_at=clock.now()
+    )
+    failed = (
+        Message.objects.filter(stuck)
+        .exclude(channel=Channel.IN_APP)
+        .update(
+            status=MessageStatus.FAILED,
+            last_error="The worker stopped while sending; it may or may not have been delivered. "
+            "Not resent automatically, to avoid a duplicate.",
+        )
+    )
+    return retried + failed
+
+
+def _suppression_at_send(message: Message) -> str:
+    """Opt-outs that arrived after the message was queued still apply."""
+    contact = message.contact
+    if contact is None:
+        return ""
+    if (
+        message.channel == Channel.EMAIL
+        and contact.email_opted_out_at
+        and not message.transactional
+    ):
+        return f"{contact.name} unsubscribed from e-mail before it was sent."
+    if message.channel == Channel.SMS and contact.sms_opted_out_at:
+        return f"{contact.name} opted out of SMS before it was sent."
+    return ""
+
+
+def _record_failure(message: Message, error: str, *, permanent: bool) -> str:
+    attempts = message.attempts  # already counts this attempt
+    if permanent or attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+        _record(message, MessageStatus.FAILED, last_error=error)
+        return MessageStatus.FAILED
+    _record(
+        message,
+        MessageStatus.QUEUED,
+        last_error=error,
+        next_attempt_at=clock.now() + backoff(attempts),
+    )
+    return MessageStatus.QUEUED
+
+
+def _record(message: Message, status: str, **fields) -> None:
+    # Only the claimant writes the outcome: the row must still be ours.
+    Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+        status=status, **fields
+    )

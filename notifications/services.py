@@ -1,0 +1,204 @@
+"""Queuing customer messages and staff alerts: the outbox is the only way out.
+
+Every message is a row written in the caller's transaction, keyed by its
+cause, recipient and channel, so the same cause never produces a second
+message. Delivery happens after commit in a worker (notifications.delivery).
+Opt-outs are enforced here for every playbook; a message not sent on purpose
+is kept as `suppressed` with the reason, so "why didn't they get it?" has an
+answer too.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import Account, Contact
+from core import clock
+from core.causes import Cause
+from core.queue import enqueue_on_commit
+
+from .audiences import StaffRule, staff_recipients
+from .links import unsubscribe_url
+from .models import Alert, Audience, Channel, Message, MessageStatus, MessageTemplate
+from .templating import account_url, build_context, render
+
+DELIVER_TASK = "notifications.tasks.deliver_message"
+
+
+def template_for(key: str, *, audience: str) -> MessageTemplate:
+    """The template called `key` for `audience`, or a clear refusal."""
+    template = MessageTemplate.objects.filter(key=key).first()
+    if template is None:
+        raise ValidationError(f"There is no message template {key!r}.", code="unknown_template")
+    if template.audience != audience:
+        raise ValidationError(
+            f"Template {key!r} is for {template.get_audience_display().lower()}, "
+            f"not {Audience(audience).label.lower()}.",
+            code="wrong_audience",
+        )
+    return template
+
+
+@transaction.atomic
+def queue_customer_message(
+    *,
+    account: Account,
+    template_key: str,
+    cause_key: str,
+    cause: Cause,
+    contact: Contact | None = None,
+    data: dict[str, Any] | None = None,
+    links: dict[str, str] | None = None,
+) -> tuple[Message, bool]:
+    """Queue one e-mail or SMS (by the template's channel) to a contact.
+
+    Goes to the account's primary contact unless `contact` is given.
+    Returns (message, created); the same cause for the same recipient and
+    channel returns the first message.
+    """
+    template = template_for(template_key, audience=Audience.CUSTOMER)
+    contact = contact or account.contacts.filter(is_primary=True).first()
+    if contact is not None and contact.account_id != account.pk:
+        raise ValidationError("The contact belongs to another account.", code="contact_mismatch")
+    address = _address(contact, template.channel)
+    suppressed = _suppression_reason(contact, template, address)
+    links = dict(links or {})
+    if template.channel == Channel.EMAIL and not template.transactional and contact:
+        links["unsubscribe"] = unsubscribe_url(contact)
+    rendered = render(
+        template,
+        build_context(
+            account=account,
+            contact=contact,
+            recipient_name=contact.name if contact else "",
+            data=data,
+            links=links,
+        ),
+    )
+    return _create_once(
+        cause=cause,
+        cause_key=cause_key,
+        channel=template.channel,
+        recipient=address or f"contact:{contact.pk if contact else 'none'}",
+        template=template,
+        transactional=template.transactional,
+        account=account,
+        contact=contact,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        status=MessageStatus.SUPPRESSED if suppressed else MessageStatus.QUEUED,
+        last_error=suppressed,
+    )
+
+
+@transaction.atomic
+def notify_staff(
+    *,
+    account: Account | None,
+    template_key: str,
+    cause_key: str,
+    cause: Cause,
+    rule: str,
+    role: str = "",
+    user_id: int | None = None,
+    email: bool = False,
+    data: dict[str, Any] | None = None,
+) -> list[Message]:
+    """Alert the staff a rule names: an inbox item each, and an e-mail copy if asked.
+
+    Returns the messages created now (none when the cause was already
+    notified). An alert links to the account it is about.
+    """
+    if rule not in StaffRule.values:
+        raise ValidationError(f"Unknown staff rule {rule!r}.", code="invalid_rule")
+    template = template_for(template_key, audience=Audience.STAFF)
+    created_messages = []
+    for user in staff_recipients(rule=rule, account=account, role=role, user_id=user_id):
+        rendered = render(
+            template,
+            build_context(
+                account=account, recipient_name=user.get_full_name() or user.username, data=data
+            ),
+        )
+        channels = [(Channel.IN_APP, f"user:{user.pk}")]
+        if email and user.email:
+            channels.append((Channel.EMAIL, user.email))
+        for channel, recipient in channels:
+            message, created = _create_once(
+                cause=cause,
+                cause_key=cause_key,
+                channel=channel,
+                recipient=recipient,
+                template=template,
+                transactional=True,
+                account=account,
+                user=user,
+                subject=rendered.subject,
+                body_text=rendered.body_text,
+                link=account_url(account) if account else "",
+            )
+            if created:
+                created_messages.append(message)
+    return created_messages
+
+
+def _address(contact: Contact | None, channel: str) -> str:
+    if contact is None:
+        return ""
+    return contact.email if channel == Channel.EMAIL else contact.phone
+
+
+def _suppression_reason(contact: Contact | None, template: MessageTemplate, address: str) -> str:
+    """Why this message must not go out, or "" if it may."""
+    if contact is None:
+        return "The account has no primary contact."
+    if not address:
+        what = "e-mail address" if template.channel == Channel.EMAIL else "phone number"
+        return f"{contact.name} has no {what}."
+    if (
+        template.channel == Channel.EMAIL
+        and contact.email_opted_out_at
+        and not template.transactional
+    ):
+        return f"{contact.name} unsubscribed from e-mail on {contact.email_opted_out_at:%Y-%m-%d}."
+    if template.channel == Channel.SMS and contact.sms_opted_out_at:
+        # A STOP reply stops every SMS, transactional or not.
+        return f"{contact.name} opted out of SMS on {contact.sms_opted_out_at:%Y-%m-%d}."
+    return ""
+
+
+def _create_once(*, cause: Cause, **fields: Any) -> tuple[Message, bool]:
+    """Write the message unless its (cause, recipient, channel) exists; enqueue delivery."""
+    identity = {key: fields[key] for key in ("cause_key", "recipient", "channel")}
+    existing = Message.objects.filter(**identity).first()
+    if existing:
+        return existing, False
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                created_at=now, next_attempt_at=now, **fields, **cause.as_fields()
+            )
+    except IntegrityError:
+        return Message.objects.get(**identity), False
+    if message.status == MessageStatus.QUEUED:
+        enqueue_on_commit(DELIVER_TASK, message.pk)
+    return message, True
+
+
+@transaction.atomic
+def retry_message(*, message: Message) -> bool:
+    """Put a failed message back in the queue for a fresh round of attempts."""
+    changed = Message.objects.filter(pk=message.pk, status=MessageStatus.FAILED).update(
+        status=MessageStatus.QUEUED, attempts=0, next_attempt_at=clock.now(), claimed_at=None
+    )
+    if changed:
+        enqueue_on_commit(DELIVER_TASK, message.pk)
+    return bool(changed)
+
+
+def mark_alert_read(*, alert: Alert) -> bool:
+    """Mark one inbox item read. Returns False if it already was."""
+    return bool(Alert.objects.filter(pk=alert.pk, read_at=None).update(read_at=clock.now()))

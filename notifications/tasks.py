@@ -1,0 +1,16 @@
+"""django-q2 entry points for the outbox: thin, take ids, safe to run twice."""
+
+from . import delivery
+
+
+def deliver_message(message_id: int) -> str:
+    """Deliver one message (enqueued after the commit that wrote it)."""
+    return delivery.deliver(message_id)
+
+
+def deliver_due_messages() -> str:
+    """The outbox reconciler (every minute): retries that are due, rows whose
+    wake-up task was lost, and rows a dead worker left in `sending`."""
+    released = delivery.release_stuck_messages()
+    sent = delivery.deliver_due()
+    return f"{sent} sent, {released} released"

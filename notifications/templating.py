@@ -1,0 +1,177 @@
+"""Rendering message templates against a fixed, safe context.
+
+Templates are edited by managers, so they see plain values only (no model
+instances, no methods), through engines with no loaders: a template can
+format what it is given and nothing else. Text parts render with
+autoescaping off; the HTML part with it on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template import Context, Engine, TemplateSyntaxError
+from django.urls import reverse
+
+if TYPE_CHECKING:
+    from accounts.models import Account, Contact
+
+    from .models import MessageTemplate
+
+_LIBRARIES = {"humanize": "django.contrib.humanize.templatetags.humanize"}
+TEXT_ENGINE = Engine(autoescape=False, libraries=_LIBRARIES)
+HTML_ENGINE = Engine(autoescape=True, libraries=_LIBRARIES)
+# Only for validation: an unknown variable shows up as this marker.
+_UNKNOWN = "\x00unknown:%s\x00"
+CHECK_ENGINES = {
+    False: Engine(autoescape=False, libraries=_LIBRARIES, string_if_invalid=_UNKNOWN),
+    True: Engine(autoescape=True, libraries=_LIBRARIES, string_if_invalid=_UNKNOWN),
+}
+PARTS = [("subject", False), ("body_text", False), ("body_html", True)]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body_text: str
+    body_html: str
+
+
+def render(template: MessageTemplate, context: dict[str, Any]) -> Rendered:
+    """Render every part of `template`; the subject is kept to one line."""
+    subject = TEXT_ENGINE.from_string(template.subject).render(Context(context))
+    return Rendered(
+        subject=" ".join(subject.split())[:200],
+        body_text=TEXT_ENGINE.from_string(template.body_text).render(Context(context)).strip(),
+        body_html=(
+            HTML_ENGINE.from_string(template.body_html).render(Context(context))
+            if template.body_html.strip()
+            else ""
+        ),
+    )
+
+
+def validate_template(template: MessageTemplate) -> None:
+    """Refuse a template that would fail or print blanks at send time.
+
+    Each part is compiled and rendered against a sample context: syntax
+    errors, unknown filters and misspelt variables (`{{ acount.name }}`) are
+    reported on the field at save time, not discovered by a customer.
+    """
+    errors: dict[str, str] = {}
+    sample = sample_context()
+    for field, autoescape in PARTS:
+        source = getattr(template, field)
+        if not source.strip():
+            continue
+        try:
+            output = CHECK_ENGINES[autoescape].from_string(source).render(Context(sample))
+        except TemplateSyntaxError as error:
+            errors[field] = f"Template error: {error}"
+            continue
+        except Exception as error:  # a filter failing on real-looking values
+            errors[field] = f"This template fails to render: {error}"
+            continue
+        if "\x00unknown:" in output:
+            unknown = sorted({part.split("\x00")[0] for part in output.split("\x00unknown:")[1:]})
+            errors[field] = f"Unknown variable(s): {', '.join(unknown)}."
+    if template.channel == "email" and not template.subject.strip():
+        errors["subject"] = "An e-mail needs a subject."
+    if not template.body_text.strip():
+        errors["body_text"] = "The text cannot be empty."
+    if errors:
+        raise ValidationError(errors)
+
+
+class AnyData(dict):
+    """Trigger data for previews and validation: any key reads as a placeholder."""
+
+    def __missing__(self, key: str) -> str:
+        return f"[{key}]"
+
+
+def build_context(
+    *,
+    account: Account | None,
+    contact: Contact | None = None,
+    recipient_name: str = "",
+    data: dict[str, Any] | None = None,
+    links: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The context every message template sees, as plain values."""
+    owner = account.owner if account is not None else None
+    return {
+        "account": _account_values(account),
+        "contact": _person(contact.name if contact else "", contact.email if contact else ""),
+        "owner": _person(owner.get_full_name() or owner.username, owner.email)
+        if owner
+        else _person("", ""),
+        "recipient": _person(recipient_name, ""),
+        "company": {
+            "name": settings.COMPANY_NAME,
+            "support_email": settings.COMPANY_SUPPORT_EMAIL,
+            "url": settings.COMPANY_URL,
+        },
+        "data": dict(data or {}),
+        "links": dict(links or {}),
+    }
+
+
+def sample_context() -> dict[str, Any]:
+    """A believable context for previews and validation."""
+    return {
+        "account": {
+            "name": "Acme Analytics",
+            "external_id": "acct_123",
+            "plan": "Pro",
+            "mrr": "499.00",
+            "score": 640,
+            "milestone": "Moderate",
+            "health_status": "Healthy",
+            "happiness": "Happy",
+            "url": absolute_url("/"),
+        },
+        "contact": _person("Jordan Rivera", "jordan@acme.example"),
+        "owner": _person("Carla Success", "carla@opencsm.example"),
+        "recipient": _person("Jordan Rivera", ""),
+        "company": {
+            "name": settings.COMPANY_NAME,
+            "support_email": settings.COMPANY_SUPPORT_EMAIL,
+            "url": settings.COMPANY_URL,
+        },
+        "data": AnyData(),
+        "links": AnyData(),
+    }
+
+
+def absolute_url(path: str) -> str:
+    """`path` on this OpenCSM installation, for links in messages."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _person(name: str, email: str) -> dict[str, str]:
+    return {"name": name, "first_name": name.split(" ")[0] if name else "", "email": email}
+
+
+def _account_values(account: Account | None) -> dict[str, Any]:
+    if account is None:
+        return {}
+    return {
+        "name": account.name,
+        "external_id": account.external_id,
+        "plan": account.get_plan_display(),
+        "mrr": account.mrr,
+        "score": account.score,
+        "milestone": account.get_milestone_display() if account.milestone else "",
+        "health_status": account.get_health_status_display() if account.health_status else "",
+        "happiness": account.get_happiness_display() if account.happiness else "",
+        "url": account_url(account),
+    }
+
+
+def account_url(account: Account) -> str:
+    """The staff page of `account`, as an absolute link for alerts."""
+    return absolute_url(reverse("admin:accounts_account_change", args=[account.pk]))

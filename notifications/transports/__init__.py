@@ -1,0 +1,27 @@
+"""One transport per channel, behind one interface (see base.Transport)."""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from ..models import Channel
+from .base import Transport
+
+SMS_BACKENDS = {
+    "console": "notifications.transports.sms_console.ConsoleSmsTransport",
+    "twilio": "notifications.transports.twilio.TwilioSmsTransport",
+}
+
+
+def transport_for(channel: str) -> Transport:
+    """The transport that delivers `channel` under the current settings."""
+    if channel == Channel.EMAIL:
+        from .email import EmailTransport
+
+        return EmailTransport()
+    if channel == Channel.SMS:
+        return import_string(SMS_BACKENDS.get(settings.SMS_BACKEND, settings.SMS_BACKEND))()
+    if channel == Channel.IN_APP:
+        from .in_app import InAppTransport
+
+        return InAppTransport()
+    raise ValueError(f"No transport for channel {channel!r}")

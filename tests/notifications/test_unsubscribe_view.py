@@ -1,0 +1,72 @@
+"""The unsubscribe pages a customer reaches from an e-mail."""
+
+import pytest
+from django.test import Client
+
+from notifications.links import unsubscribe_token, unsubscribe_url
+
+pytestmark = pytest.mark.django_db
+
+
+def path_of(contact) -> str:
+    return unsubscribe_url(contact).split("127.0.0.1:8000", 1)[-1]
+
+
+def test_the_link_asks_for_confirmation_and_changes_nothing_on_get(client, contact):
+    page = client.get(path_of(contact))
+
+    assert page.status_code == 200
+    assert contact.email in page.content.decode()
+    contact.refresh_from_db()
+    assert contact.email_opted_out_at is None
+
+
+def test_confirming_unsubscribes_and_records_why(client, contact):
+    page = client.post(path_of(contact))
+
+    assert page.status_code == 200
+    assert "You are unsubscribed" in page.content.decode()
+    contact.refresh_from_db()
+    assert contact.email_opted_out_at is not None
+    event = contact.account.events.get(kind="contact_changed")
+    assert (event.cause_kind, event.data["fields"]) == ("customer", ["email_opted_out_at"])
+
+
+def test_confirming_twice_keeps_the_first_opt_out(client, contact):
+    client.post(path_of(contact))
+    contact.refresh_from_db()
+    first = contact.email_opted_out_at
+
+    client.post(path_of(contact))
+
+    contact.refresh_from_db()
+    assert contact.email_opted_out_at == first
+    assert contact.account.events.filter(kind="contact_changed").count() == 1
+
+
+def test_a_tampered_link_gets_a_friendly_page_and_changes_nothing(client, contact):
+    token = unsubscribe_token(contact)
+    page = client.post(f"/m/unsubscribe/{token[:-2]}xx/")
+
+    assert page.status_code == 400
+    assert "This link is not valid" in page.content.decode()
+    contact.refresh_from_db()
+    assert contact.email_opted_out_at is None
+
+
+def test_the_confirmation_form_is_csrf_protected(contact):
+    strict = Client(enforce_csrf_checks=True)
+
+    assert strict.post(path_of(contact)).status_code == 403
+    contact.refresh_from_db()
+    assert contact.email_opted_out_at is None
+
+
+def test_a_mail_clients_one_click_unsubscribe_works_without_a_form(contact):
+    strict = Client(enforce_csrf_checks=True)
+    url = f"/m/unsubscribe/{unsubscribe_token(contact)}/one-click/"
+
+    assert strict.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert strict.get(url).status_code == 405
+    contact.refresh_from_db()
+    assert contact.email_opted_out_at is not None
