@@ -1,6 +1,7 @@
 # OpenCSM: `make run` serves the app with its worker; `make test` runs the whole suite.
 SHELL := /bin/bash
-PYTHON ?= python3
+# Python 3.11 (Django 5.2 LTS is pinned to it); python3 where that is 3.11.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ACCOUNTS ?= 2000

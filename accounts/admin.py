@@ -3,13 +3,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from core.admin import HistoryAdmin, ReadOnlyInline
+from core import clock
+from core.admin import HistoryAdmin, ReadOnlyInline, apply_to_each
 from core.causes import Cause
 from pipelines.models import Card, Stage
 from pipelines.services import move_card
@@ -44,10 +44,12 @@ class AccountActionForm(ActionForm):
     note = forms.CharField(required=False, max_length=200, label="Reason")
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(ReadOnlyInline):
+    """Contacts change through ContactAdmin (and upsert_contact); here they are listed."""
+
     model = Contact
-    extra = 0
-    fields = ["name", "email", "phone", "is_primary", "external_id"]
+    fields = ["name", "email", "phone", "is_primary", "email_opted_out_at", "sms_opted_out_at"]
+    readonly_fields = fields
 
 
 class CardInline(ReadOnlyInline):
@@ -57,7 +59,7 @@ class CardInline(ReadOnlyInline):
     show_change_link = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("pipeline", "stage")
+        return super().get_queryset(request).select_related("pipeline", "stage__pipeline")
 
 
 class AccountTagInline(ReadOnlyInline):
@@ -70,8 +72,24 @@ class AccountTagInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("tag")
 
 
+class AccountForm(forms.ModelForm):
+    """Refuses in the form what the services would refuse, so errors show on fields."""
+
+    class Meta:
+        model = Account
+        fields = ["name", "external_id", "owner", "timezone", "plan", "mrr", "currency"]
+        fields += ["signed_up_at"]
+
+    def clean_signed_up_at(self):
+        value = self.cleaned_data["signed_up_at"]
+        if value is not None:
+            clock.require_past(value, "The sign-up time")
+        return value
+
+
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
+    form = AccountForm
     action_form = AccountActionForm
     list_display = [
         "name",
@@ -139,6 +157,14 @@ class AccountAdmin(admin.ModelAdmin):
             ((reverse(f"admin:{name}_changelist"), account.pk, label) for name, label in links),
         )
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        fixed = list(self.readonly_fields)
+        if obj is not None:
+            fixed += ["external_id", "signed_up_at"]  # the SaaS product's facts
+        if not request.user.has_perm("accounts.assign_owner"):
+            fixed.append("owner")
+        return fixed
+
     def save_model(self, request: HttpRequest, obj: Account, form, change: bool) -> None:
         """New accounts go through the sign-up service; plan changes through change_plan."""
         cause = Cause.by_user(request.user, "edited in the admin")
@@ -158,21 +184,11 @@ class AccountAdmin(admin.ModelAdmin):
             return
         if {"plan", "mrr"} & set(form.changed_data):
             services.change_plan(account=obj, plan=obj.plan, mrr=obj.mrr, cause=cause)
-        other = [f for f in form.changed_data if f not in {"plan", "mrr"}]
-        if other:
-            obj.save(update_fields=[*other, "updated_at"])
-
-    def _apply(self, request: HttpRequest, queryset: QuerySet, change, done: str) -> None:
-        """Run `change(account, cause)` per selected account; report refusals."""
-        cause = Cause.by_user(request.user, request.POST.get("note") or "admin action")
-        changed = 0
-        try:
-            for account in queryset:
-                changed += bool(change(account, cause))
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return
-        self.message_user(request, f"{done}: {changed} of {len(queryset)} accounts changed.")
+        details = [f for f in form.changed_data if f in services.EDITABLE_ACCOUNT_FIELDS]
+        if details:
+            services.update_account(
+                account=obj, cause=cause, **{f: form.cleaned_data[f] for f in details}
+            )
 
     def _field(self, request: HttpRequest, name: str):
         form = self.action_form(request.POST)
@@ -180,20 +196,22 @@ class AccountAdmin(admin.ModelAdmin):
         form.is_valid()
         return form.cleaned_data.get(name)
 
-    @admin.action(description="Add the tag to the selected accounts")
+    @admin.action(description="Add the tag to the selected accounts", permissions=["tag"])
     def add_tag(self, request: HttpRequest, queryset: QuerySet) -> None:
         tag = self._field(request, "tag")
-        self._apply(
+        apply_to_each(
+            self,
             request,
             queryset,
             lambda a, cause: services.add_tag(account=a, tag=tag or "", cause=cause),
             f"Tag {tag!r} added",
         )
 
-    @admin.action(description="Remove the tag from the selected accounts")
+    @admin.action(description="Remove the tag from the selected accounts", permissions=["tag"])
     def remove_tag(self, request: HttpRequest, queryset: QuerySet) -> None:
         tag = self._field(request, "tag")
-        self._apply(
+        apply_to_each(
+            self,
             request,
             queryset,
             lambda a, cause: services.remove_tag(account=a, tag=tag or "", cause=cause),
@@ -206,7 +224,8 @@ class AccountAdmin(admin.ModelAdmin):
     )
     def set_health_status(self, request: HttpRequest, queryset: QuerySet) -> None:
         status = self._field(request, "health_status")
-        self._apply(
+        apply_to_each(
+            self,
             request,
             queryset,
             lambda a, cause: services.change_health_status(
@@ -215,16 +234,23 @@ class AccountAdmin(admin.ModelAdmin):
             "Health status set",
         )
 
+    def has_tag_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perms(["accounts.add_accounttag", "accounts.delete_accounttag"])
+
+    def has_move_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("pipelines.change_card")
+
     def has_change_health_status_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("accounts.change_health_status")
 
-    @admin.action(description="Move the selected accounts to the stage")
+    @admin.action(description="Move the selected accounts to the stage", permissions=["move"])
     def move_to_stage(self, request: HttpRequest, queryset: QuerySet) -> None:
         stage = self._field(request, "stage")
         if stage is None:
             self.message_user(request, "Choose a stage first.", messages.ERROR)
             return
-        self._apply(
+        apply_to_each(
+            self,
             request,
             queryset,
             lambda a, cause: move_card(
@@ -236,7 +262,8 @@ class AccountAdmin(admin.ModelAdmin):
     @admin.action(description="Add (or subtract) points", permissions=["adjust_score"])
     def adjust_score(self, request: HttpRequest, queryset: QuerySet) -> None:
         points = self._field(request, "points") or 0
-        self._apply(
+        apply_to_each(
+            self,
             request,
             queryset,
             lambda a, cause: (
@@ -258,6 +285,29 @@ class AccountAdmin(admin.ModelAdmin):
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "phone", "account", "is_primary"]
+    fields = ["account", "name", "email", "phone", "is_primary", "external_id"]
+    readonly_fields = ["email_opted_out_at", "sms_opted_out_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return [*self.readonly_fields, *(["account"] if obj else [])]
+
+    def get_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return [*self.fields, *self.readonly_fields]
+
+    def save_model(self, request: HttpRequest, obj: Contact, form, change: bool) -> None:
+        """Through upsert_contact: one primary per account, history and signal included."""
+        contact, _ = services.upsert_contact(
+            account=obj.account,
+            contact=obj if change else None,
+            name=obj.name,
+            email=obj.email,
+            phone=obj.phone,
+            is_primary=obj.is_primary,
+            external_id=obj.external_id,
+            cause=Cause.by_user(request.user, "edited in the admin"),
+        )
+        obj.pk = contact.pk
+
     list_filter = ["is_primary"]
     search_fields = ["name", "email", "phone", "account__name"]
     autocomplete_fields = ["account"]

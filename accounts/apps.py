@@ -14,7 +14,10 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="accounts.sync_roles")
 
 
-def _sync_roles(sender, apps, **kwargs) -> None:
+def _sync_roles(sender, apps=None, **kwargs) -> None:
+    # `flush` sends post_migrate without a migration state: use the live registry.
+    from django.apps import apps as live_apps
+
     from .roles import sync_roles
 
-    sync_roles(apps)
+    sync_roles(apps or live_apps)

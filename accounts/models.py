@@ -147,6 +147,12 @@ class Contact(models.Model):
                 condition=~models.Q(external_id=""),
                 name="contact_external_id_unique_per_account",
             ),
+            models.UniqueConstraint(
+                "account",
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="contact_email_unique_per_account",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -197,7 +203,8 @@ class TagEvent(CausedModel):
     """One tag added to or removed from an account, and why."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="tag_events")
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="events")
+    # PROTECT: a tag with history is renamed, not deleted, so the history stays.
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=8, choices=TagAction.choices)
 
     class Meta:
@@ -246,6 +253,7 @@ class AccountEventKind(models.TextChoices):
     PLAN_CHANGED = "plan_changed", "Plan changed"  # data: from/to plan and MRR
     CANCELLED = "cancelled", "Subscription cancelled"  # lifecycle became churned
     CONTACT_CHANGED = "contact_changed", "Contact changed"  # data: contact id, changed fields
+    UPDATED = "updated", "Details changed"  # data: {field: [old, new]} (name, owner, …)
 
 
 class AccountEvent(CausedModel):

@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from core import clock
 from core.causes import Cause
 from core.events import send_on_commit
+from core.inputs import decimal_for_field, text_for_field
+from core.records import json_value
 
 from . import signals
 from .models import (
@@ -32,6 +34,7 @@ from .models import (
     Tag,
     TagAction,
     TagEvent,
+    validate_timezone,
 )
 
 TAG_NAME_MAX = Tag._meta.get_field("name").max_length
@@ -53,6 +56,22 @@ def lock_account(account: Account | int) -> Account:
         raise ValidationError(f"Account {pk} does not exist.", code="account_missing") from None
 
 
+_account_field = Account._meta.get_field
+
+
+def _clean_mrr(mrr: Decimal) -> Decimal:
+    mrr = decimal_for_field(mrr, _account_field("mrr"), "MRR")
+    if mrr < 0:
+        raise ValidationError("MRR cannot be negative.", code="negative_mrr")
+    return mrr
+
+
+def require_same_account(contact: Contact | None, account: Account) -> None:
+    """Refuse a contact of another account (a mix-up in a form, an import, a workflow)."""
+    if contact is not None and contact.account_id != account.pk:
+        raise ValidationError("The contact belongs to another account.", code="contact_mismatch")
+
+
 def sign_up_account(
     *,
     external_id: str,
@@ -68,16 +87,15 @@ def sign_up_account(
     Returns (account, created). The SaaS product's id is the identity: the
     same sign-up reported again returns the existing account unchanged.
     """
-    external_id = (external_id or "").strip()
-    name = (name or "").strip()
+    external_id = text_for_field(external_id, _account_field("external_id"), "The external id")
+    name = text_for_field(name, _account_field("name"), "The account name")
     if not external_id:
         raise ValidationError("An account needs the SaaS product's external id.", code="required")
     if not name:
         raise ValidationError("An account needs a name.", code="required")
     if plan not in Plan.values:
         raise ValidationError(f"Unknown plan {plan!r}.", code="invalid_plan")
-    if mrr < 0:
-        raise ValidationError("MRR cannot be negative.", code="negative_mrr")
+    mrr = _clean_mrr(mrr)
     signed_up_at = clock.require_past(signed_up_at or clock.now(), "The sign-up time")
     existing = Account.objects.filter(external_id=external_id).first()
     if existing:
@@ -244,8 +262,8 @@ def change_plan(*, account: Account, plan: str, cause: Cause, mrr: Decimal | Non
     """Move the account to another plan (and MRR). Returns False if both are unchanged."""
     if plan not in Plan.values:
         raise ValidationError(f"Unknown plan {plan!r}.", code="invalid_plan")
-    if mrr is not None and mrr < 0:
-        raise ValidationError("MRR cannot be negative.", code="negative_mrr")
+    if mrr is not None:
+        mrr = _clean_mrr(mrr)
     locked = lock_account(account)
     new_mrr = locked.mrr if mrr is None else mrr
     if locked.plan == plan and locked.mrr == new_mrr:
@@ -298,9 +316,6 @@ def cancel_subscription(*, account: Account, cause: Cause) -> bool:
     return bool(changed)
 
 
-CONTACT_FIELDS = ("name", "email", "phone", "is_primary")
-
-
 @transaction.atomic
 def upsert_contact(
     *,
@@ -311,13 +326,20 @@ def upsert_contact(
     phone: str = "",
     is_primary: bool = False,
     external_id: str = "",
+    contact: Contact | None = None,
 ) -> tuple[Contact, bool]:
-    """Create or update a contact, matched by external id (else by email).
+    """Create or update a contact: `contact` if given, else matched by external id, then email.
 
+    A contact first created by e-mail and later sent with an external id is
+    the same person: the id is filled in, not a second contact created.
     Making a contact primary demotes the previous primary contact. Returns
     (contact, changed); a call that changes nothing writes nothing.
     """
-    name, email, phone = (name or "").strip(), (email or "").strip().lower(), (phone or "").strip()
+    field = Contact._meta.get_field
+    name = text_for_field(name, field("name"), "The contact's name")
+    email = text_for_field(email, field("email"), "The e-mail address").lower()
+    phone = text_for_field(phone, field("phone"), "The phone number")
+    external_id = text_for_field(external_id, field("external_id"), "The contact's external id")
     if not name:
         raise ValidationError("A contact needs a name.", code="required")
     if email:
@@ -327,25 +349,37 @@ def upsert_contact(
             f"Phone {phone!r} is not in E.164 form (e.g. +14155550100).", code="invalid_phone"
         )
     locked = lock_account(account)
+    require_same_account(contact, locked)
     contacts = Contact.objects.filter(account=locked)
-    contact = None
-    if external_id:
+    if contact is None and external_id:
         contact = contacts.filter(external_id=external_id).first()
-    elif email:
-        contact = contacts.filter(email=email).first()
+    if contact is None and email:
+        contact = contacts.filter(email__iexact=email).first()
+        if contact is not None and contact.external_id and external_id:
+            contact = None  # the same address, but another person in the SaaS product
     wanted = {"name": name, "email": email, "phone": phone, "is_primary": is_primary}
+    if external_id:
+        wanted["external_id"] = external_id
     if contact is None:
-        contact = Contact(account=locked, external_id=external_id)
-        changed_fields = list(CONTACT_FIELDS)
+        contact = Contact(account=locked)
+        changed_fields = sorted(wanted)
     else:
-        changed_fields = [f for f in CONTACT_FIELDS if getattr(contact, f) != wanted[f]]
+        contact = contacts.get(pk=contact.pk)
+        changed_fields = sorted(f for f in wanted if getattr(contact, f) != wanted[f])
         if not changed_fields:
             return contact, False
     if is_primary:
         contacts.filter(is_primary=True).exclude(pk=contact.pk).update(is_primary=False)
-    for field, value in wanted.items():
-        setattr(contact, field, value)
-    contact.save()
+    for name_of_field, value in wanted.items():
+        setattr(contact, name_of_field, value)
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError:
+        raise ValidationError(
+            f"Another contact of this account already uses {email} or this external id.",
+            code="contact_conflict",
+        ) from None
     AccountEvent.objects.create(
         account=locked,
         kind=AccountEventKind.CONTACT_CHANGED,
@@ -392,3 +426,43 @@ def opt_out_contact(
         **cause.as_fields(),
     )
     return True
+
+
+EDITABLE_ACCOUNT_FIELDS = ("name", "owner", "timezone", "currency")
+
+
+@transaction.atomic
+def update_account(*, account: Account, cause: Cause, **changes) -> list[str]:
+    """Change an account's descriptive fields (name, owner, timezone, currency).
+
+    Returns the fields that changed; the history row keeps old and new
+    values. State with its own door (plan, health, score, tags …) is
+    refused here so it cannot bypass its history.
+    """
+    unknown = set(changes) - set(EDITABLE_ACCOUNT_FIELDS)
+    if unknown:
+        raise ValidationError(
+            f"{', '.join(sorted(unknown))} cannot be changed here.", code="not_editable"
+        )
+    locked = lock_account(account)
+    if "name" in changes:
+        changes["name"] = text_for_field(
+            changes["name"], _account_field("name"), "The account name", required=True
+        )
+    if changes.get("timezone"):
+        validate_timezone(changes["timezone"])
+    before = {field: getattr(locked, field) for field in changes}
+    changed = sorted(field for field, value in changes.items() if before[field] != value)
+    if not changed:
+        return []
+    for field in changed:
+        setattr(locked, field, changes[field])
+    locked.save(update_fields=[*changed, "updated_at"])
+    AccountEvent.objects.create(
+        account=locked,
+        kind=AccountEventKind.UPDATED,
+        data={field: [json_value(before[field]), json_value(changes[field])] for field in changed},
+        created_at=clock.now(),
+        **cause.as_fields(),
+    )
+    return changed

@@ -1,12 +1,11 @@
 """Admin for activity: the feature catalogue is edited here; facts are read-only;
 tasks and appointments change through their services."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, apply_to_each
 from core.causes import Cause
 
 from .models import (
@@ -21,16 +20,6 @@ from .models import (
     TaskSource,
 )
 from .services import appointments, tasks
-
-
-def _each(modeladmin, request, queryset, change, done: str) -> None:
-    cause = Cause.by_user(request.user, "admin action")
-    try:
-        changed = sum(bool(change(obj, cause)) for obj in queryset)
-    except ValidationError as error:
-        modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
-        return
-    modeladmin.message_user(request, f"{done}: {changed} of {len(queryset)} changed.")
 
 
 @admin.register(Feature)
@@ -106,7 +95,7 @@ class AppointmentAdmin(HistoryAdmin):
 
     @admin.action(description="Mark attended", permissions=["change"])
     def mark_attended(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _each(
+        apply_to_each(
             self,
             request,
             queryset,
@@ -116,7 +105,7 @@ class AppointmentAdmin(HistoryAdmin):
 
     @admin.action(description="Mark no-show", permissions=["change"])
     def mark_no_show(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _each(
+        apply_to_each(
             self,
             request,
             queryset,
@@ -126,7 +115,7 @@ class AppointmentAdmin(HistoryAdmin):
 
     @admin.action(description="Cancel", permissions=["change"])
     def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _each(
+        apply_to_each(
             self,
             request,
             queryset,
@@ -145,12 +134,25 @@ class TaskAdmin(admin.ModelAdmin):
     fields = ["account", "title", "details", "priority", "due_at", "assignee", "status", "source"]
     readonly_fields = ["status", "source"]
     actions = ["resolve"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return [*self.readonly_fields, *(["account"] if obj else [])]
+
     show_full_result_count = False
 
     def save_model(self, request: HttpRequest, obj: Task, form, change: bool) -> None:
         """New tasks are opened through the service, so the engine hears of them."""
+        cause = Cause.by_user(request.user, "edited in the admin")
         if change:
-            obj.save(update_fields=form.changed_data or None)
+            tasks.update_task(
+                task=obj,
+                cause=cause,
+                **{
+                    f: form.cleaned_data[f]
+                    for f in form.changed_data
+                    if f in tasks.TASK_EDITABLE_FIELDS
+                },
+            )
             return
         task, _ = tasks.create_task(
             account=obj.account,
@@ -160,10 +162,12 @@ class TaskAdmin(admin.ModelAdmin):
             due_at=obj.due_at,
             assignee=obj.assignee,
             source=TaskSource.STAFF,
-            cause=Cause.by_user(request.user, "created in the admin"),
+            cause=cause,
         )
         obj.pk = task.pk
 
     @admin.action(description="Mark done", permissions=["change"])
     def resolve(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _each(self, request, queryset, lambda t, c: tasks.resolve_task(task=t, cause=c), "Done")
+        apply_to_each(
+            self, request, queryset, lambda t, c: tasks.resolve_task(task=t, cause=c), "Done"
+        )

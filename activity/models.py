@@ -87,9 +87,10 @@ class Payment(CausedModel):
     """An invoice payment attempt reported by the payment provider."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="payments")
-    # The provider's id (e.g. Stripe's invoice id). An invoice that fails and
-    # is later paid is two records: one failed, one succeeded.
-    external_id = models.CharField(max_length=100)
+    # The provider's id for this attempt (e.g. Stripe's charge or event id):
+    # an invoice retried three times is three records, which e2 counts.
+    external_id = models.CharField(max_length=100, unique=True)
+    invoice_id = models.CharField(max_length=100, blank=True, db_index=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="USD")
     status = models.CharField(max_length=16, choices=PaymentStatus.choices)
@@ -104,7 +105,6 @@ class Payment(CausedModel):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="payment_not_negative"),
-            models.UniqueConstraint(fields=["external_id", "status"], name="payment_outcome_once"),
         ]
 
     def __str__(self) -> str:
@@ -159,6 +159,12 @@ class Appointment(CausedModel):
                 fields=["external_id"],
                 condition=~models.Q(external_id=""),
                 name="appointment_external_id_unique",
+            ),
+            # Without the booking system's id, the booking itself is the identity.
+            models.UniqueConstraint(
+                fields=["account", "kind", "starts_at"],
+                condition=models.Q(external_id=""),
+                name="appointment_booked_once",
             ),
         ]
 

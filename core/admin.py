@@ -1,7 +1,10 @@
 """Admin building blocks shared by the domain apps."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+
+from core.causes import Cause
 
 
 class HistoryAdmin(admin.ModelAdmin):
@@ -35,3 +38,27 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+def apply_to_each(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, objects, change, done: str
+) -> None:
+    """Run `change(obj, cause)` for each selected row through its service; report the outcome.
+
+    Each change is its own transaction: a refusal stops the loop and says how
+    many rows had already changed, so nothing is left unexplained.
+    """
+    cause = Cause.by_user(request.user, request.POST.get("note") or "admin action")
+    objects = list(objects)
+    changed = 0
+    for obj in objects:
+        try:
+            changed += bool(change(obj, cause))
+        except ValidationError as error:
+            modeladmin.message_user(
+                request,
+                f"{obj}: {' '.join(error.messages)} ({changed} changed before this one).",
+                messages.ERROR,
+            )
+            return
+    modeladmin.message_user(request, f"{done}: {changed} of {len(objects)} changed.")

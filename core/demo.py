@@ -491,7 +491,8 @@ class _PortfolioBuilder:
                             account=account,
                             milestone=milestone,
                             score=account.score,
-                            reached_at=entry["created_at"],
+                            created_at=entry["created_at"],
+                            **SYSTEM,
                         )
                     )
         rows[ScoreEntry].extend(ledger)

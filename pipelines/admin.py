@@ -1,12 +1,19 @@
 """Admin for pipelines: edit boards and stages; cards and moves are read-only."""
 
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 from core.admin import HistoryAdmin
 
 from .models import Card, Pipeline, Stage, StageMove
+
+
+def _count(model) -> Coalesce:
+    """How many `model` rows belong to the outer pipeline."""
+    rows = model.objects.filter(pipeline=OuterRef("pk")).order_by()
+    return Coalesce(Subquery(rows.values("pipeline").annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
 class StageInline(admin.TabularInline):
@@ -25,12 +32,11 @@ class PipelineAdmin(admin.ModelAdmin):
     inlines = [StageInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Two subqueries, not two joins: joins would multiply stages by cards.
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                stage_total=Count("stages", distinct=True), card_total=Count("cards", distinct=True)
-            )
+            .annotate(stage_total=_count(Stage), card_total=_count(Card))
         )
 
     @admin.display(description="Stages", ordering="stage_total")
@@ -55,7 +61,7 @@ class CardAdmin(HistoryAdmin):
     list_display = ["account", "pipeline", "stage", "entered_stage_at"]
     list_filter = ["pipeline", "stage"]
     search_fields = ["account__name", "account__external_id"]
-    list_select_related = ["account", "pipeline", "stage"]
+    list_select_related = ["account", "pipeline", "stage__pipeline"]
 
 
 @admin.register(StageMove)
@@ -63,5 +69,11 @@ class StageMoveAdmin(HistoryAdmin):
     list_display = ["created_at", "account", "pipeline", "from_stage", "to_stage", "cause_display"]
     list_filter = ["pipeline", "cause_kind"]
     search_fields = ["account__name", "account__external_id"]
-    list_select_related = ["account", "pipeline", "from_stage", "to_stage", "cause_user"]
+    list_select_related = [
+        "account",
+        "pipeline",
+        "from_stage__pipeline",
+        "to_stage__pipeline",
+        "cause_user",
+    ]
     date_hierarchy = "created_at"

@@ -24,6 +24,12 @@ class Pipeline(models.Model):
         return self.name
 
 
+class StageManager(models.Manager):
+    # A stage is always shown with its pipeline ("Customer Health Status › Healthy").
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().select_related("pipeline")
+
+
 class Stage(models.Model):
     """One column of a pipeline, in order."""
 
@@ -31,6 +37,8 @@ class Stage(models.Model):
     name = models.CharField(max_length=100)
     position = models.PositiveSmallIntegerField(default=0)
     color = models.CharField(max_length=16, default="secondary", help_text="A Bootstrap colour.")
+
+    objects = StageManager()
 
     class Meta:
         ordering = ["pipeline", "position", "id"]

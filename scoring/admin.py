@@ -42,7 +42,7 @@ class ScoreEntryAdmin(HistoryAdmin):
 
 @admin.register(MilestoneAchievement)
 class MilestoneAchievementAdmin(HistoryAdmin):
-    list_display = ["reached_at", "account", "milestone", "score"]
+    list_display = ["created_at", "account", "milestone", "score", "cause_display"]
     list_filter = ["milestone"]
     search_fields = ["account__name", "account__external_id"]
-    list_select_related = ["account"]
+    list_select_related = ["account", "cause_user"]

@@ -82,16 +82,15 @@ class ScoreEntry(CausedModel):
         return f"{self.points:+d} {self.account}: {self.reason}"
 
 
-class MilestoneAchievement(models.Model):
-    """An account reaching a milestone: recorded once, never again."""
+class MilestoneAchievement(CausedModel):
+    """An account reaching a milestone (at `created_at`): recorded once, never again."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="milestones")
     milestone = models.CharField(max_length=16, choices=Milestone.choices)
     score = models.IntegerField(help_text="The score when the milestone was reached.")
-    reached_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["-reached_at"]
+        ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["account", "milestone"], name="milestone_once"),
         ]

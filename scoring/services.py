@@ -99,10 +99,11 @@ def record_milestones(*, account: Account, score: int, cause: Cause) -> list[str
     """Record each milestone `score` reaches that `account` has not reached before.
 
     Returns the newly reached milestones, lowest first. The account's
-    `milestone` becomes the highest ever reached. Callers hold the account's
-    row lock (`lock_account`); the unique (account, milestone) constraint
-    backs that up.
+    `milestone` becomes the highest ever reached. Takes the account's row
+    lock itself (a catch-up sweep calls it directly), so it never races
+    `add_points`; the unique (account, milestone) constraint backs that up.
     """
+    account = lock_account(account)
     already = set(
         MilestoneAchievement.objects.filter(account=account).values_list("milestone", flat=True)
     )
@@ -114,13 +115,17 @@ def record_milestones(*, account: Account, score: int, cause: Cause) -> list[str
     MilestoneAchievement.objects.bulk_create(
         [
             MilestoneAchievement(
-                account=account, milestone=level.milestone, score=score, reached_at=now
+                account=account,
+                milestone=level.milestone,
+                score=score,
+                created_at=now,
+                **cause.as_fields(),
             )
             for level in new
         ]
     )
     highest = max(already | {level.milestone for level in levels}, key=MILESTONE_ORDER.index)
-    Account.objects.filter(pk=account.pk).update(milestone=highest)
+    Account.objects.filter(pk=account.pk).update(milestone=highest, updated_at=now)
     for level in new:
         send_on_commit(
             signals.milestone_reached,

@@ -3,13 +3,15 @@
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.models import Account, Contact
-from accounts.services import lock_account
+from accounts.services import lock_account, require_same_account
 from core import clock
 from core.causes import Cause
 from core.events import send_on_commit
+from core.inputs import text_for_field
+from core.records import create_once
 
 from .. import signals
 from ..models import Appointment, AppointmentKind, AppointmentStatus, Feature, StatusChange
@@ -36,38 +38,41 @@ def book_appointment(
     if kind not in AppointmentKind.values:
         raise ValidationError(f"Unknown appointment kind {kind!r}.", code="invalid_kind")
     clock.require_aware(starts_at, "The appointment start")
+    external_id = text_for_field(
+        external_id, Appointment._meta.get_field("external_id"), "The booking id"
+    )
     if not 5 <= duration_minutes <= 480:
         raise ValidationError(
             "An appointment lasts between 5 minutes and 8 hours.", code="invalid_duration"
         )
     locked = lock_account(account)
-    if contact is not None and contact.account_id != locked.pk:
-        raise ValidationError("The contact belongs to another account.", code="contact_mismatch")
+    require_same_account(contact, locked)
     identity = (
         {"external_id": external_id}
         if external_id
         else {"account": locked, "kind": kind, "starts_at": starts_at, "external_id": ""}
     )
-    existing = Appointment.objects.filter(**identity).first()
-    if existing:
-        if existing.account_id != locked.pk:
-            raise ValidationError(
-                f"Appointment {external_id!r} belongs to another account.",
-                code="appointment_conflict",
-            )
-        return existing, False
-    appointment = Appointment.objects.create(
-        account=locked,
-        kind=kind,
-        starts_at=starts_at,
-        contact=contact,
-        assignee=assignee,
-        feature=feature,
-        duration_minutes=duration_minutes,
-        external_id=external_id,
-        created_at=clock.now(),
+    fields = {
+        "account": locked,
+        "kind": kind,
+        "starts_at": starts_at,
+        "contact": contact,
+        "assignee": assignee,
+        "feature": feature,
+        "duration_minutes": duration_minutes,
+        "created_at": clock.now(),
         **cause.as_fields(),
+    }
+    appointment, created = create_once(
+        Appointment,
+        identity=identity,
+        account_id=locked.pk,
+        what=f"Appointment {external_id!r}",
+        conflict_code="appointment_conflict",
+        fields=fields,
     )
+    if not created:
+        return appointment, False
     send_on_commit(
         signals.appointment_booked,
         sender=Appointment,
@@ -139,7 +144,14 @@ def reschedule_appointment(*, appointment: Appointment, starts_at: datetime, cau
     locked = _lock_booked(appointment, AppointmentStatus.BOOKED)
     if locked.starts_at == starts_at:
         return False
-    Appointment.objects.filter(pk=locked.pk).update(starts_at=starts_at)
+    try:
+        with transaction.atomic():
+            Appointment.objects.filter(pk=locked.pk).update(starts_at=starts_at)
+    except IntegrityError:
+        raise ValidationError(
+            "This account already has that kind of appointment at that time.",
+            code="appointment_clash",
+        ) from None
     StatusChange.objects.create(
         appointment=locked,
         from_status=locked.status,

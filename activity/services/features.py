@@ -11,7 +11,7 @@ from accounts.services import lock_account
 from core import clock
 from core.causes import Cause
 from core.events import send_on_commit
-from core.numbers import decimal_or_refuse
+from core.inputs import decimal_or_refuse
 
 from .. import signals
 from ..models import Feature, FeatureSession

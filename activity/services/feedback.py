@@ -4,10 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Account, Contact
-from accounts.services import lock_account
+from accounts.services import lock_account, require_same_account
 from core import clock
 from core.causes import Cause
 from core.events import send_on_commit
+from core.inputs import text_for_field
+from core.records import create_once
 
 from .. import signals
 from ..models import Feedback
@@ -33,33 +35,38 @@ def record_feedback(
     if isinstance(nps, bool) or not isinstance(nps, int) or not 0 <= nps <= 10:
         raise ValidationError("The NPS answer is a whole number from 0 to 10.", code="invalid_nps")
     comment = (comment or "").strip()
+    submission_key = text_for_field(
+        submission_key, Feedback._meta.get_field("submission_key"), "The submission key"
+    )
     if len(comment) > MAX_COMMENT:
         raise ValidationError(
             f"The comment is longer than {MAX_COMMENT} characters.", code="too_long"
         )
     locked = lock_account(account)
-    if contact is not None and contact.account_id != locked.pk:
-        raise ValidationError("The contact belongs to another account.", code="contact_mismatch")
-    if submission_key:
-        existing = Feedback.objects.filter(submission_key=submission_key).first()
-        if existing:
-            if existing.account_id != locked.pk:
-                raise ValidationError(
-                    "This feedback submission belongs to another account.",
-                    code="feedback_conflict",
-                )
-            return existing, False
+    require_same_account(contact, locked)
     now = clock.now()
-    feedback = Feedback.objects.create(
-        account=locked,
-        contact=contact,
-        nps=nps,
-        comment=comment,
-        submitted_at=now,
-        submission_key=submission_key,
-        created_at=now,
+    fields = {
+        "account": locked,
+        "contact": contact,
+        "nps": nps,
+        "comment": comment,
+        "submitted_at": now,
+        "created_at": now,
         **cause.as_fields(),
-    )
+    }
+    if submission_key:
+        feedback, created = create_once(
+            Feedback,
+            identity={"submission_key": submission_key},
+            account_id=locked.pk,
+            what="This feedback submission",
+            conflict_code="feedback_conflict",
+            fields=fields,
+        )
+        if not created:
+            return feedback, False
+    else:
+        feedback = Feedback.objects.create(**fields)
     send_on_commit(
         signals.feedback_submitted,
         sender=Feedback,

@@ -11,10 +11,13 @@ from accounts.services import lock_account
 from core import clock
 from core.causes import Cause
 from core.events import send_on_commit
-from core.numbers import decimal_or_refuse
+from core.inputs import decimal_for_field, text_for_field
+from core.records import create_once
 
 from .. import signals
 from ..models import Payment, PaymentStatus
+
+_field = Payment._meta.get_field
 
 
 @transaction.atomic
@@ -27,19 +30,21 @@ def record_payment(
     cause: Cause,
     currency: str = "USD",
     failure_reason: str = "",
+    invoice_id: str = "",
     occurred_at: datetime | None = None,
 ) -> tuple[Payment, bool]:
-    """Record a payment that succeeded or failed. Returns (payment, created).
+    """Record one payment attempt that succeeded or failed. Returns (payment, created).
 
-    The provider's id and the outcome are the identity: a redelivered
-    payment is stored once, while an invoice that failed and was later paid
-    is two records. The same id reported for another account is refused
-    rather than silently merged.
+    `external_id` is the provider's id for this attempt: a redelivered
+    attempt is stored once, and each retry of an invoice (`invoice_id`) is
+    its own record. An id already recorded for another account, or with the
+    other outcome, is refused rather than silently merged.
     """
-    external_id = (external_id or "").strip()
+    external_id = text_for_field(external_id, _field("external_id"), "The payment's provider id")
     if not external_id:
         raise ValidationError("A payment needs the provider's id.", code="required")
-    amount = decimal_or_refuse(amount, "The payment amount")
+    invoice_id = text_for_field(invoice_id, _field("invoice_id"), "The invoice id")
+    amount = decimal_for_field(amount, _field("amount"), "The payment amount")
     if amount < 0:
         raise ValidationError("A payment amount cannot be negative.", code="negative_amount")
     currency = (currency or "").strip().upper()
@@ -48,25 +53,31 @@ def record_payment(
     occurred_at = clock.require_past(occurred_at or clock.now(), "The payment time")
     status = PaymentStatus.SUCCEEDED if succeeded else PaymentStatus.FAILED
     locked = lock_account(account)
-    if Payment.objects.filter(external_id=external_id).exclude(account=locked).exists():
-        raise ValidationError(
-            f"Payment {external_id!r} is already recorded for another account.",
-            code="payment_conflict",
-        )
-    existing = Payment.objects.filter(external_id=external_id, status=status).first()
-    if existing:
-        return existing, False
-    payment = Payment.objects.create(
-        account=locked,
-        external_id=external_id,
-        amount=amount,
-        currency=currency,
-        status=status,
-        failure_reason="" if succeeded else failure_reason[:255],
-        occurred_at=occurred_at,
-        created_at=clock.now(),
-        **cause.as_fields(),
+    payment, created = create_once(
+        Payment,
+        identity={"external_id": external_id},
+        account_id=locked.pk,
+        what=f"Payment {external_id!r}",
+        conflict_code="payment_conflict",
+        fields={
+            "account": locked,
+            "invoice_id": invoice_id,
+            "amount": amount,
+            "currency": currency,
+            "status": status,
+            "failure_reason": "" if succeeded else (failure_reason or "")[:255],
+            "occurred_at": occurred_at,
+            "created_at": clock.now(),
+            **cause.as_fields(),
+        },
     )
+    if not created:
+        if payment.status != status:
+            raise ValidationError(
+                f"Payment {external_id!r} is already recorded as {payment.status}.",
+                code="payment_conflict",
+            )
+        return payment, False
     signal = signals.payment_succeeded if succeeded else signals.payment_failed
     send_on_commit(signal, sender=Payment, account_id=locked.pk, payment_id=payment.pk, cause=cause)
     return payment, True

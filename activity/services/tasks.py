@@ -6,10 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Account, Contact
-from accounts.services import lock_account
+from accounts.services import lock_account, require_same_account
 from core import clock
 from core.causes import Cause
 from core.events import send_on_commit
+from core.inputs import text_for_field
+from core.records import create_once, json_value
 
 from .. import signals
 from ..models import StatusChange, Task, TaskPriority, TaskSource, TaskStatus
@@ -35,11 +37,12 @@ def create_task(
     step); the same request creates one task however often it arrives.
     Unassigned tasks go to the account's owner.
     """
-    title = (title or "").strip()
+    title = text_for_field(title, Task._meta.get_field("title"), "The task title")
     if not title:
         raise ValidationError("A task needs a title.", code="required")
-    if len(title) > Task._meta.get_field("title").max_length:
-        raise ValidationError("The task title is too long.", code="too_long")
+    request_key = text_for_field(
+        request_key, Task._meta.get_field("request_key"), "The request key"
+    )
     if priority not in TaskPriority.values:
         raise ValidationError(f"Unknown priority {priority!r}.", code="invalid_priority")
     if source not in TaskSource.values:
@@ -47,29 +50,32 @@ def create_task(
     if due_at is not None:
         clock.require_aware(due_at, "The due time")
     locked = lock_account(account)
-    if contact is not None and contact.account_id != locked.pk:
-        raise ValidationError("The contact belongs to another account.", code="contact_mismatch")
-    if request_key:
-        existing = Task.objects.filter(request_key=request_key).first()
-        if existing:
-            if existing.account_id != locked.pk:
-                raise ValidationError(
-                    "This task request belongs to another account.", code="task_conflict"
-                )
-            return existing, False
-    task = Task.objects.create(
-        account=locked,
-        title=title,
-        details=(details or "").strip(),
-        priority=priority,
-        due_at=due_at,
-        assignee=assignee or locked.owner,
-        contact=contact,
-        source=source,
-        request_key=request_key,
-        created_at=clock.now(),
+    require_same_account(contact, locked)
+    fields = {
+        "account": locked,
+        "title": title,
+        "details": (details or "").strip(),
+        "priority": priority,
+        "due_at": due_at,
+        "assignee": assignee or locked.owner,
+        "contact": contact,
+        "source": source,
+        "created_at": clock.now(),
         **cause.as_fields(),
-    )
+    }
+    if request_key:
+        task, created = create_once(
+            Task,
+            identity={"request_key": request_key},
+            account_id=locked.pk,
+            what="This task request",
+            conflict_code="task_conflict",
+            fields=fields,
+        )
+        if not created:
+            return task, False
+    else:
+        task = Task.objects.create(**fields)
     send_on_commit(
         signals.task_created, sender=Task, account_id=locked.pk, task_id=task.pk, cause=cause
     )
@@ -98,3 +104,44 @@ def resolve_task(*, task: Task, cause: Cause, cancelled: bool = False) -> bool:
             cause=cause,
         )
     return True
+
+
+TASK_EDITABLE_FIELDS = ("title", "details", "priority", "due_at", "assignee")
+
+
+@transaction.atomic
+def update_task(*, task: Task, cause: Cause, **changes) -> list[str]:
+    """Change what a task asks, when it is due, or who does it. Returns the changed fields.
+
+    The history row keeps old and new values; closing a task is `resolve_task`.
+    """
+    unknown = set(changes) - set(TASK_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            f"{', '.join(sorted(unknown))} cannot be changed here.", code="not_editable"
+        )
+    if "title" in changes:
+        changes["title"] = text_for_field(
+            changes["title"], Task._meta.get_field("title"), "The task title"
+        )
+        if not changes["title"]:
+            raise ValidationError("A task needs a title.", code="required")
+    if changes.get("priority", TaskPriority.NORMAL) not in TaskPriority.values:
+        raise ValidationError(f"Unknown priority {changes['priority']!r}.", code="invalid_priority")
+    if changes.get("due_at") is not None:
+        clock.require_aware(changes["due_at"], "The due time")
+    lock_account(task.account_id)
+    current = Task.objects.get(pk=task.pk)
+    changed = sorted(f for f, value in changes.items() if getattr(current, f) != value)
+    if not changed:
+        return []
+    Task.objects.filter(pk=task.pk).update(**{f: changes[f] for f in changed})
+    StatusChange.objects.create(
+        task=current,
+        from_status=current.status,
+        to_status=current.status,
+        data={f: [json_value(getattr(current, f)), json_value(changes[f])] for f in changed},
+        created_at=clock.now(),
+        **cause.as_fields(),
+    )
+    return changed

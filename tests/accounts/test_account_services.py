@@ -42,7 +42,7 @@ def test_a_sign_up_creates_an_active_account_signed_up_now(by_api):
     assert (account.external_id, account.name, account.plan) == ("acct_42", "Globex", Plan.PRO)
     assert (account.mrr, account.lifecycle, account.signed_up_at) == (49, Lifecycle.ACTIVE, NOON)
     event = events(account, AccountEventKind.SIGNED_UP).get()
-    assert event.data == {"plan": "pro", "mrr": "49"}
+    assert event.data == {"plan": "pro", "mrr": "49.00"}
     assert (event.cause_kind, event.cause_reason) == (CauseKind.API, "event evt_1")
 
 
@@ -205,7 +205,7 @@ def test_a_new_contact_is_added_and_recorded(account, by_manager):
     event = events(account, AccountEventKind.CONTACT_CHANGED).get()
     assert event.data == {
         "contact_id": contact.pk,
-        "fields": ["name", "email", "phone", "is_primary"],
+        "fields": ["email", "is_primary", "name", "phone"],
     }
     assert (event.cause_kind, event.cause_reason) == (CauseKind.USER, "manual review")
 
@@ -297,7 +297,7 @@ def test_a_contact_change_is_announced_once_after_commit_and_not_when_rolled_bac
             "sender": Account,
             "account_id": account.pk,
             "contact_id": contact.pk,
-            "fields": ["name", "email", "phone", "is_primary"],
+            "fields": ["email", "is_primary", "name", "phone"],
             "cause": by_manager,
         }
     ]

@@ -49,3 +49,15 @@ def test_syncing_roles_again_changes_nothing():
     sync_roles(apps)
     after = {g.name: set(g.permissions.values_list("pk", flat=True)) for g in Group.objects.all()}
     assert before == after
+
+
+def test_roles_survive_a_post_migrate_without_a_migration_state():
+    """`manage.py flush` sends post_migrate with no `apps`; roles must still sync."""
+    from accounts.apps import _sync_roles
+
+    _sync_roles(sender=None)
+    assert (
+        Group.objects.get(name="Manager")
+        .permissions.filter(codename="change_health_status")
+        .exists()
+    )

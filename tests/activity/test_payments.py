@@ -72,15 +72,46 @@ def test_second_identical_payment_is_stored_once(account, by_api):
 
 
 def test_an_invoice_that_failed_and_was_then_paid_is_two_records(account, by_api):
-    pay(account, by_api, succeeded=False)
+    pay(account, by_api, external_id="ch_1", invoice_id="in_1001", succeeded=False)
 
-    _, created = pay(account, by_api, succeeded=True)
+    _, created = pay(account, by_api, external_id="ch_2", invoice_id="in_1001", succeeded=True)
 
     assert created is True
     assert sorted(Payment.objects.values_list("status", flat=True)) == [
         PaymentStatus.FAILED,
         PaymentStatus.SUCCEEDED,
     ]
+
+
+def test_each_failed_retry_of_an_invoice_is_its_own_record(account, by_api):
+    # Playbook e2 escalates on the third failure in 30 days: all three must count.
+    for attempt in (1, 2, 3):
+        pay(account, by_api, external_id=f"ch_{attempt}", invoice_id="in_7", succeeded=False)
+
+    assert Payment.objects.filter(invoice_id="in_7", status=PaymentStatus.FAILED).count() == 3
+
+
+def test_an_attempt_reported_again_with_the_other_outcome_is_refused(account, by_api):
+    pay(account, by_api, succeeded=False)
+
+    with pytest.raises(ValidationError) as refusal:
+        pay(account, by_api, succeeded=True)
+
+    assert refusal.value.code == "payment_conflict"
+    assert Payment.objects.get().status == PaymentStatus.FAILED
+
+
+@pytest.mark.parametrize("amount", ["1e12", Decimal("12345678901.00")])
+def test_an_amount_too_large_for_the_ledger_is_refused(account, by_api, amount):
+    with pytest.raises(ValidationError, match="too large"):
+        pay(account, by_api, amount=amount)
+    assert Payment.objects.count() == 0
+
+
+def test_an_overlong_provider_id_is_refused(account, by_api):
+    with pytest.raises(ValidationError, match="longer than 100 characters"):
+        pay(account, by_api, external_id="ch_" + "x" * 120)
+    assert Payment.objects.count() == 0
 
 
 @pytest.mark.parametrize(

@@ -91,7 +91,7 @@ def test_the_same_request_creates_one_task(account, by_form):
     ("fields", "code", "message"),
     [
         ({"title": "   "}, "required", "A task needs a title."),
-        ({"title": "x" * 201}, "too_long", "The task title is too long."),
+        ({"title": "x" * 201}, "too_long", "The task title is longer than 200 characters."),
         ({"priority": "urgent"}, "invalid_priority", "Unknown priority 'urgent'."),
         ({"source": "email"}, "invalid_source", "Unknown task source 'email'."),
         ({"due_at": datetime(2025, 10, 8, 9)}, "naive_datetime", "The due time must include"),
@@ -201,3 +201,32 @@ def test_resolving_is_announced_once_but_cancelling_and_rollbacks_are_not(
     assert sent == [
         {"sender": Task, "account_id": account.pk, "task_id": done.pk, "cause": by_manager}
     ]
+
+
+def test_reassigning_and_rescheduling_a_task_is_recorded(account, by_form, manager):
+    from activity.models import StatusChange
+    from activity.services.tasks import update_task
+    from core.causes import Cause
+
+    task = request(account, by_form)
+    due = NOW + timedelta(days=3)
+
+    changed = update_task(
+        task=task, assignee=manager, due_at=due, cause=Cause.by_user(manager, "rebalancing")
+    )
+
+    task.refresh_from_db()
+    assert changed == ["assignee", "due_at"]
+    assert (task.assignee, task.due_at) == (manager, due)
+    change = StatusChange.objects.get(task=task)
+    assert change.data["due_at"][1] == due.isoformat()
+    assert change.cause_reason == "rebalancing"
+    assert update_task(task=task, assignee=manager, cause=Cause.by_user(manager)) == []
+
+
+def test_a_task_update_cannot_close_or_move_the_task(account, by_form):
+    from activity.services.tasks import update_task
+
+    task = request(account, by_form)
+    with pytest.raises(ValidationError, match="cannot be changed here"):
+        update_task(task=task, status="done", cause=by_form)

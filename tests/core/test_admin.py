@@ -10,6 +10,7 @@ from accounts.models import Account, HealthStatusChange, TagEvent
 from accounts.services import add_tag
 from core.causes import Cause
 from pipelines.models import Card, Stage
+from pipelines.services import move_card
 from tests.factories import AccountFactory, ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +182,130 @@ def _request(user):
     request = RequestFactory().get("/")
     request.user = user
     return request
+
+
+def test_a_view_only_role_cannot_tag_or_move_accounts_through_actions(
+    client, affiliate_manager, account
+):
+    affiliate_manager.is_staff = True
+    affiliate_manager.save()
+    client.force_login(affiliate_manager)
+    url = reverse("admin:accounts_account_changelist")
+    stage = Stage.objects.get(pipeline__key="health", name="Healthy")
+
+    page = client.get(url).content.decode()
+    client.post(url, {"action": "add_tag", "_selected_action": [account.pk], "tag": "VIP"})
+    client.post(
+        url, {"action": "move_to_stage", "_selected_action": [account.pk], "stage": stage.pk}
+    )
+
+    assert "add_tag" not in page
+    assert TagEvent.objects.count() == 0
+    assert not Card.objects.filter(account=account).exists()
+
+
+def test_editing_a_contact_in_the_admin_goes_through_the_service(client, superuser, account):
+    contact = ContactFactory(account=account, name="Old Name", email="old@customer.example")
+    client.force_login(superuser)
+
+    response = client.post(
+        reverse("admin:accounts_contact_change", args=[contact.pk]),
+        {"name": "New Name", "email": "NEW@customer.example", "phone": "", "is_primary": "on"},
+    )
+
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.name, contact.email) == ("New Name", "new@customer.example")
+    event = account.events.get(kind="contact_changed")
+    assert event.cause_user == superuser
+    assert event.data["fields"] == ["email", "name", "phone"]
+
+
+def test_reassigning_an_owner_in_the_admin_is_recorded(client, superuser, account, manager):
+    client.force_login(superuser)
+    data = {
+        "name": account.name,
+        "owner": manager.pk,
+        "timezone": "",
+        "plan": account.plan,
+        "mrr": str(account.mrr),
+        "currency": account.currency,
+        **NO_INLINE_ROWS,
+    }
+
+    response = client.post(reverse("admin:accounts_account_change", args=[account.pk]), data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    account.refresh_from_db()
+    assert account.owner == manager
+    event = account.events.get(kind="updated")
+    assert event.data == {"owner": [event.data["owner"][0], manager.pk]}
+    assert event.cause_user == superuser
+
+
+def test_a_user_without_assign_owner_sees_the_owner_read_only(client, manager, csm, account):
+    csm.is_staff = True
+    csm.save()
+    client.force_login(csm)
+    page = client.get(reverse("admin:accounts_account_change", args=[account.pk]))
+    assert page.status_code == 200
+    assert 'name="owner"' not in page.content.decode()
+
+
+def test_a_future_sign_up_time_is_a_form_error_not_a_crash(client, superuser):
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:accounts_account_add"),
+        {
+            "name": "Time Traveller",
+            "external_id": "adm-3",
+            "plan": "pro",
+            "mrr": "1",
+            "currency": "USD",
+            "signed_up_at_0": "2099-01-01",
+            "signed_up_at_1": "10:00:00",
+            "timezone": "",
+            **NO_INLINE_ROWS,
+        },
+    )
+    assert response.status_code == 200
+    assert "is in the future" in response.content.decode()
+    assert not Account.objects.filter(external_id="adm-3").exists()
+
+
+def _list_queries(client, url: str, accounts: int) -> int:
+    stages = list(Stage.objects.filter(pipeline__key="health"))
+    for i in range(accounts):
+        account = AccountFactory()
+        for stage in (stages[i % 4], stages[(i + 1) % 4]):
+            move_card(
+                account=account, pipeline=stage.pipeline, stage=stage, cause=Cause.by_system()
+            )
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "pipelines_card_changelist",
+        "pipelines_stagemove_changelist",
+        "pipelines_pipeline_changelist",
+    ],
+)
+def test_pipeline_lists_do_not_query_per_row(client, superuser, url_name):
+    client.force_login(superuser)
+    url = reverse(f"admin:{url_name}")
+    few = _list_queries(client, url, 2)
+    many = _list_queries(client, url, 12)
+    assert few == many, f"{few} queries with 2 accounts, {many} with 14"
+
+
+def test_the_pipeline_list_counts_stages_and_cards(client, superuser, account):
+    stage = Stage.objects.get(pipeline__key="health", name="Healthy")
+    move_card(account=account, pipeline=stage.pipeline, stage=stage, cause=Cause.by_system())
+    client.force_login(superuser)
+    page = client.get(reverse("admin:pipelines_pipeline_changelist"))
+    health = next(p for p in page.context["cl"].result_list if p.key == "health")
+    assert (health.stage_total, health.card_total) == (4, 1)

@@ -151,7 +151,7 @@ def test_crossing_300_then_650_records_starter_then_moderate_once_each(account, 
     account.refresh_from_db()
     assert account.milestone == Milestone.MODERATE
     assert reached(account) == [(Milestone.STARTER, 310), (Milestone.MODERATE, 650)]
-    assert set(MilestoneAchievement.objects.values_list("reached_at", flat=True)) == {REACHED}
+    assert set(MilestoneAchievement.objects.values_list("created_at", flat=True)) == {REACHED}
 
 
 def test_a_score_that_drops_and_rises_again_does_not_reach_a_milestone_twice(account, by_run):

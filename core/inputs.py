@@ -1,0 +1,60 @@
+"""Reading values that arrive from outside (API payloads, forms, imports, admin).
+
+Services pass every outside value through these before writing, so bad
+input is refused with a clear message instead of crashing a comparison,
+failing in the database (PostgreSQL) or being stored as is (SQLite).
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def decimal_or_refuse(
+    value: Any, what: str, *, max_digits: int | None = None, decimal_places: int | None = None
+) -> Decimal:
+    """`value` as a finite Decimal that fits the column, or a ValidationError naming `what`.
+
+    Floats go through `str` so 0.1 stays 0.1; booleans, None, NaN and
+    infinities are refused.
+    """
+    if value is None or isinstance(value, bool):
+        raise ValidationError(f"{what} must be a number.", code="invalid_number")
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError(
+            f"{what} must be a number, not {value!r}.", code="invalid_number"
+        ) from None
+    if not number.is_finite():
+        raise ValidationError(f"{what} must be a finite number.", code="invalid_number")
+    if decimal_places is not None:
+        number = number.quantize(Decimal(1).scaleb(-decimal_places))
+    if max_digits is not None and len(number.as_tuple().digits) > max_digits:
+        raise ValidationError(f"{what} is too large.", code="number_too_large")
+    return number
+
+
+def decimal_for_field(value: Any, field: models.DecimalField, what: str) -> Decimal:
+    """`value` checked against a DecimalField's digits and places."""
+    return decimal_or_refuse(
+        value, what, max_digits=field.max_digits, decimal_places=field.decimal_places
+    )
+
+
+def text_for_field(
+    value: Any, field: models.CharField, what: str, *, required: bool = False
+) -> str:
+    """`value` stripped and checked against a CharField's length."""
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(f"{what} must be text.", code="invalid_text")
+    text = (value or "").strip()
+    if required and not text:
+        raise ValidationError(f"{what} is required.", code="required")
+    if field.max_length and len(text) > field.max_length:
+        raise ValidationError(
+            f"{what} is longer than {field.max_length} characters.", code="too_long"
+        )
+    return text
