@@ -160,11 +160,16 @@ def add_tag(*, account: Account, tag: str | Tag, cause: Cause) -> bool:
     )
     if not created:
         return False
-    TagEvent.objects.create(
+    event = TagEvent.objects.create(
         account=locked, tag=tag, action=TagAction.ADDED, created_at=now, **cause.as_fields()
     )
     send_on_commit(
-        signals.tag_added, sender=Account, account_id=locked.pk, tag_name=tag.name, cause=cause
+        signals.tag_added,
+        sender=Account,
+        account_id=locked.pk,
+        tag_name=tag.name,
+        tag_event_id=event.pk,
+        cause=cause,
     )
     return True
 
@@ -180,7 +185,7 @@ def remove_tag(*, account: Account, tag: str | Tag, cause: Cause) -> bool:
     deleted, _ = AccountTag.objects.filter(account=locked, tag=tag).delete()
     if not deleted:
         return False
-    TagEvent.objects.create(
+    event = TagEvent.objects.create(
         account=locked,
         tag=tag,
         action=TagAction.REMOVED,
@@ -188,7 +193,12 @@ def remove_tag(*, account: Account, tag: str | Tag, cause: Cause) -> bool:
         **cause.as_fields(),
     )
     send_on_commit(
-        signals.tag_removed, sender=Account, account_id=locked.pk, tag_name=tag.name, cause=cause
+        signals.tag_removed,
+        sender=Account,
+        account_id=locked.pk,
+        tag_name=tag.name,
+        tag_event_id=event.pk,
+        cause=cause,
     )
     return True
 
@@ -209,7 +219,7 @@ def change_health_status(*, account: Account, status: str, cause: Cause, note: s
     if previous == status:
         return False
     Account.objects.filter(pk=locked.pk).update(health_status=status, updated_at=clock.now())
-    HealthStatusChange.objects.create(
+    change = HealthStatusChange.objects.create(
         account=locked,
         from_status=previous,
         to_status=status,
@@ -221,6 +231,7 @@ def change_health_status(*, account: Account, status: str, cause: Cause, note: s
         signals.health_status_changed,
         sender=Account,
         account_id=locked.pk,
+        change_id=change.pk,
         from_status=previous,
         to_status=status,
         note=note,
@@ -239,7 +250,7 @@ def change_happiness(*, account: Account, level: str, cause: Cause) -> bool:
     if previous == level:
         return False
     Account.objects.filter(pk=locked.pk).update(happiness=level, updated_at=clock.now())
-    HappinessChange.objects.create(
+    change = HappinessChange.objects.create(
         account=locked,
         from_level=previous,
         to_level=level,
@@ -250,6 +261,7 @@ def change_happiness(*, account: Account, level: str, cause: Cause) -> bool:
         signals.happiness_changed,
         sender=Account,
         account_id=locked.pk,
+        change_id=change.pk,
         from_level=previous,
         to_level=level,
         cause=cause,
@@ -269,7 +281,7 @@ def change_plan(*, account: Account, plan: str, cause: Cause, mrr: Decimal | Non
     if locked.plan == plan and locked.mrr == new_mrr:
         return False
     Account.objects.filter(pk=locked.pk).update(plan=plan, mrr=new_mrr, updated_at=clock.now())
-    AccountEvent.objects.create(
+    event = AccountEvent.objects.create(
         account=locked,
         kind=AccountEventKind.PLAN_CHANGED,
         data={
@@ -286,6 +298,7 @@ def change_plan(*, account: Account, plan: str, cause: Cause, mrr: Decimal | Non
             signals.plan_changed,
             sender=Account,
             account_id=locked.pk,
+            event_id=event.pk,
             from_plan=locked.plan,
             to_plan=plan,
             cause=cause,
@@ -303,7 +316,7 @@ def cancel_subscription(*, account: Account, cause: Cause) -> bool:
         .update(lifecycle=Lifecycle.CHURNED, mrr=0, updated_at=clock.now())
     )
     if changed:
-        AccountEvent.objects.create(
+        event = AccountEvent.objects.create(
             account=locked,
             kind=AccountEventKind.CANCELLED,
             data={"mrr_lost": str(locked.mrr)},
@@ -311,7 +324,11 @@ def cancel_subscription(*, account: Account, cause: Cause) -> bool:
             **cause.as_fields(),
         )
         send_on_commit(
-            signals.subscription_cancelled, sender=Account, account_id=locked.pk, cause=cause
+            signals.subscription_cancelled,
+            sender=Account,
+            account_id=locked.pk,
+            event_id=event.pk,
+            cause=cause,
         )
     return bool(changed)
 
@@ -380,7 +397,7 @@ def upsert_contact(
             f"Another contact of this account already uses {email} or this external id.",
             code="contact_conflict",
         ) from None
-    AccountEvent.objects.create(
+    event = AccountEvent.objects.create(
         account=locked,
         kind=AccountEventKind.CONTACT_CHANGED,
         data={"contact_id": contact.pk, "fields": changed_fields},
@@ -391,6 +408,7 @@ def upsert_contact(
         signals.contact_changed,
         sender=Account,
         account_id=locked.pk,
+        event_id=event.pk,
         contact_id=contact.pk,
         fields=changed_fields,
         cause=cause,

@@ -8,10 +8,10 @@ into trigger events; nothing in here decides what happens next.
 from django.dispatch import Signal
 
 account_signed_up = Signal()  # account_id, cause
-tag_added = Signal()  # account_id, tag_name, cause
-tag_removed = Signal()  # account_id, tag_name, cause
-health_status_changed = Signal()  # account_id, from_status, to_status, note, cause
-happiness_changed = Signal()  # account_id, from_level, to_level, cause
-plan_changed = Signal()  # account_id, from_plan, to_plan, cause
-subscription_cancelled = Signal()  # account_id, cause
-contact_changed = Signal()  # account_id, contact_id, fields, cause
+tag_added = Signal()  # account_id, tag_name, tag_event_id, cause
+tag_removed = Signal()  # account_id, tag_name, tag_event_id, cause
+health_status_changed = Signal()  # account_id, change_id, from_status, to_status, note, cause
+happiness_changed = Signal()  # account_id, change_id, from_level, to_level, cause
+plan_changed = Signal()  # account_id, event_id, from_plan, to_plan, cause
+subscription_cancelled = Signal()  # account_id, event_id, cause
+contact_changed = Signal()  # account_id, event_id, contact_id, fields, cause

@@ -1,17 +1,32 @@
-"""Domain events that leave the process only after the change is committed.
+"""Domain events: recorded with the change, announced after commit.
 
-Services announce what changed with Django signals; receivers (the workflow
-engine) enqueue work. Sending on commit means a rolled-back change never
-triggers an automation, and a receiver always sees the committed rows.
+Services announce what changed with `send_on_commit`. Two kinds of listener
+hear it:
+- recorders (`record_in_transaction`) run at once, inside the service's
+  transaction, so what they write (the workflow engine's trigger events)
+  commits or rolls back with the change itself and is never lost between
+  the two;
+- ordinary signal receivers run after commit, and never for a change that
+  rolled back.
 """
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
+
+Recorder = Callable[[Signal, dict[str, Any]], None]
+_recorders: list[Recorder] = []
+
+
+def record_in_transaction(recorder: Recorder) -> None:
+    """Have `recorder(signal, kwargs)` called inside the transaction of every domain event."""
+    if recorder not in _recorders:
+        _recorders.append(recorder)
 
 
 def send_on_commit(signal: Signal, sender: type, **kwargs: Any) -> None:
@@ -21,6 +36,8 @@ def send_on_commit(signal: Signal, sender: type, **kwargs: Any) -> None:
     logged and cannot hide the change from the other receivers, nor from
     the caller, nor stop the transaction's other after-commit work.
     """
+    for recorder in _recorders:
+        recorder(signal, kwargs)
 
     def send() -> None:
         for receiver, result in signal.send_robust(sender=sender, **kwargs):

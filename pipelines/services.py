@@ -34,7 +34,7 @@ def move_card(*, account: Account, pipeline: Pipeline, stage: Stage, cause: Caus
         Card.objects.filter(pk=card.pk).update(stage=stage, entered_stage_at=now)
     else:
         Card.objects.create(account=locked, pipeline=pipeline, stage=stage, entered_stage_at=now)
-    StageMove.objects.create(
+    move = StageMove.objects.create(
         account=locked,
         pipeline=pipeline,
         from_stage=from_stage,
@@ -46,6 +46,7 @@ def move_card(*, account: Account, pipeline: Pipeline, stage: Stage, cause: Caus
         signals.card_moved,
         sender=Card,
         account_id=locked.pk,
+        move_id=move.pk,
         pipeline_key=pipeline.key,
         from_stage=from_stage.name if from_stage else "",
         to_stage=stage.name,

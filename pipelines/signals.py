@@ -2,4 +2,4 @@
 
 from django.dispatch import Signal
 
-card_moved = Signal()  # account_id, pipeline_key, from_stage, to_stage (names), cause
+card_moved = Signal()  # account_id, move_id, pipeline_key, from_stage, to_stage (names), cause

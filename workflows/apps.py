@@ -2,11 +2,15 @@ from django.apps import AppConfig
 
 
 class WorkflowsConfig(AppConfig):
-    """The automation engine: triggers, workflows as data, and their runs.
-
-    Its models arrive with the workflow-engine issue; the domain services
-    already announce every change it will react to (the apps' signals.py).
-    """
+    """The automation engine: triggers, workflows as data, and their runs."""
 
     name = "workflows"
     verbose_name = "Workflows"
+
+    def ready(self) -> None:
+        from core.events import record_in_transaction
+
+        from .engine import record_from_signal
+
+        # Trigger events are written in the same transaction as the change.
+        record_in_transaction(record_from_signal)

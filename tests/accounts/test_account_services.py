@@ -148,6 +148,9 @@ def test_a_plan_change_is_announced_once_but_not_an_mrr_change_alone_or_a_rollba
         {
             "sender": Account,
             "account_id": account.pk,
+            "event_id": events(account, AccountEventKind.PLAN_CHANGED)
+            .get(data__from_plan=Plan.STARTER)
+            .pk,
             "from_plan": Plan.STARTER,
             "to_plan": Plan.BUSINESS,
             "cause": by_manager,
@@ -180,7 +183,14 @@ def test_cancelling_twice_is_announced_and_recorded_once_and_a_rollback_not_at_a
         assert cancel_subscription(account=account, cause=by_api) is False
         assert sent == []
 
-    assert sent == [{"sender": Account, "account_id": account.pk, "cause": by_api}]
+    assert sent == [
+        {
+            "sender": Account,
+            "account_id": account.pk,
+            "event_id": events(account, AccountEventKind.CANCELLED).get().pk,
+            "cause": by_api,
+        }
+    ]
     assert events(account, AccountEventKind.CANCELLED).count() == 1
 
 
@@ -296,6 +306,7 @@ def test_a_contact_change_is_announced_once_after_commit_and_not_when_rolled_bac
         {
             "sender": Account,
             "account_id": account.pk,
+            "event_id": events(account, AccountEventKind.CONTACT_CHANGED).get().pk,
             "contact_id": contact.pk,
             "fields": ["email", "is_primary", "name", "phone"],
             "cause": by_manager,

@@ -99,6 +99,9 @@ def test_a_health_change_is_announced_once_after_commit(
         {
             "sender": Account,
             "account_id": account.pk,
+            "change_id": HealthStatusChange.objects.get(
+                account=account, to_status=HealthStatus.STRUGGLING
+            ).pk,
             "from_status": HealthStatus.HEALTHY,
             "to_status": HealthStatus.STRUGGLING,
             "note": "call me",
@@ -177,6 +180,7 @@ def test_a_happiness_change_is_announced_once_after_commit(
         {
             "sender": Account,
             "account_id": account.pk,
+            "change_id": HappinessChange.objects.get(account=account).pk,
             "from_level": "",
             "to_level": Happiness.VERY_HAPPY,
             "cause": by_feedback,

@@ -137,6 +137,7 @@ def test_tag_added_is_announced_once_after_commit(
             "sender": Account,
             "account_id": account.pk,
             "tag_name": "Active SaaS",
+            "tag_event_id": TagEvent.objects.get(account=account, action=TagAction.ADDED).pk,
             "cause": by_manager,
         }
     ]
@@ -154,7 +155,13 @@ def test_tag_removed_is_announced_once_after_commit(
         assert sent == []
 
     assert sent == [
-        {"sender": Account, "account_id": account.pk, "tag_name": "Inactive", "cause": by_manager}
+        {
+            "sender": Account,
+            "account_id": account.pk,
+            "tag_name": "Inactive",
+            "tag_event_id": TagEvent.objects.get(account=account, action=TagAction.REMOVED).pk,
+            "cause": by_manager,
+        }
     ]
 
 

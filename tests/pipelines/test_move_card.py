@@ -172,9 +172,20 @@ def test_a_move_is_announced_once_after_commit_with_stage_names(
         assert sent == []
 
     common = {"sender": Card, "account_id": account.pk, "pipeline_key": "health", "cause": by_run}
+    moves = StageMove.objects.filter(account=account, pipeline=health)
     assert sent == [
-        {**common, "from_stage": "", "to_stage": "Healthy"},
-        {**common, "from_stage": "Healthy", "to_stage": "Struggling"},
+        {
+            **common,
+            "move_id": moves.get(to_stage=healthy).pk,
+            "from_stage": "",
+            "to_stage": "Healthy",
+        },
+        {
+            **common,
+            "move_id": moves.get(to_stage=struggling).pk,
+            "from_stage": "Healthy",
+            "to_stage": "Struggling",
+        },
     ]
 
 

@@ -1,0 +1,56 @@
+"""What every action receives: the run it belongs to and helpers to read its data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.template import Context
+
+from core.causes import Cause
+from notifications.templating import TEXT_ENGINE
+
+if TYPE_CHECKING:
+    from accounts.models import Account
+
+    from ..models import Run, TriggerEvent
+
+
+@dataclass(frozen=True)
+class StepContext:
+    run: Run
+    account: Account
+    event: TriggerEvent
+    position: int
+    workflow_name: str
+
+    @property
+    def cause(self) -> Cause:
+        """Every change an action makes is caused by this run."""
+        return Cause.by_workflow_run(self.run.pk, f"{self.workflow_name}, step {self.position + 1}")
+
+    @property
+    def key(self) -> str:
+        """This step's idempotency key: messages, points and tasks are made once per key."""
+        return f"run:{self.run.pk}:step:{self.position}"
+
+    def text(self, value: str) -> str:
+        """A parameter with `{{ data.x }}` / `{{ account.name }}` filled in."""
+        if "{{" not in value and "{%" not in value:
+            return value
+        context = {"data": self.event.data, "account": {"name": self.account.name}}
+        return TEXT_ENGINE.from_string(value).render(Context(context)).strip()
+
+    def value(self, reference: Any) -> Any:
+        """`data.<key>` read from the trigger's data; anything else as given."""
+        if isinstance(reference, str) and reference.startswith("data."):
+            return self.event.data.get(reference.removeprefix("data."))
+        return reference
+
+
+def require(params: dict, *names: str) -> None:
+    """Refuse a step whose parameters lack one of `names`."""
+    missing = [name for name in names if params.get(name) in (None, "")]
+    if missing:
+        raise ValidationError(f"Missing parameter(s): {', '.join(missing)}.", code="missing_param")

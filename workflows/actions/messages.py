@@ -1,0 +1,73 @@
+"""Customer touches: e-mail and SMS through the outbox."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+
+from core import clock
+from notifications.models import Audience, Channel, Message, MessageTemplate
+from notifications.services import queue_customer_message
+
+from .base import StepContext, require
+
+
+def send_email(ctx: StepContext, params: dict) -> str:
+    return _send(ctx, params)
+
+
+def send_sms(ctx: StepContext, params: dict) -> str:
+    return _send(ctx, params)
+
+
+def _send(ctx: StepContext, params: dict) -> str:
+    """Queue the template to the primary contact, unless throttled.
+
+    `throttle_days` (with an optional `throttle_scope` such as
+    `data.feature_key`) sends at most once per account and scope in that many
+    days: a second trigger inside the window is recorded as skipped.
+    """
+    template = params["template"]
+    cause_key = ctx.key
+    throttle = int(params.get("throttle_days") or 0)
+    if throttle:
+        scope = str(ctx.value(params.get("throttle_scope", "")) or "")
+        recent = Message.objects.filter(
+            account=ctx.account,
+            template__key=template,
+            cause_key__endswith=f"|{scope}",
+            created_at__gte=clock.now() - timedelta(days=throttle),
+        ).first()
+        if recent:
+            return f"Skipped: {template} already sent on {recent.created_at:%Y-%m-%d} ({scope})."
+        cause_key = f"{ctx.key}|{scope}"
+    message, _ = queue_customer_message(
+        account=ctx.account,
+        template_key=template,
+        cause_key=cause_key,
+        cause=ctx.cause,
+        data=ctx.event.data,
+        links=params.get("links") or {},
+    )
+    state = message.get_status_display().lower()
+    reason = f" ({message.last_error})" if message.last_error else ""
+    return f"{message.get_channel_display()} {template} to {message.recipient}: {state}{reason}."
+
+
+def validate_email(params: dict) -> None:
+    _validate(params, Channel.EMAIL)
+
+
+def validate_sms(params: dict) -> None:
+    _validate(params, Channel.SMS)
+
+
+def _validate(params: dict, channel: str) -> None:
+    require(params, "template")
+    template = MessageTemplate.objects.filter(key=params["template"]).first()
+    if template is None:
+        raise ValidationError(f"There is no message template {params['template']!r}.")
+    if template.channel != channel or template.audience != Audience.CUSTOMER:
+        raise ValidationError(
+            f"Template {template.key!r} is a {template.get_audience_display().lower()} "
+            f"{template.get_channel_display()}, not a customer {Channel(channel).label}."
+        )

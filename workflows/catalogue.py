@@ -1,0 +1,68 @@
+"""OpenCSM's default playbooks (SPEC §4), installed from `playbooks.json`.
+
+The file is the catalogue: readable, diffable in git, and in the same shape
+a workflow exports to. Installing never overwrites a workflow a manager has
+already got (matched by key), so it is safe to run on every deploy.
+"""
+
+import json
+from pathlib import Path
+
+PLAYBOOKS_FILE = Path(__file__).resolve().parent / "playbooks.json"
+
+
+def default_playbooks() -> list[dict]:
+    """Every default workflow definition, in catalogue order."""
+    return json.loads(PLAYBOOKS_FILE.read_text())
+
+
+def install_playbooks(models: dict, playbooks: list[dict] | None = None, now=None) -> int:
+    """Create each missing playbook with its conditions, steps and version 1.
+
+    `models` maps "Workflow", "Condition", "Step" and "WorkflowVersion" to
+    model classes, so a migration can pass its historical models. Returns
+    how many workflows were created.
+    """
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    created = 0
+    for position, playbook in enumerate(playbooks or default_playbooks()):
+        if models["Workflow"].objects.filter(key=playbook["key"]).exists():
+            continue
+        workflow = models["Workflow"].objects.create(
+            key=playbook["key"],
+            name=playbook["name"],
+            description=playbook.get("description", ""),
+            trigger=playbook["trigger"],
+            is_active=playbook.get("is_active", True),
+            position=position,
+        )
+        for number, condition in enumerate(playbook["conditions"]):
+            models["Condition"].objects.create(workflow=workflow, position=number, **condition)
+        for number, step in enumerate(playbook["steps"]):
+            models["Step"].objects.create(workflow=workflow, position=number, **step)
+        version = models["WorkflowVersion"].objects.create(
+            workflow=workflow,
+            number=1,
+            trigger=playbook["trigger"],
+            conditions=playbook["conditions"],
+            steps=playbook["steps"],
+            created_at=now,
+        )
+        models["Workflow"].objects.filter(pk=workflow.pk).update(current_version=version)
+        created += 1
+    return created
+
+
+def export_playbook(workflow) -> dict:
+    """A workflow in the catalogue's shape (its working copy)."""
+    from .services import snapshot
+
+    return {
+        "key": workflow.key,
+        "name": workflow.name,
+        "description": workflow.description,
+        "is_active": workflow.is_active,
+        **snapshot(workflow),
+    }

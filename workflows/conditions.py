@@ -1,0 +1,86 @@
+"""Testing a workflow's conditions against an account and its trigger's data.
+
+Every test is recorded with the value it saw, so a run that did not happen
+explains itself ("account.plan equals pro: saw free → no").
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from accounts.models import Account
+
+from .models import ConditionOperator
+
+ACCOUNT_FIELDS = (
+    "plan",
+    "lifecycle",
+    "health_status",
+    "happiness",
+    "milestone",
+    "score",
+    "mrr",
+    "timezone",
+)
+TAG_OPERATORS = {ConditionOperator.HAS_TAG, ConditionOperator.LACKS_TAG}
+
+
+def evaluate(
+    conditions: list[dict], *, account: Account, data: dict, tags: set[str]
+) -> tuple[bool, list[dict]]:
+    """Whether all conditions hold, and one decision record per condition."""
+    decisions = []
+    for condition in conditions:
+        seen, passed = _test(condition, account=account, data=data, tags=tags)
+        decisions.append({**condition, "seen": seen, "passed": passed})
+    return all(d["passed"] for d in decisions), decisions
+
+
+def _test(condition: dict, *, account: Account, data: dict, tags: set[str]) -> tuple[Any, bool]:
+    operator, expected = condition["operator"], condition.get("value", "")
+    if operator in TAG_OPERATORS:
+        present = expected.casefold() in tags
+        return sorted(tags), present if operator == ConditionOperator.HAS_TAG else not present
+    seen = _subject_value(condition["subject"], account, data)
+    if operator == ConditionOperator.EQUALS:
+        return seen, _text(seen) == expected
+    if operator == ConditionOperator.NOT_EQUALS:
+        return seen, _text(seen) != expected
+    if operator == ConditionOperator.ONE_OF:
+        return seen, _text(seen) in {part.strip() for part in expected.split(",")}
+    try:
+        number, bound = float(seen), float(expected)
+    except (TypeError, ValueError):
+        return seen, False
+    return seen, number >= bound if operator == ConditionOperator.AT_LEAST else number <= bound
+
+
+def _subject_value(subject: str, account: Account, data: dict) -> Any:
+    scope, _, name = subject.partition(".")
+    if scope == "data":
+        return data.get(name)
+    value = getattr(account, name)
+    return str(value) if hasattr(value, "as_tuple") else value
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def validate(condition: dict) -> None:
+    """Refuse a condition that can never be evaluated (typo'd subject, missing value)."""
+    operator = condition.get("operator")
+    if operator not in ConditionOperator.values:
+        raise ValidationError(f"Unknown operator {operator!r}.")
+    if operator in TAG_OPERATORS:
+        if not condition.get("value"):
+            raise ValidationError("A tag condition needs the tag's name as its value.")
+        return
+    scope, _, name = (condition.get("subject") or "").partition(".")
+    if scope == "data" and name:
+        return
+    if scope != "account" or name not in ACCOUNT_FIELDS:
+        raise ValidationError(
+            f"Unknown subject {condition.get('subject')!r}: use data.<key> or account."
+            f"{{{','.join(ACCOUNT_FIELDS)}}}."
+        )

@@ -1,0 +1,303 @@
+"""The workflow engine: events in, runs out, steps executed exactly once.
+
+1. `record_event` writes a TriggerEvent inside the transaction of the change
+   that caused it (core.events recorders), unique per fact.
+2. `process_event` matches it against the active workflows of its trigger:
+   one Run per workflow (unique per workflow and event), pinned to the
+   workflow's current version, `skipped` with its decisions when the
+   conditions do not hold.
+3. `execute_run` claims a run with a conditional UPDATE and executes its
+   steps in order. Each step's effects and its StepResult commit in one
+   transaction, and (run, position) is unique, so a crash, a duplicate task
+   or a retry never repeats a step. Outgoing messages are outbox rows keyed
+   by run and step. A failing step is retried with back-off; a wait step
+   parks the run until `due_at`.
+4. `resume_due_runs` (a schedule, every minute) picks up what is due: runs
+   to retry or resume, runs a dead worker left running, events never matched.
+
+All of it is safe to run twice or concurrently (../shared/DJANGO-Q2.md).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from accounts.models import Account
+from core import clock
+from core.causes import Cause, CauseKind
+from core.queue import enqueue_on_commit
+
+from .actions import ACTIONS, WAIT, StepContext
+from .actions.wait import delay
+from .conditions import evaluate
+from .models import Run, RunStatus, StepOutcome, StepResult, TriggerEvent, Workflow
+from .triggers import BY_KEY, BY_SIGNAL
+
+logger = logging.getLogger(__name__)
+
+PROCESS_TASK = "workflows.tasks.process_event"
+EXECUTE_TASK = "workflows.tasks.execute_run"
+# Runs caused by runs caused by runs …: beyond this, events start no runs (loop guard).
+MAX_DEPTH = 5
+MAX_STEP_ATTEMPTS = 5
+BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
+STUCK_AFTER = timedelta(minutes=10)
+DUE_BATCH = 500
+
+
+# --- 1. events ----------------------------------------------------------------
+
+
+def record_from_signal(signal, kwargs: dict) -> None:
+    """core.events recorder: turn a domain signal into a trigger event, in its transaction."""
+    trigger = BY_SIGNAL.get(signal)
+    if trigger is None:
+        return
+    record_event(
+        kind=trigger.key,
+        account_id=kwargs["account_id"],
+        event_key=trigger.event_key(kwargs),
+        data=trigger.data(kwargs),
+        cause=kwargs["cause"],
+    )
+
+
+def record_event(
+    *, kind: str, account_id: int, event_key: str, data: dict, cause: Cause
+) -> TriggerEvent | None:
+    """Write the trigger event (once per fact) and have it matched after commit.
+
+    Returns None when the fact was already recorded.
+    """
+    if kind not in BY_KEY:
+        raise ValueError(f"Unknown trigger kind {kind!r}")
+    depth = 0
+    if cause.kind == CauseKind.WORKFLOW and cause.run_id:
+        parent = Run.objects.filter(pk=cause.run_id).values_list("event__depth", flat=True).first()
+        depth = (parent or 0) + 1
+    try:
+        with transaction.atomic():
+            event = TriggerEvent.objects.create(
+                kind=kind,
+                account_id=account_id,
+                event_key=event_key,
+                data=data,
+                depth=depth,
+                created_at=clock.now(),
+                **cause.as_fields(),
+            )
+    except IntegrityError:
+        return None
+    enqueue_on_commit(PROCESS_TASK, event.pk)
+    return event
+
+
+# --- 2. matching --------------------------------------------------------------
+
+
+def process_event(event_id: int) -> int:
+    """Create this event's runs; returns how many will execute. Safe to repeat."""
+    now = clock.now()
+    with transaction.atomic():
+        claimed = TriggerEvent.objects.filter(pk=event_id, processed_at=None).update(
+            processed_at=now
+        )
+        if not claimed:
+            return 0
+        event = TriggerEvent.objects.select_related("account").get(pk=event_id)
+        if event.depth > MAX_DEPTH:
+            logger.warning("Event %s is %s runs deep; no workflow started.", event, event.depth)
+            return 0
+        account = event.account
+        tags = {name.casefold() for name in account.tags.values_list("name", flat=True)}
+        workflows = Workflow.objects.filter(
+            trigger=event.kind, is_active=True, current_version__isnull=False
+        ).select_related("current_version")
+        started = 0
+        for workflow in workflows:
+            version = workflow.current_version
+            matched, decisions = evaluate(
+                version.conditions, account=account, data=event.data, tags=tags
+            )
+            run, created = Run.objects.get_or_create(
+                workflow=workflow,
+                event=event,
+                defaults={
+                    "version": version,
+                    "account": account,
+                    "status": RunStatus.QUEUED if matched else RunStatus.SKIPPED,
+                    "decisions": decisions,
+                    "due_at": now,
+                    "created_at": now,
+                    "finished_at": None if matched else now,
+                },
+            )
+            if created and matched:
+                enqueue_on_commit(EXECUTE_TASK, run.pk)
+                started += 1
+    return started
+
+
+# --- 3. execution -------------------------------------------------------------
+
+
+def execute_run(run_id: int) -> str:
+    """Execute a due run from its next step; returns its status afterwards.
+
+    Does nothing unless this call claims the run.
+    """
+    now = clock.now()
+    claimed = Run.objects.filter(
+        pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.WAITING], due_at__lte=now
+    ).update(status=RunStatus.RUNNING, claimed_at=now)
+    if not claimed:
+        return Run.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
+    run = Run.objects.select_related("workflow", "version", "event").get(pk=run_id)
+    steps = run.version.steps
+    done = set(run.results.filter(outcome=StepOutcome.DONE).values_list("position", flat=True))
+    for position in range(run.next_step, len(steps)):
+        if position in done:  # finished before a crash, never again
+            continue
+        spec = steps[position]
+        if spec["action"] == WAIT:
+            return _park(run, position, spec)
+        if not _execute_step(run, position, spec):
+            return Run.objects.values_list("status", flat=True).get(pk=run.pk)
+    Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+        status=RunStatus.SUCCEEDED, next_step=len(steps), finished_at=clock.now(), last_error=""
+    )
+    return RunStatus.SUCCEEDED
+
+
+def _execute_step(run: Run, position: int, spec: dict) -> bool:
+    """Run one step; True if it is done and the run may go on."""
+    kind = ACTIONS[spec["action"]]
+    params = spec.get("params", {})
+    try:
+        with transaction.atomic():
+            account = Account.objects.get(pk=run.account_id)
+            context = StepContext(
+                run=run,
+                account=account,
+                event=run.event,
+                position=position,
+                workflow_name=run.workflow.name,
+            )
+            detail = kind.run(context, params)
+            StepResult.objects.update_or_create(
+                run=run,
+                position=position,
+                defaults={
+                    "action": kind.key,
+                    "params": params,
+                    "outcome": StepOutcome.DONE,
+                    "detail": detail,
+                    "error": "",
+                    "attempts": run.attempts + 1,
+                    "finished_at": clock.now(),
+                },
+            )
+            Run.objects.filter(pk=run.pk).update(next_step=position + 1, attempts=0)
+    except Exception as error:  # recorded on the run; the worker itself must not die
+        _record_failure(run, position, kind.key, params, error)
+        return False
+    run.attempts = 0
+    return True
+
+
+def _park(run: Run, position: int, spec: dict) -> str:
+    """A wait step: record it done and hand the run back until its delay passes."""
+    until = clock.now() + delay(spec.get("params", {}))
+    with transaction.atomic():
+        StepResult.objects.update_or_create(
+            run=run,
+            position=position,
+            defaults={
+                "action": WAIT,
+                "params": spec.get("params", {}),
+                "outcome": StepOutcome.DONE,
+                "detail": f"Waiting until {until:%Y-%m-%d %H:%M %Z}.",
+                "finished_at": clock.now(),
+            },
+        )
+        Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.WAITING, due_at=until, next_step=position + 1, claimed_at=None
+        )
+    return RunStatus.WAITING
+
+
+def _record_failure(run: Run, position: int, action: str, params: dict, error: Exception) -> None:
+    attempts = run.attempts + 1
+    message = " ".join(error.messages) if isinstance(error, ValidationError) else repr(error)
+    # A refusal (bad template, unknown stage) will not pass by retrying: fail at once.
+    final = isinstance(error, ValidationError) or attempts >= MAX_STEP_ATTEMPTS
+    if not isinstance(error, ValidationError):
+        logger.warning("Run %s step %s failed: %s", run.pk, position, message)
+    with transaction.atomic():
+        StepResult.objects.update_or_create(
+            run=run,
+            position=position,
+            defaults={
+                "action": action,
+                "params": params,
+                "outcome": StepOutcome.FAILED,
+                "error": message,
+                "attempts": attempts,
+                "finished_at": clock.now(),
+            },
+        )
+        Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED if final else RunStatus.QUEUED,
+            attempts=attempts,
+            last_error=f"Step {position + 1} ({action}): {message}",
+            due_at=clock.now() + _backoff(attempts),
+            finished_at=clock.now() if final else None,
+        )
+
+
+def _backoff(attempts: int) -> timedelta:
+    return BACKOFF[min(attempts, len(BACKOFF)) - 1]
+
+
+# --- 4. the reconciler and retries -------------------------------------------
+
+
+def resume_due_runs(limit: int = DUE_BATCH) -> dict[str, int]:
+    """Pick up everything due; each selection is one query, whatever the backlog."""
+    now = clock.now()
+    released = Run.objects.filter(
+        status=RunStatus.RUNNING, claimed_at__lt=now - STUCK_AFTER
+    ).update(status=RunStatus.QUEUED, due_at=now, claimed_at=None)
+    events = list(
+        TriggerEvent.objects.filter(processed_at=None, created_at__lt=now - timedelta(minutes=1))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for event_id in events:
+        process_event(event_id)
+    due = list(
+        Run.objects.filter(
+            Q(status=RunStatus.QUEUED) | Q(status=RunStatus.WAITING), due_at__lte=now
+        )
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    executed = sum(execute_run(run_id) == RunStatus.SUCCEEDED for run_id in due)
+    return {"released": released, "events": len(events), "due": len(due), "finished": executed}
+
+
+@transaction.atomic
+def retry_run(*, run: Run) -> bool:
+    """Give a failed run a fresh round of attempts from the step that failed."""
+    changed = Run.objects.filter(pk=run.pk, status=RunStatus.FAILED).update(
+        status=RunStatus.QUEUED,
+        attempts=0,
+        due_at=clock.now(),
+        finished_at=None,
+    )
+    if changed:
+        enqueue_on_commit(EXECUTE_TASK, run.pk)
+    return bool(changed)

@@ -1,0 +1,203 @@
+"""Workflows as data: a trigger, conditions and ordered steps; their versions and runs."""
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import Account
+from core.causes import CausedModel
+
+
+class TriggerEvent(CausedModel):
+    """Something that happened to an account, recorded with the change itself.
+
+    `event_key` names the fact (e.g. "payment:42"): the database refuses a
+    second event for the same fact, so a replayed input starts no new runs.
+    """
+
+    kind = models.CharField(max_length=40, db_index=True)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="trigger_events")
+    event_key = models.CharField(max_length=200)
+    data = models.JSONField(default=dict, blank=True)
+    # How many workflow runs led to this event (0: a person, the API or a sweep).
+    depth = models.PositiveSmallIntegerField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "event_key"], name="trigger_event_once"),
+        ]
+        indexes = [
+            models.Index(fields=["account", "-created_at"]),
+            # The reconciler: events whose matching never ran.
+            models.Index(fields=["processed_at", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.account} ({self.event_key})"
+
+
+class Workflow(models.Model):
+    """A playbook: when `trigger` happens and the conditions hold, run the steps.
+
+    Conditions and steps are edited here (the working copy); publishing
+    snapshots them into a new WorkflowVersion, and runs execute a version,
+    so an edit never changes a run already under way.
+    """
+
+    key = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    trigger = models.CharField(max_length=40, db_index=True)
+    is_active = models.BooleanField(default=True, help_text="Off: new events start no runs.")
+    position = models.PositiveSmallIntegerField(default=0)
+    current_version = models.ForeignKey(
+        "WorkflowVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConditionOperator(models.TextChoices):
+    EQUALS = "eq", "equals"
+    NOT_EQUALS = "ne", "does not equal"
+    AT_LEAST = "gte", "is at least"
+    AT_MOST = "lte", "is at most"
+    ONE_OF = "in", "is one of (comma-separated)"
+    HAS_TAG = "has_tag", "has the tag"
+    LACKS_TAG = "lacks_tag", "does not have the tag"
+
+
+class Condition(models.Model):
+    """One test on the account or the trigger's data; all must hold."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="conditions")
+    position = models.PositiveSmallIntegerField(default=0)
+    subject = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="account.plan, account.score, account.health_status, … or data.<key> "
+        "(the trigger's data). Empty for tag tests.",
+    )
+    operator = models.CharField(max_length=12, choices=ConditionOperator.choices)
+    value = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.get_operator_display()} {self.value}".strip()
+
+
+class Step(models.Model):
+    """One action of a workflow, in order (the working copy)."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(default=0)
+    action = models.CharField(max_length=24)
+    params = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.action}"
+
+
+class WorkflowVersion(models.Model):
+    """An immutable snapshot of a workflow's conditions and steps."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    trigger = models.CharField(max_length=40)
+    conditions = models.JSONField(default=list)
+    steps = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["workflow", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "number"], name="workflow_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow} v{self.number}"
+
+
+class RunStatus(models.TextChoices):
+    SKIPPED = "skipped", "Skipped"  # conditions did not hold; `decisions` says why
+    QUEUED = "queued", "Queued"  # waiting for a worker (or for its retry time)
+    RUNNING = "running", "Running"  # claimed by a worker
+    WAITING = "waiting", "Waiting"  # paused by a wait step until `resume_at`
+    SUCCEEDED = "succeeded", "Succeeded"  # every step done
+    FAILED = "failed", "Failed"  # a step kept failing; a manager can retry
+
+
+class Run(models.Model):
+    """One workflow version applied to one trigger event for one account."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="runs")
+    version = models.ForeignKey(WorkflowVersion, on_delete=models.PROTECT, related_name="runs")
+    event = models.ForeignKey(TriggerEvent, on_delete=models.CASCADE, related_name="runs")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="workflow_runs")
+    status = models.CharField(max_length=12, choices=RunStatus.choices)
+    # Each condition with the value it saw and its result.
+    decisions = models.JSONField(default=list, blank=True)
+    next_step = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Failed tries of the step.")
+    due_at = models.DateTimeField(help_text="When a worker should (re)start or resume it.")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "event"], name="run_once_per_event"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["account", "-created_at"]),
+            models.Index(fields=["workflow", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run #{self.pk} of {self.workflow} for {self.account}"
+
+
+class StepOutcome(models.TextChoices):
+    DONE = "done", "Done"  # the action ran (or found nothing to change)
+    FAILED = "failed", "Failed"  # the last attempt raised; see error
+
+
+class StepResult(models.Model):
+    """What one step of a run did. (run, position) is unique: a step runs once."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="results")
+    position = models.PositiveSmallIntegerField()
+    action = models.CharField(max_length=24)
+    params = models.JSONField(default=dict, blank=True)
+    outcome = models.CharField(max_length=8, choices=StepOutcome.choices)
+    detail = models.TextField(blank=True, help_text="What the action did, in words.")
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    finished_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["run", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "position"], name="step_result_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} step {self.position}: {self.outcome}"

@@ -1,0 +1,81 @@
+"""Changing workflows: publishing a new version, switching on and off."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core import clock
+
+from . import conditions as condition_rules
+from .actions import ACTIONS
+from .models import Workflow, WorkflowVersion
+from .triggers import BY_KEY
+
+
+def snapshot(workflow: Workflow) -> dict:
+    """The workflow's working copy as a version stores it."""
+    return {
+        "trigger": workflow.trigger,
+        "conditions": [
+            {"subject": c.subject, "operator": c.operator, "value": c.value}
+            for c in workflow.conditions.all()
+        ],
+        "steps": [{"action": s.action, "params": s.params} for s in workflow.steps.all()],
+    }
+
+
+def validate_definition(definition: dict) -> None:
+    """Refuse a workflow that could not run: unknown trigger, conditions or actions."""
+    errors = []
+    if definition["trigger"] not in BY_KEY:
+        errors.append(f"Unknown trigger {definition['trigger']!r}.")
+    for number, condition in enumerate(definition["conditions"], start=1):
+        try:
+            condition_rules.validate(condition)
+        except ValidationError as error:
+            errors.append(f"Condition {number}: {' '.join(error.messages)}")
+    for number, step in enumerate(definition["steps"], start=1):
+        kind = ACTIONS.get(step["action"])
+        if kind is None:
+            errors.append(f"Step {number}: unknown action {step['action']!r}.")
+            continue
+        try:
+            kind.validate(step["params"] or {})
+        except ValidationError as error:
+            errors.append(f"Step {number} ({kind.label}): {' '.join(error.messages)}")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def publish(*, workflow: Workflow, user=None) -> WorkflowVersion:
+    """Make the working copy the version new runs use (a new version only if it changed).
+
+    Runs already under way keep the version they started on.
+    """
+    workflow = Workflow.objects.select_for_update().get(pk=workflow.pk)
+    definition = snapshot(workflow)
+    validate_definition(definition)
+    current = workflow.current_version
+    if current is not None and _definition(current) == definition:
+        return current
+    latest = workflow.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = WorkflowVersion.objects.create(
+        workflow=workflow,
+        number=latest + 1,
+        created_at=clock.now(),
+        created_by=user,
+        **definition,
+    )
+    Workflow.objects.filter(pk=workflow.pk).update(current_version=version)
+    return version
+
+
+def set_active(*, workflow: Workflow, active: bool) -> bool:
+    """Switch a workflow on or off; off means new events start no runs of it."""
+    return bool(
+        Workflow.objects.filter(pk=workflow.pk).exclude(is_active=active).update(is_active=active)
+    )
+
+
+def _definition(version: WorkflowVersion) -> dict:
+    return {"trigger": version.trigger, "conditions": version.conditions, "steps": version.steps}

@@ -1,0 +1,338 @@
+"""Every kind of trigger, in one readable place.
+
+A trigger kind names a domain signal, says what it means, how its event is
+identified (`event_key`: the same fact reported twice is one event), and
+which data its workflows can test and use in texts (`data`). Time-based
+triggers (inactivity, reminders …) are recorded by the sweeps with the same
+`record_event`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.dispatch import Signal
+
+from accounts import signals as account_signals
+from accounts.models import Account, AccountEvent, HealthStatus, Milestone
+from activity import signals as activity_signals
+from activity.models import Appointment, FeatureSession, Payment, PaymentStatus, Task
+from pipelines import signals as pipeline_signals
+from scoring import signals as scoring_signals
+
+Data = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TriggerKind:
+    key: str
+    name: str
+    description: str
+    signal: Signal | None
+    event_key: Callable[[Data], str]
+    data: Callable[[Data], Data] = field(default=lambda kwargs: {})
+    # The keys `data` returns, for the workflow editor and the docs.
+    carries: tuple[str, ...] = ()
+
+
+def _event_data(event_id: int) -> Data:
+    return AccountEvent.objects.values_list("data", flat=True).get(pk=event_id)
+
+
+def _payment(kwargs: Data) -> Data:
+    payment = Payment.objects.get(pk=kwargs["payment_id"])
+    window_start = payment.occurred_at - timedelta(days=30)
+    failures = Payment.objects.filter(
+        account_id=payment.account_id,
+        status=PaymentStatus.FAILED,
+        occurred_at__gt=window_start,
+        occurred_at__lte=payment.occurred_at,
+    ).count()
+    return {
+        "payment_id": payment.pk,
+        "amount": str(payment.amount),
+        "currency": payment.currency,
+        "invoice_id": payment.invoice_id or payment.external_id,
+        "failure_reason": payment.failure_reason,
+        "paid_at": payment.occurred_at.isoformat(),
+        "failures_last_30_days": failures,
+    }
+
+
+def _appointment(kwargs: Data) -> Data:
+    appointment = Appointment.objects.select_related("assignee").get(pk=kwargs["appointment_id"])
+    return {
+        "appointment_id": appointment.pk,
+        "appointment_kind": appointment.get_kind_display(),
+        "starts_at": appointment.starts_at.isoformat(),
+        "assignee_id": appointment.assignee_id,
+        "staff_name": appointment.assignee.get_full_name() if appointment.assignee else "",
+    }
+
+
+def _task(kwargs: Data) -> Data:
+    task = Task.objects.select_related("assignee").get(pk=kwargs["task_id"])
+    return {
+        "task_id": task.pk,
+        "task_title": task.title,
+        "source": task.source,
+        "priority": task.priority,
+        "due_at": task.due_at.isoformat() if task.due_at else "",
+        "assignee_id": task.assignee_id,
+        "assignee_name": task.assignee.get_full_name() if task.assignee else "",
+    }
+
+
+def _session(kwargs: Data) -> Data:
+    session = FeatureSession.objects.select_related("feature").get(pk=kwargs["session_id"])
+    return {
+        "feature_key": session.feature.key,
+        "feature_name": session.feature.name,
+        "feature_points": session.feature.points,
+        "minutes": float(session.minutes),
+    }
+
+
+def _signed_up(kwargs: Data) -> Data:
+    account = Account.objects.select_related("owner").get(pk=kwargs["account_id"])
+    return {
+        "plan": account.plan,
+        "mrr": str(account.mrr),
+        "owner_name": account.owner.get_full_name() if account.owner else "",
+    }
+
+
+TRIGGERS: list[TriggerKind] = [
+    TriggerKind(
+        "account_signed_up",
+        "Account signed up",
+        "The SaaS product reported a new account.",
+        account_signals.account_signed_up,
+        lambda kw: f"account:{kw['account_id']}",
+        _signed_up,
+        ("plan", "mrr", "owner_name"),
+    ),
+    TriggerKind(
+        "health_status_changed",
+        "Health status changed by hand",
+        "A manager set the account's health status.",
+        account_signals.health_status_changed,
+        lambda kw: f"health:{kw['change_id']}",
+        lambda kw: {
+            "from_status": kw["from_status"],
+            "to_status": kw["to_status"],
+            "to_status_label": HealthStatus(kw["to_status"]).label,
+            "note": kw["note"],
+        },
+        ("from_status", "to_status", "to_status_label", "note"),
+    ),
+    TriggerKind(
+        "happiness_changed",
+        "Happiness level changed",
+        "The account's happiness level changed (usually from feedback).",
+        account_signals.happiness_changed,
+        lambda kw: f"happiness:{kw['change_id']}",
+        lambda kw: {"from_level": kw["from_level"], "to_level": kw["to_level"]},
+        ("from_level", "to_level"),
+    ),
+    TriggerKind(
+        "feedback_submitted",
+        "Feedback submitted",
+        "A customer answered the feedback / NPS form.",
+        activity_signals.feedback_submitted,
+        lambda kw: f"feedback:{kw['feedback_id']}",
+        lambda kw: {"feedback_id": kw["feedback_id"], "nps": kw["nps"]},
+        ("feedback_id", "nps"),
+    ),
+    TriggerKind(
+        "milestone_reached",
+        "Score reached a milestone",
+        "The score crossed a milestone threshold for the first time.",
+        scoring_signals.milestone_reached,
+        lambda kw: f"milestone:{kw['account_id']}:{kw['milestone']}",
+        lambda kw: {
+            "milestone": kw["milestone"],
+            "milestone_label": Milestone(kw["milestone"]).label,
+            "score": kw["score"],
+        },
+        ("milestone", "milestone_label", "score"),
+    ),
+    TriggerKind(
+        "feature_session_recorded",
+        "Feature used",
+        "The SaaS product reported time spent in a feature.",
+        activity_signals.feature_session_recorded,
+        lambda kw: f"session:{kw['session_id']}",
+        _session,
+        ("feature_key", "feature_name", "feature_points", "minutes"),
+    ),
+    TriggerKind(
+        "login_recorded",
+        "Login",
+        "A customer logged in to the SaaS product.",
+        activity_signals.login_recorded,
+        lambda kw: f"login:{kw['login_id']}",
+        lambda kw: {
+            "occurred_at": kw["occurred_at"].isoformat(),
+            "days_since_previous": (kw["occurred_at"] - kw["previous_login_at"]).days
+            if kw["previous_login_at"]
+            else None,
+        },
+        ("occurred_at", "days_since_previous"),
+    ),
+    TriggerKind(
+        "payment_succeeded",
+        "Payment succeeded",
+        "An invoice was paid.",
+        activity_signals.payment_succeeded,
+        lambda kw: f"payment:{kw['payment_id']}",
+        _payment,
+        ("payment_id", "amount", "currency", "invoice_id", "paid_at"),
+    ),
+    TriggerKind(
+        "payment_failed",
+        "Payment failed",
+        "A payment attempt failed.",
+        activity_signals.payment_failed,
+        lambda kw: f"payment:{kw['payment_id']}",
+        _payment,
+        (
+            "payment_id",
+            "amount",
+            "currency",
+            "invoice_id",
+            "failure_reason",
+            "failures_last_30_days",
+        ),
+    ),
+    TriggerKind(
+        "subscription_cancelled",
+        "Subscription cancelled",
+        "The account churned.",
+        account_signals.subscription_cancelled,
+        lambda kw: f"cancelled:{kw['event_id']}",
+        lambda kw: {"mrr_lost": _event_data(kw["event_id"]).get("mrr_lost", "")},
+        ("mrr_lost",),
+    ),
+    TriggerKind(
+        "plan_changed",
+        "Plan changed",
+        "The account moved to another plan.",
+        account_signals.plan_changed,
+        lambda kw: f"plan:{kw['event_id']}",
+        lambda kw: {"from_plan": kw["from_plan"], "to_plan": kw["to_plan"]},
+        ("from_plan", "to_plan"),
+    ),
+    TriggerKind(
+        "appointment_booked",
+        "Appointment booked",
+        "A walkthrough or success session was booked.",
+        activity_signals.appointment_booked,
+        lambda kw: f"appointment:{kw['appointment_id']}:booked",
+        _appointment,
+        ("appointment_id", "appointment_kind", "starts_at", "assignee_id", "staff_name"),
+    ),
+    TriggerKind(
+        "appointment_rescheduled",
+        "Appointment rescheduled",
+        "A booked appointment moved to another time.",
+        activity_signals.appointment_rescheduled,
+        lambda kw: (
+            f"appointment:{kw['appointment_id']}:from:{kw['previous_starts_at'].isoformat()}"
+        ),
+        _appointment,
+        ("appointment_id", "appointment_kind", "starts_at", "assignee_id", "staff_name"),
+    ),
+    TriggerKind(
+        "appointment_cancelled",
+        "Appointment cancelled",
+        "A booked appointment was called off.",
+        activity_signals.appointment_cancelled,
+        lambda kw: f"appointment:{kw['appointment_id']}:cancelled",
+        _appointment,
+        ("appointment_id", "appointment_kind", "starts_at"),
+    ),
+    TriggerKind(
+        "appointment_attended",
+        "Appointment attended",
+        "The customer showed up.",
+        activity_signals.appointment_attended,
+        lambda kw: f"appointment:{kw['appointment_id']}:attended",
+        _appointment,
+        ("appointment_id", "appointment_kind", "starts_at", "assignee_id", "staff_name"),
+    ),
+    TriggerKind(
+        "appointment_no_show",
+        "Appointment no-show",
+        "The customer did not show up.",
+        activity_signals.appointment_no_show,
+        lambda kw: f"appointment:{kw['appointment_id']}:no_show",
+        _appointment,
+        ("appointment_id", "appointment_kind", "starts_at", "assignee_id", "staff_name"),
+    ),
+    TriggerKind(
+        "task_created",
+        "Task submitted",
+        "A task was opened: by the customer's request form, staff or a workflow.",
+        activity_signals.task_created,
+        lambda kw: f"task:{kw['task_id']}:created",
+        _task,
+        ("task_id", "task_title", "source", "priority", "due_at", "assignee_id", "assignee_name"),
+    ),
+    TriggerKind(
+        "task_resolved",
+        "Task resolved",
+        "A task was marked done.",
+        activity_signals.task_resolved,
+        lambda kw: f"task:{kw['task_id']}:resolved",
+        _task,
+        ("task_id", "task_title", "source", "assignee_id", "assignee_name"),
+    ),
+    TriggerKind(
+        "tag_added",
+        "Tag added",
+        "A tag was put on the account.",
+        account_signals.tag_added,
+        lambda kw: f"tag:{kw['tag_event_id']}",
+        lambda kw: {"tag": kw["tag_name"]},
+        ("tag",),
+    ),
+    TriggerKind(
+        "tag_removed",
+        "Tag removed",
+        "A tag was taken off the account.",
+        account_signals.tag_removed,
+        lambda kw: f"tag:{kw['tag_event_id']}",
+        lambda kw: {"tag": kw["tag_name"]},
+        ("tag",),
+    ),
+    TriggerKind(
+        "card_moved",
+        "Card moved",
+        "The account's card entered a stage of a pipeline.",
+        pipeline_signals.card_moved,
+        lambda kw: f"move:{kw['move_id']}",
+        lambda kw: {
+            "pipeline": kw["pipeline_key"],
+            "from_stage": kw["from_stage"],
+            "to_stage": kw["to_stage"],
+        },
+        ("pipeline", "from_stage", "to_stage"),
+    ),
+    TriggerKind(
+        "contact_changed",
+        "Contact changed",
+        "A contact was added or changed (e.g. a new primary contact).",
+        account_signals.contact_changed,
+        lambda kw: f"contact:{kw['event_id']}",
+        lambda kw: {"contact_id": kw["contact_id"], "fields": kw["fields"]},
+        ("contact_id", "fields"),
+    ),
+]
+
+BY_KEY: dict[str, TriggerKind] = {trigger.key: trigger for trigger in TRIGGERS}
+BY_SIGNAL: dict[Signal, TriggerKind] = {t.signal: t for t in TRIGGERS if t.signal is not None}
+CHOICES = [(trigger.key, trigger.name) for trigger in TRIGGERS]
