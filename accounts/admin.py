@@ -15,6 +15,7 @@ from pipelines.models import Card, Stage
 from pipelines.services import move_card
 from scoring.models import ScoreSource
 from scoring.services import add_points
+from workflows.selectors import explain_account
 
 from . import services
 from .models import (
@@ -125,6 +126,7 @@ class AccountAdmin(admin.ModelAdmin):
         "lifecycle",
         "last_login_at",
         "history_links",
+        "why",
         "created_at",
         "updated_at",
     ]
@@ -135,10 +137,36 @@ class AccountAdmin(admin.ModelAdmin):
             "Health",
             {"fields": ["health_status", "happiness", "score", "milestone", "last_login_at"]},
         ),
-        ("Why", {"fields": ["history_links", "created_at", "updated_at"]}),
+        ("Why", {"fields": ["why", "history_links", "created_at", "updated_at"]}),
     ]
     inlines = [ContactInline, AccountTagInline, CardInline]
     actions = ["add_tag", "remove_tag", "set_health_status", "move_to_stage", "adjust_score"]
+
+    @admin.display(description="What caused what")
+    def why(self, account: Account) -> str:
+        """Each current tag, stage and recent score entry with the user or run behind it."""
+        if not account.pk:
+            return "—"
+        rows = []
+        for item in explain_account(account):
+            if item.run is not None:
+                url = reverse("admin:workflows_run_change", args=[item.run.pk])
+                source = format_html(
+                    '<a href="{}">{} run #{}</a> on {}',
+                    url,
+                    item.run.workflow.name,
+                    item.run.pk,
+                    item.run.event.kind,
+                )
+            else:
+                source = item.cause
+            rows.append((item.kind, item.what, f"{item.when:%Y-%m-%d %H:%M}", source))
+        if not rows:
+            return "Nothing yet."
+        return format_html(
+            "<table><tr><th>kind</th><th>what</th><th>when</th><th>caused by</th></tr>{}</table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
 
     @admin.display(description="History")
     def history_links(self, account: Account) -> str:
@@ -150,6 +178,9 @@ class AccountAdmin(admin.ModelAdmin):
             ("pipelines_stagemove", "Stage moves"),
             ("accounts_healthstatuschange", "Health changes"),
             ("accounts_accountevent", "Account events"),
+            ("workflows_run", "Workflow runs"),
+            ("workflows_triggerevent", "Trigger events"),
+            ("notifications_message", "Messages"),
         ]
         return format_html_join(
             " · ",

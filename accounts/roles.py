@@ -41,6 +41,13 @@ _VIEW_PORTFOLIO = [
     "notifications.view_messagetemplate",
     "notifications.view_message",
     "notifications.view_alert",
+    "workflows.view_workflow",
+    "workflows.view_condition",
+    "workflows.view_step",
+    "workflows.view_workflowversion",
+    "workflows.view_run",
+    "workflows.view_stepresult",
+    "workflows.view_triggerevent",
 ]
 
 _WORK_ACCOUNTS = [
@@ -73,6 +80,14 @@ _MANAGE = [
     "activity.change_feature",
     "notifications.change_messagetemplate",
     "notifications.change_message",
+    "workflows.change_workflow",
+    "workflows.add_condition",
+    "workflows.change_condition",
+    "workflows.delete_condition",
+    "workflows.add_step",
+    "workflows.change_step",
+    "workflows.delete_step",
+    "workflows.change_run",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -1,0 +1,72 @@
+"""Reads for explaining an account: what caused each tag, stage and score entry."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from accounts.models import Account, TagAction, TagEvent
+from core.causes import CausedModel
+from pipelines.models import Card, StageMove
+from scoring.models import ScoreEntry
+
+from .models import Run
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One fact about an account and who or what made it so."""
+
+    kind: str  # "tag", "stage" or "score"
+    what: str
+    when: datetime
+    cause: str  # e.g. "Staff user maria: manual review"
+    run: Run | None  # the workflow run behind it, with its trigger event
+
+
+def explain_account(account: Account, *, score_entries: int = 20) -> list[Explanation]:
+    """Why the account has each current tag, sits in each stage, and its recent points.
+
+    A constant number of queries, whatever the account's history.
+    """
+    current_tags = set(account.account_tags.values_list("tag_id", flat=True))
+    tag_events = {}
+    for event in (
+        TagEvent.objects.filter(account=account, action=TagAction.ADDED, tag_id__in=current_tags)
+        .select_related("tag", "cause_user")
+        .order_by("-created_at", "-id")
+    ):
+        tag_events.setdefault(event.tag_id, event)
+    cards = {
+        card.pipeline_id: card
+        for card in Card.objects.filter(account=account).select_related("stage__pipeline")
+    }
+    moves = {}
+    for move in (
+        StageMove.objects.filter(account=account)
+        .select_related("to_stage__pipeline", "cause_user")
+        .order_by("-created_at", "-id")
+    ):
+        card = cards.get(move.pipeline_id)
+        if card and card.stage_id == move.to_stage_id:
+            moves.setdefault(move.pipeline_id, move)
+    entries = list(
+        ScoreEntry.objects.filter(account=account)
+        .select_related("cause_user")
+        .order_by("-created_at", "-id")[:score_entries]
+    )
+    rows: list[tuple[str, str, CausedModel]] = [
+        ("tag", event.tag.name, event) for event in tag_events.values()
+    ]
+    rows += [("stage", str(move.to_stage), move) for move in moves.values()]
+    rows += [("score", f"{entry.points:+d} {entry.reason}", entry) for entry in entries]
+    run_ids = {row.cause_run_id for _, _, row in rows if row.cause_run_id}
+    runs = Run.objects.select_related("workflow", "event").in_bulk(run_ids)
+    return [
+        Explanation(
+            kind=kind,
+            what=what,
+            when=row.created_at,
+            cause=row.cause_display,
+            run=runs.get(row.cause_run_id),
+        )
+        for kind, what, row in rows
+    ]
