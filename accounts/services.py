@@ -385,8 +385,11 @@ def upsert_contact(
         changed_fields = sorted(f for f in wanted if getattr(contact, f) != wanted[f])
         if not changed_fields:
             return contact, False
+    previous_primary = None
     if is_primary:
-        contacts.filter(is_primary=True).exclude(pk=contact.pk).update(is_primary=False)
+        demoted = contacts.filter(is_primary=True).exclude(pk=contact.pk)
+        previous_primary = demoted.values_list("pk", flat=True).first()
+        demoted.update(is_primary=False)
     for name_of_field, value in wanted.items():
         setattr(contact, name_of_field, value)
     try:
@@ -410,6 +413,7 @@ def upsert_contact(
         account_id=locked.pk,
         event_id=event.pk,
         contact_id=contact.pk,
+        previous_primary_id=previous_primary,
         fields=changed_fields,
         cause=cause,
     )

@@ -8,12 +8,15 @@ by a migration and later only updated (func, interval) in place.
 MINUTES = "I"  # django_q.models.Schedule.MINUTES
 
 
-def upsert_schedule(schedule_model, *, name: str, func: str, minutes: int) -> None:
-    """Create the schedule `name`, or update its function and interval."""
+def upsert_schedule(schedule_model, *, name: str, func: str, minutes: int, args: str = "") -> None:
+    """Create the schedule `name`, or update its function, arguments and interval.
+
+    `args` is django-q2's textual form, e.g. "'inactive_accounts'".
+    """
     existing = schedule_model.objects.filter(name=name).order_by("pk")
     if existing.exists():
-        existing.update(func=func, schedule_type=MINUTES, minutes=minutes)
+        existing.update(func=func, args=args or None, schedule_type=MINUTES, minutes=minutes)
         return
     schedule_model.objects.create(
-        name=name, func=func, schedule_type=MINUTES, minutes=minutes, repeats=-1
+        name=name, func=func, args=args or None, schedule_type=MINUTES, minutes=minutes, repeats=-1
     )

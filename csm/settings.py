@@ -212,3 +212,10 @@ TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
 SMS_BACKEND = env.str("SMS_BACKEND", default="twilio" if TWILIO_ACCOUNT_SID else "console")
 # Delivery attempts before a message is marked failed (back-off 1 min → 6 h).
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
+# Links customers follow out of messages, into your own systems.
+RESCHEDULE_URL = env.str(
+    "RESCHEDULE_URL", default=COMPANY_URL.rstrip("/") + "/appointments/{external_id}/reschedule"
+)
+BILLING_URL = env.str("BILLING_URL", default=COMPANY_URL.rstrip("/") + "/billing")
+AFFILIATE_URL = env.str("AFFILIATE_URL", default=COMPANY_URL.rstrip("/") + "/affiliates")
+TESTIMONIAL_URL = env.str("TESTIMONIAL_URL", default=COMPANY_URL.rstrip("/") + "/testimonial")

@@ -1,5 +1,6 @@
 """Signed links a customer follows from a message, without a staff login."""
 
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
@@ -34,3 +35,12 @@ def one_click_unsubscribe_url(contact: Contact) -> str:
     return absolute_url(
         reverse("notifications:unsubscribe-one-click", args=[unsubscribe_token(contact)])
     )
+
+
+def company_links() -> dict[str, str]:
+    """Links into the company's own systems that any customer message may use."""
+    return {
+        "billing": settings.BILLING_URL,
+        "affiliate": settings.AFFILIATE_URL,
+        "testimonial": settings.TESTIMONIAL_URL,
+    }

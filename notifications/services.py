@@ -19,7 +19,7 @@ from core.causes import Cause
 from core.queue import enqueue_on_commit
 
 from .audiences import StaffRule, staff_recipients
-from .links import unsubscribe_url
+from .links import company_links, unsubscribe_url
 from .models import Alert, Audience, Channel, Message, MessageStatus, MessageTemplate
 from .templating import account_url, build_context, render
 
@@ -63,7 +63,7 @@ def queue_customer_message(
         raise ValidationError("The contact belongs to another account.", code="contact_mismatch")
     address = _address(contact, template.channel)
     suppressed = _suppression_reason(contact, template, address)
-    links = dict(links or {})
+    links = {**company_links(), **(links or {})}
     if template.channel == Channel.EMAIL and not template.transactional and contact:
         links["unsubscribe"] = unsubscribe_url(contact)
     rendered = render(

@@ -54,7 +54,7 @@ DUE_BATCH = 500
 def record_from_signal(signal, kwargs: dict) -> None:
     """core.events recorder: turn a domain signal into a trigger event, in its transaction."""
     trigger = BY_SIGNAL.get(signal)
-    if trigger is None:
+    if trigger is None or trigger.event_key is None:
         return
     record_event(
         kind=trigger.key,
@@ -96,6 +96,16 @@ def record_event(
 
 
 # --- 2. matching --------------------------------------------------------------
+
+
+def process_pending_events(limit: int = DUE_BATCH) -> int:
+    """Match every event not yet matched (a sweep's batch); returns how many runs started."""
+    pending = list(
+        TriggerEvent.objects.filter(processed_at=None)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(process_event(event_id) for event_id in pending)
 
 
 def process_event(event_id: int) -> int:

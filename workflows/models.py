@@ -201,3 +201,33 @@ class StepResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} step {self.position}: {self.outcome}"
+
+
+class SweepRules(models.Model):
+    """The time windows of the time-based playbooks; one row, edited in the admin."""
+
+    inactivity_days = models.PositiveSmallIntegerField(
+        default=7, help_text="d1: no login for this many days makes an account inactive."
+    )
+    feature_recheck_days = models.PositiveSmallIntegerField(
+        default=45, help_text="c2: at most one nudge per account and feature in this many days."
+    )
+    affiliate_recheck_days = models.PositiveSmallIntegerField(
+        default=60, help_text="h1: at most one affiliate alert per account in this many days."
+    )
+    nps_every_days = models.PositiveSmallIntegerField(
+        default=90, help_text="Every active account is asked for an NPS answer this often."
+    )
+    task_due_soon_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="g1: warn the assignee when a task is due within this many hours."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "sweep rules"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="sweep_rules_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return "Sweep rules"

@@ -1,11 +1,16 @@
 """django-q2 entry points for the engine: thin, take ids, safe to run twice."""
 
-from . import engine
+from . import engine, sweeps
 
 
 def process_event(event_id: int) -> int:
     """Match one trigger event against the workflows (enqueued after its commit)."""
     return engine.process_event(event_id)
+
+
+def process_pending_events() -> int:
+    """Match every unmatched event (enqueued after a sweep recorded some)."""
+    return engine.process_pending_events()
 
 
 def execute_run(run_id: int) -> str:
@@ -16,3 +21,8 @@ def execute_run(run_id: int) -> str:
 def resume_due_runs() -> str:
     """The engine's reconciler (every minute): retries, waits, lost tasks, dead workers."""
     return ", ".join(f"{count} {name}" for name, count in engine.resume_due_runs().items())
+
+
+def run_sweep(name: str) -> int:
+    """Run the sweep whose function is `name` (the schedules' entry point)."""
+    return sweeps.BY_FUNCTION[name].run()

@@ -17,11 +17,12 @@ from typing import Any
 from django.dispatch import Signal
 
 from accounts import signals as account_signals
-from accounts.models import Account, AccountEvent, HealthStatus, Milestone
+from accounts.models import Account, AccountEvent, Contact, HealthStatus, Milestone, Plan
 from activity import signals as activity_signals
 from activity.models import Appointment, FeatureSession, Payment, PaymentStatus, Task
 from pipelines import signals as pipeline_signals
 from scoring import signals as scoring_signals
+from scoring.selectors import scoring_rules
 
 Data = dict[str, Any]
 
@@ -31,8 +32,8 @@ class TriggerKind:
     key: str
     name: str
     description: str
-    signal: Signal | None
-    event_key: Callable[[Data], str]
+    signal: Signal | None  # None: recorded by a sweep (workflows.sweeps), keyed there
+    event_key: Callable[[Data], str] | None = None
     data: Callable[[Data], Data] = field(default=lambda kwargs: {})
     # The keys `data` returns, for the workflow editor and the docs.
     carries: tuple[str, ...] = ()
@@ -77,6 +78,7 @@ def _task(kwargs: Data) -> Data:
     task = Task.objects.select_related("assignee").get(pk=kwargs["task_id"])
     return {
         "task_id": task.pk,
+        "contact_id": task.contact_id,
         "task_title": task.title,
         "source": task.source,
         "priority": task.priority,
@@ -88,11 +90,36 @@ def _task(kwargs: Data) -> Data:
 
 def _session(kwargs: Data) -> Data:
     session = FeatureSession.objects.select_related("feature").get(pk=kwargs["session_id"])
+    required = scoring_rules().feature_session_minutes
     return {
         "feature_key": session.feature.key,
         "feature_name": session.feature.name,
         "feature_points": session.feature.points,
         "minutes": float(session.minutes),
+        # The scoring rules' session length (editable in the admin) decides what counts.
+        "long_enough": session.minutes >= required,
+    }
+
+
+def _contact(kwargs: Data) -> Data:
+    contact = Contact.objects.get(pk=kwargs["contact_id"])
+    previous = Contact.objects.filter(pk=kwargs.get("previous_primary_id")).first()
+    return {
+        "contact_id": contact.pk,
+        "contact_name": contact.name,
+        "fields": kwargs["fields"],
+        # A new primary contact replacing another (not the account's first contact).
+        "became_primary": bool(contact.is_primary and previous),
+        "previous_contact_name": previous.name if previous else "",
+    }
+
+
+def _plan(kwargs: Data) -> Data:
+    order = list(Plan.values)
+    return {
+        "from_plan": Plan(kwargs["from_plan"]).label,
+        "to_plan": Plan(kwargs["to_plan"]).label,
+        "upgrade": order.index(kwargs["to_plan"]) > order.index(kwargs["from_plan"]),
     }
 
 
@@ -167,7 +194,7 @@ TRIGGERS: list[TriggerKind] = [
         activity_signals.feature_session_recorded,
         lambda kw: f"session:{kw['session_id']}",
         _session,
-        ("feature_key", "feature_name", "feature_points", "minutes"),
+        ("feature_key", "feature_name", "feature_points", "minutes", "long_enough"),
     ),
     TriggerKind(
         "login_recorded",
@@ -223,8 +250,8 @@ TRIGGERS: list[TriggerKind] = [
         "The account moved to another plan.",
         account_signals.plan_changed,
         lambda kw: f"plan:{kw['event_id']}",
-        lambda kw: {"from_plan": kw["from_plan"], "to_plan": kw["to_plan"]},
-        ("from_plan", "to_plan"),
+        _plan,
+        ("from_plan", "to_plan", "upgrade"),
     ),
     TriggerKind(
         "appointment_booked",
@@ -280,7 +307,7 @@ TRIGGERS: list[TriggerKind] = [
         activity_signals.task_created,
         lambda kw: f"task:{kw['task_id']}:created",
         _task,
-        ("task_id", "task_title", "source", "priority", "due_at", "assignee_id", "assignee_name"),
+        ("task_id", "contact_id", "task_title", "source", "priority", "due_at", "assignee_id"),
     ),
     TriggerKind(
         "task_resolved",
@@ -328,8 +355,64 @@ TRIGGERS: list[TriggerKind] = [
         "A contact was added or changed (e.g. a new primary contact).",
         account_signals.contact_changed,
         lambda kw: f"contact:{kw['event_id']}",
-        lambda kw: {"contact_id": kw["contact_id"], "fields": kw["fields"]},
-        ("contact_id", "fields"),
+        _contact,
+        ("contact_id", "contact_name", "fields", "became_primary", "previous_contact_name"),
+    ),
+    # Recorded by the sweeps (workflows.sweeps), which key each fact and its window.
+    TriggerKind(
+        "account_inactive",
+        "Account inactive",
+        "No login for the inactivity period (once per inactive spell).",
+        None,
+        carries=("days_inactive",),
+    ),
+    TriggerKind(
+        "feature_not_used",
+        "Feature not used",
+        "A feature not used within its own timeframe (re-checked every 45 days).",
+        None,
+        carries=("feature_key", "feature_name", "days_unused", "never_used"),
+    ),
+    TriggerKind(
+        "affiliate_qualified",
+        "Affiliate threshold reached",
+        "The score is at or above the affiliate threshold (re-checked every 60 days).",
+        None,
+        carries=("score", "threshold"),
+    ),
+    TriggerKind(
+        "task_due_soon",
+        "Task due soon",
+        "An open task is due within 24 hours (once per deadline).",
+        None,
+        carries=("task_id", "task_title", "priority", "source", "due_at", "assignee_id"),
+    ),
+    TriggerKind(
+        "task_overdue",
+        "Task overdue",
+        "An open task passed its deadline (once per deadline).",
+        None,
+        carries=("task_id", "task_title", "priority", "source", "due_at", "assignee_id"),
+    ),
+    TriggerKind(
+        "appointment_reminder_day",
+        "Appointment tomorrow",
+        "A booked appointment starts in a day (fresh after a reschedule).",
+        None,
+        carries=("appointment_id", "appointment_kind", "starts_at", "staff_name", "reschedule_url"),
+    ),
+    TriggerKind(
+        "appointment_reminder_hour",
+        "Appointment in an hour",
+        "A booked appointment starts in an hour.",
+        None,
+        carries=("appointment_id", "appointment_kind", "starts_at", "staff_name", "reschedule_url"),
+    ),
+    TriggerKind(
+        "nps_due",
+        "NPS survey due",
+        "The account has not been asked for an NPS answer for 90 days.",
+        None,
     ),
 ]
 

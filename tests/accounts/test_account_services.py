@@ -308,6 +308,7 @@ def test_a_contact_change_is_announced_once_after_commit_and_not_when_rolled_bac
             "account_id": account.pk,
             "event_id": events(account, AccountEventKind.CONTACT_CHANGED).get().pk,
             "contact_id": contact.pk,
+            "previous_primary_id": None,
             "fields": ["email", "is_primary", "name", "phone"],
             "cause": by_manager,
         }

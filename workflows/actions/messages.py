@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 
+from accounts.models import Contact
 from core import clock
 from notifications.models import Audience, Channel, Message, MessageTemplate
 from notifications.services import queue_customer_message
@@ -20,7 +21,7 @@ def send_sms(ctx: StepContext, params: dict) -> str:
 
 
 def _send(ctx: StepContext, params: dict) -> str:
-    """Queue the template to the primary contact, unless throttled.
+    """Queue the template to the primary contact (or `contact`), unless throttled.
 
     `throttle_days` (with an optional `throttle_scope` such as
     `data.feature_key`) sends at most once per account and scope in that many
@@ -40,13 +41,23 @@ def _send(ctx: StepContext, params: dict) -> str:
         if recent:
             return f"Skipped: {template} already sent on {recent.created_at:%Y-%m-%d} ({scope})."
         cause_key = f"{ctx.key}|{scope}"
+    contact = None
+    if params.get("contact"):
+        # e.g. "data.contact_id": the contact who asked, not the primary contact.
+        contact = Contact.objects.filter(
+            pk=ctx.value(params["contact"]), account=ctx.account
+        ).first()
     message, _ = queue_customer_message(
         account=ctx.account,
+        contact=contact,
         template_key=template,
         cause_key=cause_key,
         cause=ctx.cause,
         data=ctx.event.data,
-        links=params.get("links") or {},
+        # e.g. {"reschedule": "data.reschedule_url"}: links taken from the trigger's data.
+        links={
+            name: str(ctx.value(ref) or "") for name, ref in (params.get("links") or {}).items()
+        },
     )
     state = message.get_status_display().lower()
     reason = f" ({message.last_error})" if message.last_error else ""
