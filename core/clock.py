@@ -6,7 +6,9 @@ a dry run later) by moving a single source of time.
 """
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -35,3 +37,11 @@ def require_past(value: datetime, what: str) -> datetime:
     if value > now() + ALLOWED_CLOCK_SKEW:
         raise ValidationError(f"{what} is in the future.", code="future_datetime")
     return value
+
+
+def format_local(moment: datetime | None, zone: str = "") -> str:
+    """`moment` as people read it, in `zone` (an account's) or else the team's timezone."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(ZoneInfo(zone or settings.TIME_ZONE))
+    return local.strftime("%a %d %b, %H:%M %Z")

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "activity",
     "workflows",
     "notifications",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +96,9 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ------------------------------------------------------------------
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://opencsm")}
 
 # --- Auth -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -218,4 +222,6 @@ RESCHEDULE_URL = env.str(
 )
 BILLING_URL = env.str("BILLING_URL", default=COMPANY_URL.rstrip("/") + "/billing")
 AFFILIATE_URL = env.str("AFFILIATE_URL", default=COMPANY_URL.rstrip("/") + "/affiliates")
+# How long a feedback or request link in a message stays valid.
+PORTAL_LINK_DAYS = env.int("PORTAL_LINK_DAYS", default=30)
 TESTIMONIAL_URL = env.str("TESTIMONIAL_URL", default=COMPANY_URL.rstrip("/") + "/testimonial")

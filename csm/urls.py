@@ -11,5 +11,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("m/", include("notifications.urls")),
+    path("c/", include("portal.urls")),
     path("", include("core.urls")),
 ]

@@ -17,6 +17,7 @@ from accounts.models import Account, Contact
 from core import clock
 from core.causes import Cause
 from core.queue import enqueue_on_commit
+from portal.links import form_links
 
 from .audiences import StaffRule, staff_recipients
 from .links import company_links, unsubscribe_url
@@ -63,7 +64,7 @@ def queue_customer_message(
         raise ValidationError("The contact belongs to another account.", code="contact_mismatch")
     address = _address(contact, template.channel)
     suppressed = _suppression_reason(contact, template, address)
-    links = {**company_links(), **(links or {})}
+    links = {**company_links(), **(form_links(contact) if contact else {}), **(links or {})}
     if template.channel == Channel.EMAIL and not template.transactional and contact:
         links["unsubscribe"] = unsubscribe_url(contact)
     rendered = render(

@@ -12,7 +12,6 @@ half-way simply finds the rest next time. "Now" comes from core.clock.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -221,7 +220,7 @@ def _task_data(task: dict) -> dict:
         "task_title": task["title"],
         "priority": task["priority"],
         "source": task["source"],
-        "due_at": _local(task["due_at"], ""),
+        "due_at": clock.format_local(task["due_at"]),
         "assignee_id": task["assignee_id"],
         "assignee_name": " ".join(
             filter(None, [task["assignee__first_name"], task["assignee__last_name"]])
@@ -333,7 +332,7 @@ def _appointment_data(row: dict) -> dict:
         "appointment_id": row["pk"],
         "appointment_kind": AppointmentKind(row["kind"]).label,
         # In the customer's own timezone when the account has one.
-        "starts_at": _local(row["starts_at"], row["account_timezone"]),
+        "starts_at": clock.format_local(row["starts_at"], row["account_timezone"]),
         "assignee_id": row["assignee_id"],
         "staff_name": " ".join(filter(None, [row["assignee_first"], row["assignee_last"]])),
         "contact_name": row["contact_name"] or "",
@@ -341,14 +340,6 @@ def _appointment_data(row: dict) -> dict:
             appointment=row["pk"], external_id=row["external_id"] or row["pk"]
         ),
     }
-
-
-def _local(moment, zone: str) -> str:
-    """`moment` as people read it: in `zone` if given, else the team's timezone."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(ZoneInfo(zone or settings.TIME_ZONE))
-    return local.strftime("%a %d %b, %H:%M %Z")
 
 
 # --- b3: milestone catch-up -----------------------------------------------------------

@@ -19,7 +19,8 @@ from django.dispatch import Signal
 from accounts import signals as account_signals
 from accounts.models import Account, AccountEvent, Contact, HealthStatus, Milestone, Plan
 from activity import signals as activity_signals
-from activity.models import Appointment, FeatureSession, Payment, PaymentStatus, Task
+from activity.models import Appointment, FeatureSession, Feedback, Payment, PaymentStatus, Task
+from core import clock
 from pipelines import signals as pipeline_signals
 from scoring import signals as scoring_signals
 from scoring.selectors import scoring_rules
@@ -44,7 +45,7 @@ def _event_data(event_id: int) -> Data:
 
 
 def _payment(kwargs: Data) -> Data:
-    payment = Payment.objects.get(pk=kwargs["payment_id"])
+    payment = Payment.objects.select_related("account").get(pk=kwargs["payment_id"])
     window_start = payment.occurred_at - timedelta(days=30)
     failures = Payment.objects.filter(
         account_id=payment.account_id,
@@ -58,7 +59,7 @@ def _payment(kwargs: Data) -> Data:
         "currency": payment.currency,
         "invoice_id": payment.invoice_id or payment.external_id,
         "failure_reason": payment.failure_reason,
-        "paid_at": payment.occurred_at.isoformat(),
+        "paid_at": clock.format_local(payment.occurred_at, payment.account.timezone),
         "failures_last_30_days": failures,
     }
 
@@ -75,14 +76,15 @@ def _appointment(kwargs: Data) -> Data:
 
 
 def _task(kwargs: Data) -> Data:
-    task = Task.objects.select_related("assignee").get(pk=kwargs["task_id"])
+    task = Task.objects.select_related("assignee", "account").get(pk=kwargs["task_id"])
     return {
         "task_id": task.pk,
         "contact_id": task.contact_id,
         "task_title": task.title,
         "source": task.source,
         "priority": task.priority,
-        "due_at": task.due_at.isoformat() if task.due_at else "",
+        # As the customer reads it (their timezone) in an acknowledgement.
+        "due_at": clock.format_local(task.due_at, task.account.timezone),
         "assignee_id": task.assignee_id,
         "assignee_name": task.assignee.get_full_name() if task.assignee else "",
     }
@@ -132,6 +134,24 @@ def _signed_up(kwargs: Data) -> Data:
     }
 
 
+TASK_DEADLINE_DATA = (
+    "task_id",
+    "task_title",
+    "priority",
+    "source",
+    "due_at",
+    "assignee_id",
+    "assignee_name",
+)
+REMINDER_DATA = (
+    "appointment_id",
+    "appointment_kind",
+    "starts_at",
+    "staff_name",
+    "contact_name",
+    "reschedule_url",
+)
+
 TRIGGERS: list[TriggerKind] = [
     TriggerKind(
         "account_signed_up",
@@ -171,8 +191,12 @@ TRIGGERS: list[TriggerKind] = [
         "A customer answered the feedback / NPS form.",
         activity_signals.feedback_submitted,
         lambda kw: f"feedback:{kw['feedback_id']}",
-        lambda kw: {"feedback_id": kw["feedback_id"], "nps": kw["nps"]},
-        ("feedback_id", "nps"),
+        lambda kw: {
+            "feedback_id": kw["feedback_id"],
+            "nps": kw["nps"],
+            "comment": Feedback.objects.values_list("comment", flat=True).get(pk=kw["feedback_id"]),
+        },
+        ("feedback_id", "nps", "comment"),
     ),
     TriggerKind(
         "milestone_reached",
@@ -307,7 +331,16 @@ TRIGGERS: list[TriggerKind] = [
         activity_signals.task_created,
         lambda kw: f"task:{kw['task_id']}:created",
         _task,
-        ("task_id", "contact_id", "task_title", "source", "priority", "due_at", "assignee_id"),
+        (
+            "task_id",
+            "contact_id",
+            "task_title",
+            "source",
+            "priority",
+            "due_at",
+            "assignee_id",
+            "assignee_name",
+        ),
     ),
     TriggerKind(
         "task_resolved",
@@ -385,28 +418,28 @@ TRIGGERS: list[TriggerKind] = [
         "Task due soon",
         "An open task is due within 24 hours (once per deadline).",
         None,
-        carries=("task_id", "task_title", "priority", "source", "due_at", "assignee_id"),
+        carries=TASK_DEADLINE_DATA,
     ),
     TriggerKind(
         "task_overdue",
         "Task overdue",
         "An open task passed its deadline (once per deadline).",
         None,
-        carries=("task_id", "task_title", "priority", "source", "due_at", "assignee_id"),
+        carries=TASK_DEADLINE_DATA,
     ),
     TriggerKind(
         "appointment_reminder_day",
         "Appointment tomorrow",
         "A booked appointment starts in a day (fresh after a reschedule).",
         None,
-        carries=("appointment_id", "appointment_kind", "starts_at", "staff_name", "reschedule_url"),
+        carries=REMINDER_DATA,
     ),
     TriggerKind(
         "appointment_reminder_hour",
         "Appointment in an hour",
         "A booked appointment starts in an hour.",
         None,
-        carries=("appointment_id", "appointment_kind", "starts_at", "staff_name", "reschedule_url"),
+        carries=REMINDER_DATA,
     ),
     TriggerKind(
         "nps_due",

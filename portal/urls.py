@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("feedback/<str:token>/", views.feedback, name="feedback"),
+    path("request/<str:token>/", views.task_request, name="request"),
+    path("thanks/<slug:kind>/", views.thanks, name="thanks"),
+]
