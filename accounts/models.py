@@ -83,6 +83,11 @@ class Account(models.Model):
     score = models.IntegerField(default=0, editable=False)
     milestone = models.CharField(max_length=16, choices=Milestone.choices, blank=True)
     lifecycle = models.CharField(max_length=16, choices=Lifecycle.choices, default=Lifecycle.ACTIVE)
+    billing_customer_id = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The payment provider's customer id (e.g. Stripe's cus_…), to match webhooks.",
+    )
     timezone = models.CharField(
         max_length=64,
         blank=True,
@@ -107,6 +112,11 @@ class Account(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(mrr__gte=0), name="account_mrr_not_negative"),
+            models.UniqueConstraint(
+                fields=["billing_customer_id"],
+                condition=~models.Q(billing_customer_id=""),
+                name="account_billing_customer_unique",
+            ),
         ]
         permissions = [
             ("change_health_status", "Can change an account's health status by hand"),

@@ -64,6 +64,7 @@ _WORK_ACCOUNTS = [
 ]
 
 _MANAGE = [
+    "accounts.add_account",
     "accounts.change_account",
     "accounts.change_health_status",
     "accounts.assign_owner",

@@ -450,12 +450,12 @@ def opt_out_contact(
     return True
 
 
-EDITABLE_ACCOUNT_FIELDS = ("name", "owner", "timezone", "currency")
+EDITABLE_ACCOUNT_FIELDS = ("name", "owner", "timezone", "currency", "billing_customer_id")
 
 
 @transaction.atomic
 def update_account(*, account: Account, cause: Cause, **changes) -> list[str]:
-    """Change an account's descriptive fields (name, owner, timezone, currency).
+    """Change an account's descriptive fields (name, owner, timezone, currency, billing id).
 
     Returns the fields that changed; the history row keeps old and new
     values. State with its own door (plan, health, score, tags …) is

@@ -1,7 +1,7 @@
-"""A small rate limit for the public forms, counted in the database.
+"""Rate limits counted in the database.
 
-The database is the one store every web process already shares, so the
-limit holds across processes and machines with nothing else installed.
+The database is the one store every web process and machine already
+shares, so a limit holds across them with nothing else installed.
 (django-ratelimit needs an atomic-increment cache — Redis or memcached —
 which the embedded set-up does not have.)
 """
@@ -10,15 +10,14 @@ from datetime import timedelta
 
 from core import clock
 
-from .models import SubmissionAttempt
+from .models import RateLimitHit
 
 KEEP_FOR = timedelta(days=1)
 
 
 def allow(*, key: str, limit: int, window: timedelta) -> bool:
-    """Count this attempt; True while `key` made at most `limit` attempts in `window`."""
+    """Count this hit; True while `key` has had at most `limit` hits in `window`."""
     now = clock.now()
-    SubmissionAttempt.objects.filter(created_at__lt=now - KEEP_FOR).delete()
-    SubmissionAttempt.objects.create(key=key, created_at=now)
-    recent = SubmissionAttempt.objects.filter(key=key, created_at__gt=now - window).count()
-    return recent <= limit
+    RateLimitHit.objects.filter(key=key, created_at__lt=now - max(window, KEEP_FOR)).delete()
+    RateLimitHit.objects.create(key=key, created_at=now)
+    return RateLimitHit.objects.filter(key=key, created_at__gt=now - window).count() <= limit

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "ninja",
     "core",
     "accounts",
     "pipelines",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "workflows",
     "notifications",
     "portal",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -225,3 +227,11 @@ AFFILIATE_URL = env.str("AFFILIATE_URL", default=COMPANY_URL.rstrip("/") + "/aff
 # How long a feedback or request link in a message stays valid.
 PORTAL_LINK_DAYS = env.int("PORTAL_LINK_DAYS", default=30)
 TESTIMONIAL_URL = env.str("TESTIMONIAL_URL", default=COMPANY_URL.rstrip("/") + "/testimonial")
+
+# --- API and webhooks ----------------------------------------------------------
+# Requests per minute per API token; a batch of events is one request.
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+API_MAX_BATCH = 1000
+# Stripe's webhook signing secret (whsec_…); webhooks are refused without it.
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("m/", include("notifications.urls")),
     path("c/", include("portal.urls")),
+    path("api/", include("api.urls")),
     path("", include("core.urls")),
 ]

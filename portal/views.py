@@ -11,10 +11,10 @@ from activity.services.feedback import record_feedback
 from activity.services.tasks import create_task
 from core import clock
 from core.causes import Cause
+from core.ratelimit import allow
 
 from .forms import FeedbackForm, TaskRequestForm
 from .links import LinkError, read_token
-from .ratelimit import allow
 
 # When we promise to have a request done, by urgency.
 EXPECTED_DAYS = {TaskPriority.HIGH: 1, TaskPriority.NORMAL: 3, TaskPriority.LOW: 7}
@@ -24,7 +24,7 @@ SUBMIT_LIMIT, SUBMIT_WINDOW = 20, timedelta(hours=1)
 
 def _too_many(request: HttpRequest, form: str) -> bool:
     # REMOTE_ADDR is the client behind a proxy only if the proxy sets it (see README).
-    key = f"{form}:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"form:{form}:{request.META.get('REMOTE_ADDR', '')}"
     return not allow(key=key, limit=SUBMIT_LIMIT, window=SUBMIT_WINDOW)
 
 

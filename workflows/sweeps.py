@@ -272,7 +272,8 @@ class Reminder:
 
 
 REMINDERS = [
-    Reminder("appointment_reminder_day", timedelta(days=1), timedelta(hours=1)),
+    # Within 12 hours of the start a "tomorrow" reminder is no longer one: the hour one does.
+    Reminder("appointment_reminder_day", timedelta(days=1), timedelta(hours=12)),
     Reminder("appointment_reminder_hour", timedelta(hours=1), timedelta(0)),
 ]
 

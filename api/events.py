@@ -1,0 +1,246 @@
+"""Ingesting events from the SaaS product: each one checked, applied once, explained.
+
+Every item of a batch is validated and applied on its own (its own
+savepoint): a bad item is refused with its reason and never blocks the good
+ones. The sender's event id is recorded with the change in one transaction,
+unique per sender, so a resent event is acknowledged and changes nothing.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from pydantic import TypeAdapter
+from pydantic import ValidationError as SchemaError
+
+from accounts.models import Account, Contact
+from accounts.services import cancel_subscription, change_plan, sign_up_account, upsert_contact
+from activity.models import Appointment
+from activity.services import appointments, features, logins, payments
+from core import clock
+from core.causes import Cause
+
+from . import schemas
+from .models import ApiToken, InboundEvent
+
+EVENT = TypeAdapter(schemas.Event)
+
+
+class Refused(Exception):
+    """An event that cannot be applied; the message says why."""
+
+
+def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
+    """Apply each item once; one result per item, in order."""
+    parsed: list[tuple[str | None, Any, str]] = []
+    for raw in items:
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        try:
+            parsed.append((raw_id, EVENT.validate_python(raw), ""))
+        except SchemaError as error:
+            parsed.append((str(raw_id) if raw_id is not None else None, None, _explain(error)))
+    # One query for every account the batch names (sign-ups add to it as they go).
+    names = {event.account for _, event, _ in parsed if event is not None}
+    accounts = Account.objects.in_bulk(names, field_name="external_id")
+    results = []
+    for raw_id, event, error in parsed:
+        if event is None:
+            results.append(schemas.ItemResult(id=raw_id, status="rejected", error=error))
+            continue
+        results.append(_apply(token, event, accounts))
+    count = {s: sum(r.status == s for r in results) for s in ("accepted", "duplicate", "rejected")}
+    return schemas.BatchResult(
+        accepted=count["accepted"],
+        duplicates=count["duplicate"],
+        rejected=count["rejected"],
+        results=results,
+    )
+
+
+def apply_once(*, sender: str, event_id: str, kind: str, apply: Callable[[], Account]) -> bool:
+    """Run `apply` and record (sender, event_id) in one transaction. False: seen before.
+
+    Raises Refused or ValidationError (and writes nothing) when `apply` refuses.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = InboundEvent.objects.create(
+                    sender=sender, event_id=event_id, kind=kind, received_at=clock.now()
+                )
+        except IntegrityError:
+            return False
+        account = apply()
+        InboundEvent.objects.filter(pk=record.pk).update(account=account)
+    return True
+
+
+def _apply(token: ApiToken, event, accounts: dict[str, Account]) -> schemas.ItemResult:
+    cause = Cause.by_api(f"event {event.id} ({event.type}) from {token.name}")
+    try:
+        applied = apply_once(
+            sender=f"token:{token.pk}",
+            event_id=event.id,
+            kind=event.type,
+            apply=lambda: HANDLERS[event.type](event, accounts, cause),
+        )
+    except Refused as refusal:
+        return schemas.ItemResult(id=event.id, status="rejected", error=str(refusal))
+    except ValidationError as error:
+        return schemas.ItemResult(id=event.id, status="rejected", error=" ".join(error.messages))
+    return schemas.ItemResult(id=event.id, status="accepted" if applied else "duplicate")
+
+
+def _explain(error: SchemaError) -> str:
+    parts = []
+    for problem in error.errors()[:5]:
+        where = ".".join(str(part) for part in problem["loc"]) or "event"
+        parts.append(f"{where}: {problem['msg']}")
+    return "; ".join(parts)
+
+
+def _account(event, accounts: dict[str, Account]) -> Account:
+    account = accounts.get(event.account)
+    if account is None:
+        raise Refused(f"Unknown account {event.account!r}: send account.signed_up first.")
+    return account
+
+
+def _signed_up(event: schemas.AccountSignedUp, accounts, cause) -> Account:
+    account, _ = sign_up_account(
+        external_id=event.account,
+        name=event.name,
+        plan=event.plan,
+        mrr=event.mrr,
+        signed_up_at=event.signed_up_at,
+        cause=cause,
+    )
+    if event.contact is not None:
+        upsert_contact(
+            account=account,
+            name=event.contact.name,
+            email=event.contact.email,
+            phone=event.contact.phone,
+            external_id=event.contact.external_id,
+            is_primary=True,
+            cause=cause,
+        )
+    accounts[event.account] = account
+    return account
+
+
+def _login(event: schemas.LoginRecorded, accounts, cause) -> Account:
+    account = _account(event, accounts)
+    logins.record_login(account=account, occurred_at=event.occurred_at, cause=cause)
+    return account
+
+
+def _feature(event: schemas.FeatureUsed, accounts, cause) -> Account:
+    account = _account(event, accounts)
+    features.record_feature_session(
+        account=account,
+        feature=event.feature,
+        minutes=event.minutes,
+        started_at=event.started_at,
+        cause=cause,
+    )
+    return account
+
+
+def _payment(event: schemas.PaymentRecorded, accounts, cause) -> Account:
+    account = _account(event, accounts)
+    payments.record_payment(
+        account=account,
+        external_id=event.payment_id,
+        invoice_id=event.invoice_id,
+        amount=event.amount,
+        currency=event.currency,
+        succeeded=event.type == "payment.succeeded",
+        failure_reason=event.failure_reason,
+        occurred_at=event.occurred_at,
+        cause=cause,
+    )
+    return account
+
+
+def _cancelled(event, accounts, cause) -> Account:
+    account = _account(event, accounts)
+    cancel_subscription(account=account, cause=cause)
+    return account
+
+
+def _plan(event: schemas.PlanChanged, accounts, cause) -> Account:
+    account = _account(event, accounts)
+    change_plan(account=account, plan=event.plan, mrr=event.mrr, cause=cause)
+    return account
+
+
+def _booked(event: schemas.AppointmentBooked, accounts, cause) -> Account:
+    account = _account(event, accounts)
+    assignee = contact = None
+    if event.assignee_email:
+        assignee = get_user_model().objects.filter(email__iexact=event.assignee_email).first()
+        if assignee is None:
+            raise Refused(f"No staff member has the e-mail {event.assignee_email}.")
+    if event.contact_email:
+        contact = Contact.objects.filter(account=account, email__iexact=event.contact_email).first()
+    appointments.book_appointment(
+        account=account,
+        kind=event.kind,
+        starts_at=event.starts_at,
+        duration_minutes=event.duration_minutes,
+        assignee=assignee or account.owner,
+        contact=contact,
+        external_id=event.appointment_id,
+        cause=cause,
+    )
+    return account
+
+
+def _appointment(event, accounts) -> tuple[Account, Appointment]:
+    account = _account(event, accounts)
+    appointment = Appointment.objects.filter(
+        account=account, external_id=event.appointment_id
+    ).first()
+    if appointment is None:
+        raise Refused(f"Unknown appointment {event.appointment_id!r} for this account.")
+    return account, appointment
+
+
+def _rescheduled(event: schemas.AppointmentRescheduled, accounts, cause) -> Account:
+    account, appointment = _appointment(event, accounts)
+    appointments.reschedule_appointment(
+        appointment=appointment, starts_at=event.starts_at, cause=cause
+    )
+    return account
+
+
+OUTCOMES = {
+    "appointment.cancelled": appointments.cancel_appointment,
+    "appointment.attended": appointments.mark_appointment_attended,
+    "appointment.no_show": appointments.mark_appointment_no_show,
+}
+
+
+def _outcome(event: schemas.AppointmentOutcome, accounts, cause) -> Account:
+    account, appointment = _appointment(event, accounts)
+    OUTCOMES[event.type](appointment=appointment, cause=cause)
+    return account
+
+
+HANDLERS: dict[str, Callable[[Any, dict, Cause], Account]] = {
+    "account.signed_up": _signed_up,
+    "login": _login,
+    "feature.used": _feature,
+    "payment.succeeded": _payment,
+    "payment.failed": _payment,
+    "subscription.cancelled": _cancelled,
+    "plan.changed": _plan,
+    "appointment.booked": _booked,
+    "appointment.rescheduled": _rescheduled,
+    "appointment.cancelled": _outcome,
+    "appointment.attended": _outcome,
+    "appointment.no_show": _outcome,
+}

@@ -1,0 +1,55 @@
+"""API tokens and the record of every input accepted from outside."""
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import Account
+
+
+class ApiToken(models.Model):
+    """A secret the SaaS product sends as `Authorization: Bearer …`.
+
+    Only its SHA-256 is stored: the token is shown once, when created.
+    """
+
+    name = models.CharField(max_length=100, help_text="Who uses it, e.g. 'Production app'.")
+    prefix = models.CharField(max_length=12, help_text="The token's first characters.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class InboundEvent(models.Model):
+    """An input accepted from a sender, by the sender's own event id.
+
+    (sender, event_id) is unique: a repeated id is acknowledged and ignored.
+    Refused inputs are not kept, so the sender can correct and resend them.
+    """
+
+    sender = models.CharField(max_length=40, help_text="'token:<id>' or 'stripe'.")
+    event_id = models.CharField(max_length=200)
+    kind = models.CharField(max_length=60)
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_events"
+    )
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["sender", "event_id"], name="inbound_event_once"),
+        ]
+        indexes = [models.Index(fields=["account", "-received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.event_id} from {self.sender}"
