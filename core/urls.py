@@ -1,7 +1,13 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("boards/", include("pipelines.urls")),
+    path("tasks/", include("activity.urls")),
+    path("inbox/", include("notifications.inbox_urls")),
+    path("workflows/", include("workflows.urls")),
+    path("reports/", include("core.report_urls")),
 ]

@@ -1,0 +1,23 @@
+"""Staff forms for accounts."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from .models import HealthStatus
+
+
+class HealthStatusForm(forms.Form):
+    """A manager's manual health assessment (playbook b1)."""
+
+    status = forms.ChoiceField(choices=HealthStatus.choices, label="Health status")
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why: kept in the account's history.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

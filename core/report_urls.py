@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import reports
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", reports.index, name="index"),
+]

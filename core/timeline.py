@@ -1,0 +1,142 @@
+"""An account's timeline: one chronological feed of everything that happened to it."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from accounts.models import Account, HealthStatusChange, TagEvent
+from activity.models import Appointment, FeatureSession, Feedback, Login, Payment, Task
+from notifications.models import Message
+from pipelines.models import StageMove
+from scoring.models import ScoreEntry
+from workflows.models import Run
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One thing that happened to an account, for its timeline."""
+
+    when: datetime
+    kind: str  # login, feature, payment, appointment, feedback, task, message, stage, tag, run …
+    icon: str  # a Bootstrap icon name
+    text: str
+    detail: str = ""
+    link: str = ""
+
+
+def timeline(account: Account, *, per_source: int = 30, limit: int = 60) -> list[TimelineItem]:
+    """Everything that happened to the account, newest first, in a fixed number of queries.
+
+    Each source gives its newest `per_source` rows; the merge keeps `limit`.
+    """
+    n = per_source
+    items: list[TimelineItem] = []
+    items += [
+        TimelineItem(x.occurred_at, "login", "box-arrow-in-right", "Logged in")
+        for x in Login.objects.filter(account=account).order_by("-occurred_at")[:n]
+    ]
+    items += [
+        TimelineItem(x.started_at, "feature", "lightning", f"{x.minutes} min in {x.feature.name}")
+        for x in FeatureSession.objects.filter(account=account)
+        .select_related("feature")
+        .order_by("-started_at")[:n]
+    ]
+    items += [
+        TimelineItem(
+            x.occurred_at,
+            "payment",
+            "credit-card",
+            f"Payment {x.get_status_display().lower()}: {x.amount} {x.currency}",
+            x.failure_reason,
+        )
+        for x in Payment.objects.filter(account=account).order_by("-occurred_at")[:n]
+    ]
+    items += [
+        TimelineItem(
+            x.starts_at,
+            "appointment",
+            "calendar-event",
+            f"{x.get_kind_display()} ({x.get_status_display().lower()})",
+        )
+        for x in Appointment.objects.filter(account=account).order_by("-starts_at")[:n]
+    ]
+    items += [
+        TimelineItem(x.submitted_at, "feedback", "chat-heart", f"NPS {x.nps}", x.comment)
+        for x in Feedback.objects.filter(account=account).order_by("-submitted_at")[:n]
+    ]
+    items += [
+        TimelineItem(
+            x.created_at,
+            "task",
+            "check2-square",
+            f"Task: {x.title} ({x.get_status_display().lower()})",
+            x.get_source_display(),
+        )
+        for x in Task.objects.filter(account=account).order_by("-created_at")[:n]
+    ]
+    items += [
+        TimelineItem(
+            x.created_at,
+            "message",
+            "envelope" if x.channel != "in_app" else "bell",
+            f"{x.get_channel_display()} to {x.recipient}: {x.subject or x.body_text[:60]}",
+            x.get_status_display() + (f" — {x.last_error}" if x.last_error else ""),
+        )
+        for x in Message.objects.filter(account=account).order_by("-created_at")[:n]
+    ]
+    items += [
+        TimelineItem(x.created_at, "stage", "kanban", f"Moved to {x.to_stage}", x.cause_display)
+        for x in StageMove.objects.filter(account=account)
+        .select_related("to_stage__pipeline", "cause_user")
+        .order_by("-created_at")[:n]
+    ]
+    items += [
+        TimelineItem(
+            x.created_at,
+            "tag",
+            "tag",
+            f"Tag {x.tag.name} {x.get_action_display().lower()}",
+            x.cause_display,
+        )
+        for x in TagEvent.objects.filter(account=account)
+        .select_related("tag", "cause_user")
+        .order_by("-created_at")[:n]
+    ]
+    items += [
+        TimelineItem(
+            x.created_at,
+            "health",
+            "heart-pulse",
+            f"Health set to {x.get_to_status_display()}",
+            f"{x.cause_display}{' — ' + x.note if x.note else ''}",
+        )
+        for x in HealthStatusChange.objects.filter(account=account)
+        .select_related("cause_user")
+        .order_by("-created_at")[:n]
+    ]
+    items += [
+        TimelineItem(
+            x.created_at,
+            "score",
+            "graph-up-arrow",
+            f"{x.points:+d} points: {x.reason}",
+            x.cause_display,
+        )
+        for x in ScoreEntry.objects.filter(account=account)
+        .select_related("cause_user")
+        .order_by("-created_at")[:n]
+    ]
+    items += [
+        TimelineItem(
+            x.created_at,
+            "run",
+            "diagram-3",
+            f"Workflow {x.workflow.name}: {x.get_status_display().lower()}",
+            f"on {x.event.kind}" + (f" — {x.last_error}" if x.last_error else ""),
+        )
+        for x in Run.objects.filter(account=account)
+        .exclude(status="skipped")
+        .select_related("workflow", "event")
+        .order_by("-created_at")[:n]
+    ]
+    items.sort(key=lambda item: item.when, reverse=True)
+    return items[:limit]
