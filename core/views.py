@@ -1,16 +1,77 @@
-"""The landing page staff see after logging in."""
+"""My day: what a CSM should look at first, and the portfolio at a glance."""
+
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from accounts.models import HealthStatus
-from accounts.selectors import portfolio_summary
+from accounts.models import Account, Happiness, HealthStatus, Lifecycle, Milestone
+from accounts.selectors import accounts_for_list, portfolio_summary
+from activity.models import Task, TaskStatus
+from notifications.models import Alert
+
+AT_RISK_TAGS = ["Payment Failed", "Inactive"]
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The portfolio at a glance: totals, MRR and the health distribution."""
+    """My tasks due today and overdue, unread alerts, my at-risk accounts, portfolio charts."""
+    user = request.user
+    end_of_today = timezone.localtime().replace(hour=23, minute=59, second=59)
+    my_tasks = (
+        Task.objects.filter(assignee=user, status=TaskStatus.OPEN, due_at__lte=end_of_today)
+        .select_related("account")
+        .order_by("due_at")[:20]
+    )
+    alerts = Alert.objects.filter(user=user, read_at=None).select_related("account")[:10]
+    at_risk = (
+        accounts_for_list()
+        .filter(owner=user, lifecycle=Lifecycle.ACTIVE)
+        .filter(
+            Q(health_status=HealthStatus.STRUGGLING)
+            | Q(happiness=Happiness.NOT_HAPPY)
+            | Q(pk__in=Account.objects.filter(tags__name__in=AT_RISK_TAGS).values("pk"))
+        )
+        .order_by("-mrr")[:20]
+    )
     summary = portfolio_summary()
-    health = [(status.label, summary[f"health_{status.value}"]) for status in HealthStatus]
-    return render(request, "core/home.html", {"summary": summary, "health": health})
+    context = {
+        "my_tasks": my_tasks,
+        "alerts": alerts,
+        "at_risk": at_risk,
+        "summary": summary,
+        "charts": _portfolio_charts(),
+        "now": timezone.now(),
+        "soon": timezone.now() + timedelta(hours=24),
+    }
+    return render(request, "core/home.html", context)
+
+
+def _portfolio_charts() -> dict:
+    """Health (with MRR), milestone and happiness distributions: three grouped queries."""
+    active = Account.objects.filter(lifecycle=Lifecycle.ACTIVE)
+    by_health = active.values("health_status").annotate(n=Count("pk"), mrr=Sum("mrr"))
+    health = {row["health_status"]: row["n"] for row in by_health}
+    mrr = {row["health_status"]: row["mrr"] for row in by_health}
+    milestones = dict(active.values_list("milestone").annotate(n=Count("pk")))
+    happiness = dict(active.values_list("happiness").annotate(n=Count("pk")))
+    health_labels = [*HealthStatus.labels, "Not assessed"]
+    health_keys = [*HealthStatus.values, ""]
+    return {
+        "health": {"labels": health_labels, "values": [health.get(k, 0) for k in health_keys]},
+        "mrr_by_health": {
+            "labels": health_labels,
+            "values": [float(mrr.get(k) or 0) for k in health_keys],
+        },
+        "milestones": {
+            "labels": ["None", *Milestone.labels],
+            "values": [milestones.get(k, 0) for k in ["", *Milestone.values]],
+        },
+        "happiness": {
+            "labels": [*Happiness.labels, "Unknown"],
+            "values": [happiness.get(k, 0) for k in [*Happiness.values, ""]],
+        },
+    }

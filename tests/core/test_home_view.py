@@ -25,7 +25,8 @@ def test_home_page_shows_portfolio_totals_and_health(client, csm, by_manager):
     assert page.context["summary"]["total"] == 3
     assert page.context["summary"]["churned"] == 1
     assert page.context["summary"]["mrr"] == 200
-    assert ("Struggling", 1) in page.context["health"]
+    health = page.context["charts"]["health"]
+    assert health["values"][health["labels"].index("Struggling")] == 1
 
 
 def test_login_page_logs_staff_in(client, csm):
@@ -45,3 +46,30 @@ def test_home_page_query_count_does_not_grow_with_the_portfolio(client, csm):
             client.get(reverse("home"))
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_my_day_lists_my_due_tasks_alerts_and_at_risk_accounts(client, csm, manager, by_manager):
+    from datetime import timedelta
+
+    from activity.services.tasks import create_task
+    from core import clock
+
+    mine = AccountFactory(owner=csm, name="Risky Co")
+    change_health_status(account=mine, status="struggling", cause=by_manager)
+    AccountFactory(owner=manager, name="Someone Else's")
+    create_task(
+        account=mine,
+        title="Call back",
+        source="staff",
+        assignee=csm,
+        due_at=clock.now() - timedelta(hours=1),
+        cause=by_manager,
+    )
+    client.force_login(csm)
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert "Call back" in page
+    assert "overdue since" in page
+    assert "Risky Co" in page
+    assert "Someone Else" not in page

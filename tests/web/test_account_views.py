@@ -1,0 +1,157 @@
+"""The account list (filters, CSV) and the account page (timeline, why, health change)."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Account
+from accounts.services import add_tag, change_health_status
+from activity.services.logins import record_login
+from core.causes import Cause
+from notifications.models import Alert
+from tests.factories import AccountFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_users_are_sent_to_log_in(client, account):
+    for url in [reverse("accounts:list"), reverse("accounts:detail", args=[account.pk])]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_list_filters_by_health_tag_and_search(client, csm, by_manager):
+    struggling = AccountFactory(name="Down Co")
+    change_health_status(account=struggling, status="struggling", cause=by_manager)
+    tagged = AccountFactory(name="Tagged Co")
+    add_tag(account=tagged, tag="VIP", cause=by_manager)
+    AccountFactory(name="Plain Co")
+    client.force_login(csm)
+    url = reverse("accounts:list")
+
+    def names(**params) -> list[str]:
+        return [a.name for a in client.get(url, params).context["page"]]
+
+    assert names(health_status="struggling") == ["Down Co"]
+    from accounts.models import Tag
+
+    assert names(tag=Tag.objects.get(name="VIP").pk) == ["Tagged Co"]
+    assert names(q="plain") == ["Plain Co"]
+    assert len(names()) == 3
+
+
+def test_an_htmx_filter_returns_only_the_table(client, csm, account):
+    client.force_login(csm)
+    response = client.get(reverse("accounts:list"), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'data-testid="account-table"' in html
+    assert '<nav class="navbar' not in html
+
+
+def test_the_csv_export_has_the_filtered_accounts(client, csm, by_manager):
+    down = AccountFactory(name="Down Co")
+    change_health_status(account=down, status="struggling", cause=by_manager)
+    AccountFactory(name="Fine Co")
+    client.force_login(csm)
+
+    response = client.get(reverse("accounts:export"), {"health_status": "struggling"})
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:2] == ["external_id", "name"]
+    assert [row[1] for row in rows[1:]] == ["Down Co"]
+
+
+def test_the_account_page_shows_timeline_contacts_and_why(client, csm, account, by_manager):
+    ContactFactory(account=account, name="Petra Primary")
+    record_login(account=account, cause=Cause.by_api())
+    add_tag(account=account, tag="VIP", cause=by_manager)
+    client.force_login(csm)
+
+    page = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
+
+    assert "Petra Primary" in page
+    assert "Logged in" in page
+    assert "Tag VIP added" in page
+    assert "Staff user maria: manual review" in page
+
+
+def test_a_manager_changes_health_and_the_playbook_follows(
+    client, manager, account, csm, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:health", args=[account.pk]),
+            {"status": "struggling", "note": "Two missed calls"},
+        )
+
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.health_status == "struggling"
+    assert "Struggling" in account.tags.values_list("name", flat=True)
+    assert account.cards.get(pipeline__key="health").stage.name == "Struggling"
+    page = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
+    assert "Health set to Struggling" in page
+    assert "Two missed calls" in page
+
+
+def test_a_csm_cannot_change_health_status(client, csm, account):
+    client.force_login(csm)
+    page = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
+    response = client.post(reverse("accounts:health", args=[account.pk]), {"status": "thriving"})
+
+    assert 'data-testid="health-form"' not in page
+    assert response.status_code == 403
+    account.refresh_from_db()
+    assert account.health_status == ""
+
+
+def test_an_unknown_health_status_is_refused_and_changes_nothing(client, manager, account):
+    client.force_login(manager)
+    client.post(reverse("accounts:health", args=[account.pk]), {"status": "ecstatic"})
+    account.refresh_from_db()
+    assert account.health_status == ""
+    assert not Alert.objects.exists()
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _grow(to: int, by_manager) -> None:
+    missing = to - Account.objects.count()
+    accounts = AccountFactory.create_batch(missing)
+    for account in accounts[:3]:
+        add_tag(account=account, tag="VIP", cause=by_manager)
+
+
+def test_the_list_costs_the_same_queries_for_10_and_500_accounts(client, csm, by_manager):
+    client.force_login(csm)
+    url = reverse("accounts:list")
+    _grow(10, by_manager)
+    few = _queries(client, url)
+    _grow(500, by_manager)
+    assert _queries(client, url) == few
+
+
+def test_the_account_page_costs_the_same_queries_with_a_long_history(
+    client, csm, account, by_manager
+):
+    client.force_login(csm)
+    url = reverse("accounts:detail", args=[account.pk])
+    add_tag(account=account, tag="First", cause=by_manager)  # every section has rows
+    record_login(account=account, cause=Cause.by_api())
+    _grow(10, by_manager)
+    few = _queries(client, url)
+    for n in range(40):
+        add_tag(account=account, tag=f"T{n}", cause=by_manager)
+        record_login(account=account, cause=Cause.by_api(), occurred_at=None)
+    _grow(500, by_manager)
+    assert _queries(client, url) == few
