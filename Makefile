@@ -24,6 +24,14 @@ node_modules/.installed: package.json package-lock.json
 	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
 	@echo "Wrote .env (DJANGO_DEBUG=true and a fresh SECRET_KEY)."
 
+# Debian's Chromium for the browser tests (Playwright cannot download its own here).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "Could not install chromium: the browser tests will be skipped."; \
+	else echo "Not root: install Debian's chromium to run the browser tests."; fi
+
 install: $(VENV)/.installed node_modules/.installed .env
 
 run: install
@@ -47,7 +55,7 @@ check: install
 	DJANGO_DEBUG=false SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  ALLOWED_HOSTS=opencsm.example.com $(PY) manage.py check --deploy --fail-level WARNING
 
-pytest: install
+pytest: install $(CHROMIUM)
 	$(VENV)/bin/pytest
 
 test: lint check pytest

@@ -124,7 +124,7 @@ def account_health(request: HttpRequest, pk: int) -> HttpResponse:
             account=account,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
-            cause=Cause.by_user(request.user, form.cleaned_data["note"] or "account page"),
+            cause=Cause.by_user(request.user, "account page"),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -78,10 +78,13 @@ def timeline(account: Account, *, per_source: int = 30, limit: int = 60) -> list
             x.created_at,
             "message",
             "envelope" if x.channel != "in_app" else "bell",
-            f"{x.get_channel_display()} to {x.recipient}: {x.subject or x.body_text[:60]}",
+            f"{x.get_channel_display()} to {x.user if x.user_id else x.recipient}: "
+            f"{x.subject or x.body_text[:60]}",
             x.get_status_display() + (f" — {x.last_error}" if x.last_error else ""),
         )
-        for x in Message.objects.filter(account=account).order_by("-created_at")[:n]
+        for x in Message.objects.filter(account=account)
+        .select_related("user")
+        .order_by("-created_at")[:n]
     ]
     items += [
         TimelineItem(x.created_at, "stage", "kanban", f"Moved to {x.to_stage}", x.cause_display)
