@@ -479,7 +479,15 @@ def update_account(*, account: Account, cause: Cause, **changes) -> list[str]:
         return []
     for field in changed:
         setattr(locked, field, changes[field])
-    locked.save(update_fields=[*changed, "updated_at"])
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=[*changed, "updated_at"])
+    except IntegrityError:
+        taken = changes.get("billing_customer_id")
+        raise ValidationError(
+            f"Another account already has billing customer id {taken!r}.",
+            code="billing_customer_conflict",
+        ) from None
     AccountEvent.objects.create(
         account=locked,
         kind=AccountEventKind.UPDATED,

@@ -21,6 +21,7 @@ from activity.models import Appointment
 from activity.services import appointments, features, logins, payments
 from core import clock
 from core.causes import Cause
+from core.queue import one_wake_up_per_task
 
 from . import schemas
 from .models import ApiToken, InboundEvent
@@ -45,11 +46,14 @@ def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
     names = {event.account for _, event, _ in parsed if event is not None}
     accounts = Account.objects.in_bulk(names, field_name="external_id")
     results = []
-    for raw_id, event, error in parsed:
-        if event is None:
-            results.append(schemas.ItemResult(id=raw_id, status="rejected", error=error))
-            continue
-        results.append(_apply(token, event, accounts))
+    # One transaction for the batch, a savepoint per item: one commit, and the
+    # engine is woken once for everything the batch triggered.
+    with transaction.atomic(), one_wake_up_per_task():
+        for raw_id, event, error in parsed:
+            if event is None:
+                results.append(schemas.ItemResult(id=raw_id, status="rejected", error=error))
+                continue
+            results.append(_apply(token, event, accounts))
     count = {s: sum(r.status == s for r in results) for s in ("accepted", "duplicate", "rejected")}
     return schemas.BatchResult(
         accepted=count["accepted"],

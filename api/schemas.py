@@ -2,9 +2,17 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from accounts.models import Plan
 from activity.models import AppointmentKind
@@ -15,9 +23,27 @@ PlanName = Literal[tuple(Plan.values)]  # type: ignore[valid-type]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class Strict(BaseModel):
     # Unknown fields are refused (a typo is an error, not silently dropped).
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def no_nul_characters(cls, data: Any) -> Any:
+        # PostgreSQL cannot store NUL in text: refuse it here, with a reason.
+        if _has_nul(data):
+            raise ValueError("Text may not contain NUL (\\x00) characters.")
+        return data
 
 
 class ContactIn(Strict):

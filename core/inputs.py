@@ -51,6 +51,8 @@ def text_for_field(
     if value is not None and not isinstance(value, str):
         raise ValidationError(f"{what} must be text.", code="invalid_text")
     text = (value or "").strip()
+    if "\x00" in text:
+        raise ValidationError(f"{what} may not contain NUL characters.", code="invalid_text")
     if required and not text:
         raise ValidationError(f"{what} is required.", code="required")
     if field.max_length and len(text) > field.max_length:

@@ -6,4 +6,5 @@ app_name = "reports"
 
 urlpatterns = [
     path("", reports.index, name="index"),
+    path("<slug:key>.csv", reports.report_csv, name="csv"),
 ]

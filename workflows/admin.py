@@ -1,10 +1,6 @@
 """Admin for workflows (edit, switch on/off, publish), runs (inspect, retry) and events."""
 
-import json
-
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -12,62 +8,11 @@ from django.utils.html import format_html, format_html_join
 
 from core.admin import HistoryAdmin, ReadOnlyInline
 
-from . import conditions as condition_rules
 from . import services
-from .actions import ACTIONS
-from .actions import CHOICES as ACTION_CHOICES
 from .engine import retry_run
+from .forms import ConditionForm, StepForm, WorkflowForm
 from .models import Condition, Run, RunStatus, Step, StepResult, TriggerEvent, Workflow
 from .triggers import BY_KEY
-from .triggers import CHOICES as TRIGGER_CHOICES
-
-
-class WorkflowForm(forms.ModelForm):
-    trigger = forms.ChoiceField(choices=TRIGGER_CHOICES)
-
-    class Meta:
-        model = Workflow
-        fields = ["key", "name", "description", "trigger", "is_active", "position"]
-
-
-class ConditionForm(forms.ModelForm):
-    class Meta:
-        model = Condition
-        fields = ["position", "subject", "operator", "value"]
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors and not data.get("DELETE"):
-            condition_rules.validate({k: data.get(k, "") for k in ("subject", "operator", "value")})
-        return data
-
-
-class StepForm(forms.ModelForm):
-    action = forms.ChoiceField(choices=ACTION_CHOICES)
-    params = forms.JSONField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="JSON, e.g. "
-        + "; ".join(
-            f"{kind.key}: {json.dumps(kind.example)}" for kind in list(ACTIONS.values())[:4]
-        ),
-    )
-
-    class Meta:
-        model = Step
-        fields = ["position", "action", "params"]
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors and not data.get("DELETE"):
-            params = data.get("params") or {}
-            if not isinstance(params, dict):
-                raise ValidationError({"params": "Parameters are a JSON object."})
-            try:
-                ACTIONS[data["action"]].validate(params)
-            except ValidationError as error:
-                raise ValidationError({"params": error.messages}) from None
-        return data
 
 
 class ConditionInline(admin.TabularInline):

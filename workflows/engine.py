@@ -28,7 +28,7 @@ from django.db.models import Q
 from accounts.models import Account
 from core import clock
 from core.causes import Cause, CauseKind
-from core.queue import enqueue_on_commit
+from core.queue import enqueue_on_commit, enqueue_once_on_commit
 
 from .actions import ACTIONS, WAIT, StepContext
 from .actions.wait import delay
@@ -38,7 +38,7 @@ from .triggers import BY_KEY, BY_SIGNAL
 
 logger = logging.getLogger(__name__)
 
-PROCESS_TASK = "workflows.tasks.process_event"
+PENDING_TASK = "workflows.tasks.process_pending_events"
 EXECUTE_TASK = "workflows.tasks.execute_run"
 # Runs caused by runs caused by runs …: beyond this, events start no runs (loop guard).
 MAX_DEPTH = 5
@@ -91,7 +91,8 @@ def record_event(
             )
     except IntegrityError:
         return None
-    enqueue_on_commit(PROCESS_TASK, event.pk)
+    # One wake-up per transaction: a batch of events is matched by one task.
+    enqueue_once_on_commit(PENDING_TASK)
     return event
 
 

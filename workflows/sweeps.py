@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import Account, Lifecycle, Milestone
@@ -30,7 +30,7 @@ from activity.models import (
 )
 from core import clock
 from core.causes import Cause
-from core.queue import enqueue_on_commit
+from core.queue import enqueue_once_on_commit
 from scoring.models import MilestoneAchievement, MilestoneLevel
 from scoring.selectors import scoring_rules
 
@@ -86,7 +86,7 @@ def _record(kind: str, due: Iterable[tuple[int, str, dict]], reason: str) -> int
             TriggerEvent.objects.bulk_create(fresh, ignore_conflicts=True)
             new += len(fresh)
         if new:
-            enqueue_on_commit(PENDING_TASK)
+            enqueue_once_on_commit(PENDING_TASK)
     return new
 
 
@@ -117,21 +117,27 @@ def _recent(kind: str, days: int, **match) -> Exists:
 def inactive_accounts() -> int:
     """d1: accounts with no login for `inactivity_days`, once per inactive spell.
 
-    A spell starts at the last login (or sign-up): an inactivity event
-    recorded after that moment means this spell was already reported.
+    A spell starts at the last login (or sign-up) and is due `inactivity_days`
+    later; a report made since it became due means this spell was reported.
+    (A late-arriving login that happened before an earlier report starts a
+    spell of its own, reported in turn.)
     """
     days = sweep_rules().inactivity_days
     now = clock.now()
     cutoff = now - timedelta(days=days)
-    since = Coalesce("last_login_at", "signed_up_at")
     reported = Exists(
         TriggerEvent.objects.filter(
-            kind="account_inactive", account=OuterRef("pk"), created_at__gte=OuterRef("since")
+            kind="account_inactive", account=OuterRef("pk"), created_at__gte=OuterRef("due_from")
         )
     )
     due = (
         _active_accounts()
-        .annotate(since=since)
+        .annotate(since=Coalesce("last_login_at", "signed_up_at"))
+        .annotate(
+            due_from=ExpressionWrapper(
+                F("since") + timedelta(days=days), output_field=DateTimeField()
+            )
+        )
         .filter(since__lt=cutoff)
         .exclude(reported)
         .values_list("pk", "since")

@@ -6,4 +6,12 @@ app_name = "workflows"
 
 urlpatterns = [
     path("", views.workflow_list, name="list"),
+    path("<int:pk>/", views.workflow_edit, name="edit"),
+    path("<int:pk>/switch/", views.workflow_switch, name="switch"),
+    path("<int:pk>/rows/<slug:kind>/", views.workflow_row, name="row"),
+    path("triggers/help/", views.trigger_help, name="trigger_help"),
+    path("actions/hint/", views.action_hint_view, name="action_hint"),
+    path("runs/", views.run_list, name="runs"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/retry/", views.run_retry, name="retry"),
 ]

@@ -1,10 +1,227 @@
-"""Staff pages (being built)."""
+"""Staff pages for workflows: the list with on/off switches, the editor, the run log and a run."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import json
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from core import clock
+
+from . import services
+from .actions import ACTIONS
+from .engine import retry_run
+from .forms import (
+    ROW_FORMSETS,
+    RunFilter,
+    WorkflowEditor,
+    action_hint,
+    blank_row,
+    condition_subjects,
+)
+from .models import ConditionOperator, Run, RunStatus, Workflow
+from .triggers import BY_KEY
+
+RUN_PAGE_SIZE = 50
+RECENT_DAYS = 30
+# The list's run columns: a label and the statuses each counts.
+RUN_COLUMNS = {
+    "succeeded": [RunStatus.SUCCEEDED],
+    "failed": [RunStatus.FAILED],
+    "skipped": [RunStatus.SKIPPED],
+    "open": [RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.WAITING],
+}
 
 
 @login_required
+@permission_required("workflows.view_workflow", raise_exception=True)
 def workflow_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "placeholder.html", {"title": "Workflows"})
+    """Every workflow with its trigger, switch, version and last 30 days' runs (one query)."""
+    since = clock.now() - timedelta(days=RECENT_DAYS)
+    counts = {
+        f"runs_{column}": Count(
+            "runs", filter=Q(runs__created_at__gte=since, runs__status__in=statuses)
+        )
+        for column, statuses in RUN_COLUMNS.items()
+    }
+    workflows = list(Workflow.objects.select_related("current_version").annotate(**counts))
+    for workflow in workflows:
+        workflow.trigger_kind = BY_KEY.get(workflow.trigger)
+    context = {
+        "workflows": workflows,
+        "can_switch": request.user.has_perm("workflows.change_workflow"),
+        "recent_days": RECENT_DAYS,
+    }
+    return render(request, "workflows/workflow_list.html", context)
+
+
+@login_required
+@permission_required("workflows.change_workflow", raise_exception=True)
+@require_POST
+def workflow_switch(request: HttpRequest, pk: int) -> HttpResponse:
+    """Switch a workflow on or off; htmx swaps only the switch."""
+    workflow = get_object_or_404(Workflow, pk=pk)
+    active = request.POST.get("active", "") in {"on", "true", "1"}
+    services.set_active(workflow=workflow, active=active)
+    workflow.is_active = active
+    if request.htmx:
+        return render(request, "workflows/_switch.html", {"workflow": workflow, "can_switch": True})
+    messages.success(request, f"{workflow.name} is {'on' if active else 'off'}.")
+    return redirect("workflows:list")
+
+
+@login_required
+@permission_required("workflows.view_workflow", raise_exception=True)
+def workflow_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the trigger, conditions and steps; saving publishes them as a new version.
+
+    Managers edit; other staff see the same page read-only.
+    """
+    workflow = get_object_or_404(Workflow.objects.select_related("current_version"), pk=pk)
+    can_edit = request.user.has_perm("workflows.change_workflow")
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        previous = workflow.current_version_id
+        editor = WorkflowEditor(workflow, request.POST)
+        if editor.is_valid():
+            try:
+                version = editor.publish(user=request.user)
+            except ValidationError as error:
+                editor.form.add_error(None, error)
+            else:
+                if version.pk == previous:
+                    messages.info(
+                        request, f"Nothing changed: new runs use version {version.number}."
+                    )
+                else:
+                    messages.success(request, f"Saved: new runs use version {version.number}.")
+                return redirect("workflows:edit", pk=workflow.pk)
+    else:
+        editor = WorkflowEditor(workflow)
+    trigger_key = editor.form["trigger"].value()
+    context = {
+        "workflow": workflow,
+        "editor": editor,
+        "can_edit": can_edit,
+        "trigger": BY_KEY.get(trigger_key),
+        "subjects": condition_subjects(trigger_key),
+        "versions": workflow.versions.select_related("created_by")[:10],
+        "actions": [action_hint(key) for key in ACTIONS],
+    }
+    return render(request, "workflows/workflow_edit.html", context)
+
+
+@login_required
+@permission_required("workflows.change_workflow", raise_exception=True)
+@require_GET
+def workflow_row(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """htmx "Add": one blank condition or step row, and the formset's new row count."""
+    if kind not in ROW_FORMSETS:
+        raise Http404
+    workflow = get_object_or_404(Workflow, pk=pk)
+    try:
+        index = max(0, int(request.GET.get("index", "0")))
+    except ValueError:
+        index = 0
+    context = {
+        "workflow": workflow,
+        "kind": kind,
+        "form": blank_row(kind, index),
+        "next_index": index + 1,
+        "can_edit": True,
+    }
+    return render(request, "workflows/_new_row.html", context)
+
+
+@login_required
+@permission_required("workflows.view_workflow", raise_exception=True)
+def trigger_help(request: HttpRequest) -> HttpResponse:
+    """htmx: what the chosen trigger means, the data it carries, what conditions can test."""
+    key = request.GET.get("trigger", "")
+    context = {"trigger": BY_KEY.get(key), "subjects": condition_subjects(key)}
+    return render(request, "workflows/_trigger_help.html", context)
+
+
+@login_required
+@permission_required("workflows.view_workflow", raise_exception=True)
+def action_hint_view(request: HttpRequest) -> HttpResponse:
+    """htmx: the example parameters of the action a step row switched to."""
+    # The select posts itself under its formset name, e.g. "steps-2-action".
+    key = next((v for k, v in request.GET.items() if k.endswith("action")), "")
+    return render(request, "workflows/_action_hint.html", {"hint": action_hint(key)})
+
+
+@login_required
+@permission_required("workflows.view_run", raise_exception=True)
+def run_list(request: HttpRequest) -> HttpResponse:
+    """Runs, newest first, filtered by workflow, status or account; htmx swaps the table."""
+    runs = Run.objects.select_related("workflow", "account", "event").order_by("-created_at", "-id")
+    filters = RunFilter(request.GET, queryset=runs)
+    page = Paginator(filters.qs, RUN_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    template = "workflows/_run_table.html" if request.htmx else "workflows/run_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@permission_required("workflows.view_run", raise_exception=True)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run's trigger event, each condition it tested and each step's result."""
+    run = get_object_or_404(
+        Run.objects.select_related("workflow", "version", "event", "account"), pk=pk
+    )
+    results = {result.position: result for result in run.results.all()}
+    steps = [
+        {
+            "number": position + 1,
+            "action": ACTIONS[spec["action"]].label
+            if spec["action"] in ACTIONS
+            else spec["action"],
+            "params": json.dumps(spec.get("params", {})),
+            "result": results.pop(position, None),
+        }
+        for position, spec in enumerate(run.version.steps)
+    ]
+    operators = dict(ConditionOperator.choices)
+    decisions = [
+        {
+            "subject": decision.get("subject") or "tags",
+            "operator": operators.get(decision["operator"], decision["operator"]),
+            "value": decision.get("value", ""),
+            "seen": decision.get("seen"),
+            "held": decision["passed"],
+        }
+        for decision in run.decisions
+    ]
+    context = {
+        "run": run,
+        "trigger": BY_KEY.get(run.event.kind),
+        "event_data": json.dumps(run.event.data, indent=2, sort_keys=True, default=str),
+        "decisions": decisions,
+        "steps": steps,
+        "can_retry": run.status == RunStatus.FAILED
+        and request.user.has_perm("workflows.change_run"),
+    }
+    return render(request, "workflows/run_detail.html", context)
+
+
+@login_required
+@permission_required("workflows.change_run", raise_exception=True)
+@require_POST
+def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager gives a failed run a fresh round of attempts."""
+    run = get_object_or_404(Run, pk=pk)
+    if retry_run(run=run):
+        messages.success(request, "Queued again: the run resumes from the step that failed.")
+    else:
+        messages.info(request, "Only a failed run can be retried.")
+    return redirect("workflows:run", pk=run.pk)
