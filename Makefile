@@ -60,6 +60,13 @@ pytest: install $(CHROMIUM)
 
 test: lint check pytest
 
+# `make bench` measures on a database of its own (SQLite file, or BENCH_DATABASE_URL).
+BENCH_ACCOUNTS ?= 100000
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/bench/bench.sqlite3
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --no-input -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --accounts $(BENCH_ACCOUNTS)
+
 seed: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo --accounts $(DEMO_ACCOUNTS)
