@@ -100,8 +100,9 @@ def record_milestones(*, account: Account, score: int, cause: Cause) -> list[str
 
     Returns the newly reached milestones, lowest first. The account's
     `milestone` becomes the highest ever reached. Takes the account's row
-    lock itself (a catch-up sweep calls it directly), so it never races
-    `add_points`; the unique (account, milestone) constraint backs that up.
+    lock itself, so a direct caller never races `add_points`; the unique
+    (account, milestone) constraint backs that up (the catch-up sweep inserts
+    achievements in bulk and relies on that constraint alone).
     """
     account = lock_account(account)
     already = set(
