@@ -110,7 +110,7 @@ def _person(row: dict) -> str:
 
 def messages_per_playbook(now: datetime) -> Table:
     """Messages sent in the last WINDOW_DAYS, per workflow whose run caused them, per channel."""
-    run = Run.objects.filter(pk=OuterRef("cause_run_id"))
+    run = Run.objects.filter(pk=OuterRef("cause_run_id")).order_by()
     rows = (
         Message.objects.filter(
             status=MessageStatus.SENT,

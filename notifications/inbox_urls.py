@@ -6,4 +6,6 @@ app_name = "inbox"
 
 urlpatterns = [
     path("", inbox_views.inbox, name="list"),
+    path("read-all/", inbox_views.mark_all_read, name="read-all"),
+    path("<int:pk>/read/", inbox_views.mark_read, name="read"),
 ]

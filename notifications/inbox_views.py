@@ -1,10 +1,48 @@
-"""Staff pages (being built)."""
+"""The staff inbox: my alerts, newest first; mark one or all read."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .models import Alert
+from .services import mark_alert_read, mark_all_alerts_read
+
+PAGE_SIZE = 50
 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "placeholder.html", {"title": "Inbox"})
+    """My alerts, newest first, 50 a page; unread ones stand out."""
+    alerts = Alert.objects.filter(user=request.user).select_related("account")
+    page = Paginator(alerts.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    template = "notifications/_alert_list.html" if request.htmx else "notifications/inbox.html"
+    return render(request, template, {"page": page})
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of my alerts read (another user's is a 404); htmx swaps the item."""
+    alert = get_object_or_404(Alert.objects.select_related("account"), pk=pk, user=request.user)
+    mark_alert_read(alert=alert)
+    if request.htmx:
+        alert.refresh_from_db(fields=["read_at"])
+        return render(request, "notifications/_alert.html", {"alert": alert})
+    return redirect("inbox:list")
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    """Mark all my unread alerts read."""
+    count = mark_all_alerts_read(user=request.user)
+    if count:
+        messages.success(request, f"Marked {count} alert{'s' if count != 1 else ''} read.")
+    else:
+        messages.info(request, "No unread alert.")
+    return redirect("inbox:list")

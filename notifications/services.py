@@ -203,3 +203,8 @@ def retry_message(*, message: Message) -> bool:
 def mark_alert_read(*, alert: Alert) -> bool:
     """Mark one inbox item read. Returns False if it already was."""
     return bool(Alert.objects.filter(pk=alert.pk, read_at=None).update(read_at=clock.now()))
+
+
+def mark_all_alerts_read(*, user) -> int:
+    """Mark every unread alert of `user` read in one conditional UPDATE; returns how many."""
+    return Alert.objects.filter(user=user, read_at=None).update(read_at=clock.now())

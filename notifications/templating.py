@@ -174,4 +174,4 @@ def _account_values(account: Account | None) -> dict[str, Any]:
 
 def account_url(account: Account) -> str:
     """The staff page of `account`, as an absolute link for alerts."""
-    return absolute_url(reverse("admin:accounts_account_change", args=[account.pk]))
+    return absolute_url(reverse("accounts:detail", args=[account.pk]))

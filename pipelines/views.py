@@ -1,10 +1,171 @@
-"""Staff pages (being built)."""
+"""Staff pages for pipelines: the list of boards, one kanban board, its columns' pages
+and the drag-and-drop move.
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+A board never loads every card: one aggregate query counts each column, then one
+query per column fetches its newest page (stages are few, cards are many).
+"""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.query import prefetch_related_objects
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import Account, Tag
+from core.causes import Cause
+
+from .models import Card, Pipeline, Stage
+from .services import move_card
+
+COLUMN_PAGE_SIZE = 30
+# Past any real column (3M cards); a larger page number would overflow the database's OFFSET.
+MAX_COLUMN_PAGE = 100_000
+
+
+class CardFilter(django_filters.FilterSet):
+    """The board's filters, applied to every column (and to its counts)."""
+
+    owner = django_filters.ModelChoiceFilter(
+        field_name="account__owner",
+        label="Owner",
+        queryset=get_user_model().objects.filter(is_staff=True).order_by("first_name", "username"),
+        empty_label="Any owner",
+    )
+    tag = django_filters.ModelChoiceFilter(
+        field_name="account__tags", queryset=Tag.objects.all(), label="Tag", empty_label="Any tag"
+    )
+
+    class Meta:
+        model = Card
+        fields: list[str] = []
+
+
+class MoveCardForm(forms.Form):
+    """What a drop sends: whose card, and into which column."""
+
+    account = forms.IntegerField(min_value=1)
+    stage = forms.IntegerField(min_value=1)
+
+
+def _cards_page(cards: QuerySet[Card], stage: Stage, page: int) -> tuple[list[Card], bool]:
+    """One column's page, newest in stage first, and whether another page follows.
+
+    Reads one row past the page instead of counting, so a page costs one query.
+    """
+    start = (page - 1) * COLUMN_PAGE_SIZE
+    rows = list(
+        cards.filter(stage=stage)
+        .select_related("account__owner")
+        .order_by("-entered_stage_at", "-id")[start : start + COLUMN_PAGE_SIZE + 1]
+    )
+    return rows[:COLUMN_PAGE_SIZE], len(rows) > COLUMN_PAGE_SIZE
+
+
+def _page_number(request: HttpRequest) -> int:
+    """The requested column page, 1 for anything unreadable, never past MAX_COLUMN_PAGE."""
+    try:
+        return min(max(int(request.GET.get("page", 1)), 1), MAX_COLUMN_PAGE)
+    except ValueError:
+        return 1
+
+
+def _filter_query(request: HttpRequest) -> str:
+    """The querystring of the active filters, carried by every "Load more" link."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @login_required
 def board_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "placeholder.html", {"title": "Boards"})
+    """Every active pipeline with its stages and their card counts (one aggregate query)."""
+    stages = Stage.objects.select_related(None).annotate(card_count=Count("cards"))
+    pipelines = Pipeline.objects.filter(is_active=True).prefetch_related(
+        Prefetch("stages", queryset=stages.order_by("position", "id"))
+    )
+    return render(request, "pipelines/board_index.html", {"pipelines": pipelines})
+
+
+@login_required
+def board_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """One board: its columns in order, each with its count and first page of cards."""
+    pipeline = get_object_or_404(Pipeline, key=key)
+    filters = CardFilter(request.GET, queryset=Card.objects.filter(pipeline=pipeline))
+    cards = filters.qs
+    counts = dict(cards.order_by().values_list("stage").annotate(n=Count("id")))
+    columns = []
+    for stage in pipeline.stages.select_related(None).order_by("position", "id"):
+        page, has_more = _cards_page(cards, stage, 1)
+        columns.append(
+            {
+                "stage": stage,
+                "count": counts.get(stage.pk, 0),
+                "cards": page,
+                "has_more": has_more,
+                "next_page": 2,
+            }
+        )
+    # One query for the tags of every card on the board, not one per column.
+    prefetch_related_objects(
+        [card for column in columns for card in column["cards"]], "account__tags"
+    )
+    context = {
+        "pipeline": pipeline,
+        "filters": filters,
+        "columns": columns,
+        "query": _filter_query(request),
+        "can_move": request.user.has_perm("pipelines.change_card"),
+    }
+    template = "pipelines/_board.html" if request.htmx else "pipelines/board.html"
+    return render(request, template, context)
+
+
+@login_required
+def stage_cards(request: HttpRequest, key: str, stage_id: int) -> HttpResponse:
+    """The next page of one column ("Load more"), as the fragment the board includes."""
+    stage = get_object_or_404(Stage, pk=stage_id, pipeline__key=key)
+    filters = CardFilter(request.GET, queryset=Card.objects.filter(pipeline_id=stage.pipeline_id))
+    page_number = _page_number(request)
+    cards, has_more = _cards_page(filters.qs, stage, page_number)
+    prefetch_related_objects(cards, "account__tags")
+    context = {
+        "pipeline": stage.pipeline,
+        "column": {
+            "stage": stage,
+            "cards": cards,
+            "has_more": has_more,
+            "next_page": page_number + 1,
+        },
+        "query": _filter_query(request),
+    }
+    return render(request, "pipelines/_cards.html", context)
+
+
+@login_required
+@permission_required("pipelines.change_card", raise_exception=True)
+@require_POST
+def move(request: HttpRequest, key: str) -> JsonResponse:
+    """A card dropped on another column: move it there (the workflows follow)."""
+    pipeline = get_object_or_404(Pipeline, key=key)
+    form = MoveCardForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": "Send the account id and the stage id."}, status=400)
+    account = Account.objects.filter(pk=form.cleaned_data["account"]).first()
+    stage = Stage.objects.filter(pk=form.cleaned_data["stage"]).first()
+    if account is None or stage is None:
+        return JsonResponse({"error": "That account or stage no longer exists."}, status=400)
+    try:
+        moved = move_card(
+            account=account,
+            pipeline=pipeline,
+            stage=stage,
+            cause=Cause.by_user(request.user, "dragged on the board"),
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse({"moved": moved, "account": account.pk, "stage": stage.pk})

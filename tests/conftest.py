@@ -74,3 +74,20 @@ def rolled_back():
             transaction.set_rollback(True)
 
     return block
+
+
+@pytest.fixture(autouse=True)
+def _defaults_after_a_flush(request):
+    """Transactional tests run on a flushed database: put the defaults back first.
+
+    (Normal tests roll back and keep what the data migrations installed.)
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from core.defaults import install_defaults
+
+        install_defaults()

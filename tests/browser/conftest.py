@@ -26,11 +26,10 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 PASSWORD = "correct horse battery"
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+# Every browser test module sets, so that the data migrations' rows (templates,
+# playbooks, pipelines) are there for the live server:
+#     pytestmark = [pytest.mark.browser, BROWSER_DB]
+BROWSER_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,15 @@
 """In a real browser: log in, filter accounts, change a health status and see the playbook."""
 
+import pytest
 from playwright.sync_api import expect
 
 from accounts.services import change_health_status
 from core.causes import Cause
 from notifications.models import Alert
+from tests.browser.conftest import BROWSER_DB
 from tests.factories import AccountFactory, ContactFactory
+
+pytestmark = [pytest.mark.browser, BROWSER_DB]
 
 
 def test_a_csm_logs_in_and_filters_the_account_list(log_in, csm, manager, screenshot):
