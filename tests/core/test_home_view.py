@@ -37,11 +37,27 @@ def test_login_page_logs_staff_in(client, csm):
     assert response["Location"] == reverse("home")
 
 
-def test_home_page_query_count_does_not_grow_with_the_portfolio(client, csm):
+def test_my_day_costs_the_same_queries_for_10_and_500_accounts(client, csm, by_manager):
+    """Every section has rows at both sizes: my accounts at risk, due tasks, alerts."""
+    from datetime import timedelta
+
+    from activity.services.tasks import create_task
+    from core import clock
+
     client.force_login(csm)
     counts = []
-    for size in (3, 40):
-        AccountFactory.create_batch(size)
+    for total in (10, 500):
+        batch = AccountFactory.create_batch(total - len(counts) * 10, owner=csm, mrr=50)
+        for account in batch[:3]:
+            change_health_status(account=account, status="struggling", cause=by_manager)
+            create_task(
+                account=account,
+                title="Call",
+                source="staff",
+                assignee=csm,
+                due_at=clock.now() - timedelta(hours=1),
+                cause=by_manager,
+            )
         with CaptureQueriesContext(connection) as queries:
             client.get(reverse("home"))
         counts.append(len(queries))
