@@ -1,10 +1,11 @@
 """What the SaaS product may send: one schema per event type, validated strictly."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -20,6 +21,21 @@ from activity.models import AppointmentKind
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 PlanName = Literal[tuple(Plan.values)]  # type: ignore[valid-type]
+
+
+def _plausible(moment: datetime) -> datetime:
+    # Year 1 or 9999 in another timezone overflows when turned into UTC; no
+    # customer event happens outside these years anyway.
+    try:
+        year = moment.astimezone(UTC).year
+    except OverflowError:
+        raise ValueError("Date and time out of range.") from None
+    if not 1970 <= year <= 2200:
+        raise ValueError("Date and time out of range (1970–2200).")
+    return moment
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 
@@ -63,20 +79,20 @@ class AccountSignedUp(EventBase):
     name: Text = Field(min_length=1)
     plan: PlanName = "free"
     mrr: Money = Decimal(0)
-    signed_up_at: AwareDatetime | None = None
+    signed_up_at: Moment | None = None
     contact: ContactIn | None = None
 
 
 class LoginRecorded(EventBase):
     type: Literal["login"]
-    occurred_at: AwareDatetime | None = None
+    occurred_at: Moment | None = None
 
 
 class FeatureUsed(EventBase):
     type: Literal["feature.used"]
     feature: Id
     minutes: Annotated[Decimal, Field(gt=0, le=1440, max_digits=7, decimal_places=2)]
-    started_at: AwareDatetime | None = None
+    started_at: Moment | None = None
 
 
 class PaymentRecorded(EventBase):
@@ -86,7 +102,7 @@ class PaymentRecorded(EventBase):
     amount: Money
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")] = "USD"
     failure_reason: Text = ""
-    occurred_at: AwareDatetime | None = None
+    occurred_at: Moment | None = None
 
 
 class SubscriptionCancelled(EventBase):
@@ -103,7 +119,7 @@ class AppointmentBooked(EventBase):
     type: Literal["appointment.booked"]
     appointment_id: Id
     kind: Literal[tuple(AppointmentKind.values)]  # type: ignore[valid-type]
-    starts_at: AwareDatetime
+    starts_at: Moment
     duration_minutes: Annotated[int, Field(ge=5, le=480)] = 30
     assignee_email: EmailStr | None = None
     contact_email: EmailStr | None = None
@@ -112,7 +128,7 @@ class AppointmentBooked(EventBase):
 class AppointmentRescheduled(EventBase):
     type: Literal["appointment.rescheduled"]
     appointment_id: Id
-    starts_at: AwareDatetime
+    starts_at: Moment
 
 
 class AppointmentOutcome(EventBase):

@@ -136,6 +136,8 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
         kind, event_id, obj = event["type"], event["id"], event["data"]["object"]
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"detail": "Not a Stripe event (type, id, data.object)."}, status=400)
+    if not isinstance(obj, dict) or not isinstance(event_id, str) or not isinstance(kind, str):
+        return JsonResponse({"detail": "Not a Stripe event (type, id, data.object)."}, status=400)
     handler = HANDLERS.get(kind)
     if handler is None:
         return JsonResponse({"status": "ignored", "detail": f"{kind} is not used by OpenCSM."})
@@ -144,7 +146,8 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
         applied = apply_once(
             sender="stripe", event_id=event_id, kind=kind, apply=lambda: handler(obj, cause)
         )
-    except (Refused, KeyError, TypeError, ValueError) as error:
+    except (Refused, KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as error:
+        # A signed event with fields of the wrong shape: refused, never a server error.
         return JsonResponse({"detail": f"Refused: {error}"}, status=422)
     except ValidationError as error:
         return JsonResponse({"detail": " ".join(error.messages)}, status=422)

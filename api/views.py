@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
+from pydantic import Field
 
 from accounts.models import Account, Contact
 from accounts.services import change_plan, sign_up_account, update_account, upsert_contact
@@ -21,7 +22,16 @@ from . import schemas
 from .auth import RateLimited, TokenAuth
 from .events import ingest
 
-api = NinjaAPI(
+
+class OpenCsmApi(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The generated document, plus the event schemas the events endpoint reads by hand."""
+        document = super().get_openapi_schema(*args, **kwargs)
+        document["components"].setdefault("schemas", {}).update(EVENT_COMPONENTS)
+        return document
+
+
+api = OpenCsmApi(
     title="OpenCSM API",
     version="1",
     description=(
@@ -63,6 +73,10 @@ def invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": problems}, status=422)
 
 
+# The events body is read by hand (each item validated on its own), so its
+# schemas are added to the document's components explicitly.
+_BATCH = schemas.EventBatch.model_json_schema(ref_template="#/components/schemas/{model}")
+EVENT_COMPONENTS = {**_BATCH.pop("$defs"), "EventBatch": _BATCH}
 EVENTS_BODY = {
     "requestBody": {
         "required": True,
@@ -71,7 +85,7 @@ EVENTS_BODY = {
                 "schema": {
                     "oneOf": [
                         {"$ref": "#/components/schemas/EventBatch"},
-                        schemas.EventBatch.model_json_schema()["properties"]["events"]["items"],
+                        _BATCH["properties"]["events"]["items"],
                     ]
                 }
             }
@@ -99,21 +113,22 @@ def post_events(request: HttpRequest):
     try:
         body = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError) as error:
-        return 400, {"detail": f"The body is not valid JSON: {error}."}
+        return Status(400, {"detail": f"The body is not valid JSON: {error}."})
     if isinstance(body, dict) and "events" in body:
         items = body["events"]
         if not isinstance(items, list):
-            return 400, {"detail": "`events` must be a list of event objects."}
+            return Status(400, {"detail": "`events` must be a list of event objects."})
     elif isinstance(body, dict):
         items = [body]
     else:
-        return 400, {"detail": "Send an event object, or an object with an `events` list."}
+        return Status(400, {"detail": "Send an event object, or an object with an `events` list."})
     if len(items) > settings.API_MAX_BATCH:
-        return 413, {
-            "detail": f"{len(items)} events in one batch; the most is {settings.API_MAX_BATCH}."
-        }
+        return Status(
+            413,
+            {"detail": f"{len(items)} events in one batch; the most is {settings.API_MAX_BATCH}."},
+        )
     result = ingest(token=request.auth, items=items)
-    return (422 if items and result.rejected == len(items) else 200), result
+    return Status((422 if items and result.rejected == len(items) else 200), result)
 
 
 def _account_out(account: Account) -> dict:
@@ -144,8 +159,8 @@ def _accounts():
 class AccountFilters(schemas.Strict):
     health_status: str | None = None
     tag: str | None = None
-    updated_since: schemas.AwareDatetime | None = None
-    page: int = 1
+    updated_since: schemas.Moment | None = None
+    page: int = Field(1, ge=0, le=1_000_000)  # 0 reads as the first page
 
 
 PAGE_SIZE = 100
@@ -173,8 +188,8 @@ def list_accounts(request: HttpRequest, filters: Query[AccountFilters]):
 def get_account(request: HttpRequest, external_id: str):
     account = _accounts().filter(external_id=external_id).first()
     if account is None:
-        return 404, {"detail": f"No account {external_id!r}."}
-    return 200, _account_out(account)
+        return Status(404, {"detail": f"No account {external_id!r}."})
+    return Status(200, _account_out(account))
 
 
 @api.put(
@@ -189,7 +204,7 @@ def put_account(request: HttpRequest, external_id: str, data: schemas.AccountIn)
     if data.owner_email:
         owner = get_user_model().objects.filter(email__iexact=data.owner_email).first()
         if owner is None:
-            return 422, {"detail": f"No staff member has the e-mail {data.owner_email}."}
+            return Status(422, {"detail": f"No staff member has the e-mail {data.owner_email}."})
     try:
         with transaction.atomic():
             account, created = sign_up_account(
@@ -211,8 +226,8 @@ def put_account(request: HttpRequest, external_id: str, data: schemas.AccountIn)
                 details["owner"] = owner
             update_account(account=account, cause=cause, **details)
     except ValidationError as error:
-        return 422, {"detail": " ".join(error.messages)}
-    return (201 if created else 200), _account_out(_accounts().get(pk=account.pk))
+        return Status(422, {"detail": " ".join(error.messages)})
+    return Status((201 if created else 200), _account_out(_accounts().get(pk=account.pk)))
 
 
 @api.put(
@@ -225,7 +240,7 @@ def put_contact(
 ):
     account = Account.objects.filter(external_id=external_id).first()
     if account is None:
-        return 404, {"detail": f"No account {external_id!r}."}
+        return Status(404, {"detail": f"No account {external_id!r}."})
     try:
         contact, _ = upsert_contact(
             account=account,
@@ -237,12 +252,15 @@ def put_contact(
             cause=Cause.by_api(f"PUT contact from {request.auth.name}"),
         )
     except ValidationError as error:
-        return 422, {"detail": " ".join(error.messages)}
+        return Status(422, {"detail": " ".join(error.messages)})
     contact = Contact.objects.get(pk=contact.pk)
-    return 200, {
-        "external_id": contact.external_id,
-        "name": contact.name,
-        "email": contact.email,
-        "phone": contact.phone,
-        "is_primary": contact.is_primary,
-    }
+    return Status(
+        200,
+        {
+            "external_id": contact.external_id,
+            "name": contact.name,
+            "email": contact.email,
+            "phone": contact.phone,
+            "is_primary": contact.is_primary,
+        },
+    )

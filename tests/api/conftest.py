@@ -1,0 +1,77 @@
+"""What the API tests share: a live token, a client that sends it, and a
+count of every row an input could write (to prove bad input wrote none)."""
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from accounts.models import Account, AccountEvent, Contact
+from activity.models import Appointment, FeatureSession, Login, Payment
+from api.models import InboundEvent
+from api.tokens import create_token
+
+EVENTS = "/api/v1/events"
+
+# Every table an event or a webhook may write to.
+WRITTEN_BY_INPUTS = (
+    Account,
+    AccountEvent,
+    Contact,
+    Login,
+    FeatureSession,
+    Payment,
+    Appointment,
+    InboundEvent,
+)
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows each table an input could write holds now."""
+    return {model.__name__: model.objects.count() for model in WRITTEN_BY_INPUTS}
+
+
+class ApiClient:
+    """The Django test client sending JSON with `Authorization: Bearer <secret>`."""
+
+    def __init__(self, client: Client, secret: str | None):
+        self.client = client
+        self.secret = secret
+
+    def _headers(self) -> dict[str, str]:
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.secret}"} if self.secret else {}
+
+    @staticmethod
+    def _body(body: Any) -> str | bytes:
+        return body if isinstance(body, (str, bytes)) else json.dumps(body)
+
+    def post(self, path: str, body: Any):
+        return self.client.post(
+            path, data=self._body(body), content_type="application/json", **self._headers()
+        )
+
+    def put(self, path: str, body: Any):
+        return self.client.put(
+            path, data=self._body(body), content_type="application/json", **self._headers()
+        )
+
+    def get(self, path: str, params: dict | None = None):
+        return self.client.get(path, params or {}, **self._headers())
+
+    def send(self, *events: dict):
+        """POST one event as itself, several as a batch."""
+        body = events[0] if len(events) == 1 else {"events": list(events)}
+        return self.post(EVENTS, body)
+
+
+@pytest.fixture
+def token(db):
+    """A live API token and its secret, as an admin would hand it over."""
+    return create_token(name="Production app")
+
+
+@pytest.fixture
+def api(client, token) -> ApiClient:
+    _, secret = token
+    return ApiClient(client, secret)
