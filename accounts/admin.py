@@ -101,7 +101,10 @@ class ImportForm(forms.Form):
     def csv_bytes(self) -> bytes:
         if self.cleaned_data.get("file"):
             return self.cleaned_data["file"].read()
-        return base64.b64decode(self.cleaned_data.get("content") or "")
+        try:
+            return base64.b64decode(self.cleaned_data.get("content") or "", validate=True)
+        except ValueError:
+            raise ImportFileError("The file to import was lost; upload it again.") from None
 
 
 @admin.register(Account)
@@ -170,9 +173,9 @@ class AccountAdmin(admin.ModelAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         report = error = content = None
         if request.method == "POST" and form.is_valid():
-            raw = form.csv_bytes()
             apply = "confirm" in request.POST
             try:
+                raw = form.csv_bytes()
                 report = import_accounts(content=raw, user=request.user, apply=apply)
             except ImportFileError as problem:
                 error = str(problem)

@@ -92,10 +92,13 @@ def read_rows(content: bytes) -> list[dict[str, str]]:
         )
     reader.fieldnames = header
     rows = []
-    for row in reader:
-        if len(rows) >= MAX_ROWS:
-            raise ImportFileError(f"More than {MAX_ROWS} rows; split the file.")
-        rows.append({key: (value or "").strip() for key, value in row.items() if key})
+    try:
+        for row in reader:
+            if len(rows) >= MAX_ROWS:
+                raise ImportFileError(f"More than {MAX_ROWS} rows; split the file.")
+            rows.append({key: (value or "").strip() for key, value in row.items() if key})
+    except csv.Error as error:
+        raise ImportFileError(f"Line {reader.line_num}: {error}.") from None
     return rows
 
 
@@ -110,11 +113,15 @@ def import_accounts(*, content: bytes, user=None, apply: bool = True) -> ImportR
         )
     }
     report = ImportReport(applied=apply)
+    if apply:
+        # Row by row, each committed on its own: no long write lock, nothing lost.
+        for line, row in enumerate(rows, start=2):
+            report.rows.append(_import_row(line, row, owners, cause))
+        return report
     with transaction.atomic():
         for line, row in enumerate(rows, start=2):
             report.rows.append(_import_row(line, row, owners, cause))
-        if not apply:
-            transaction.set_rollback(True)
+        transaction.set_rollback(True)
     return report
 
 
@@ -129,8 +136,9 @@ def _import_row(line: int, row: dict[str, str], owners: dict, cause: Cause) -> R
 
 
 def _apply_row(row: dict[str, str], owners: dict, cause: Cause) -> str:
-    plan = row.get("plan") or Plan.FREE
-    mrr = decimal_or_refuse(row.get("mrr") or "0", "mrr")
+    # A blank plan or MRR keeps the account's own (a new account starts free at 0).
+    plan = row.get("plan") or None
+    mrr = decimal_or_refuse(row["mrr"], "mrr") if row.get("mrr") else None
     owner = None
     if row.get("owner_email"):
         owner = owners.get(row["owner_email"].lower())
@@ -140,14 +148,15 @@ def _apply_row(row: dict[str, str], owners: dict, cause: Cause) -> str:
     account, created = sign_up_account(
         external_id=row.get("external_id", ""),
         name=row.get("name", ""),
-        plan=plan,
-        mrr=mrr,
+        plan=plan or Plan.FREE,
+        mrr=mrr or 0,
         owner=owner,
         cause=cause,
     )
     changed = created
     if not created:
-        changed |= change_plan(account=account, plan=plan, mrr=mrr, cause=cause)
+        if plan or mrr is not None:
+            changed |= change_plan(account=account, plan=plan or account.plan, mrr=mrr, cause=cause)
         details = {"name": row["name"]}
         if owner is not None:
             details["owner"] = owner

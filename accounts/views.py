@@ -40,6 +40,7 @@ EXPORT_COLUMNS = [
 
 
 @login_required
+@permission_required("accounts.view_account", raise_exception=True)
 def account_list(request: HttpRequest) -> HttpResponse:
     """Filter, search, sort and page through accounts; htmx swaps only the table."""
     filters = AccountFilter(request.GET, queryset=accounts_for_list().order_by("name"))
@@ -51,12 +52,19 @@ def account_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (names come from outside)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
 
 
 @login_required
+@permission_required("accounts.view_account", raise_exception=True)
 def account_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV, streamed in chunks (any size, flat memory)."""
     filters = AccountFilter(request.GET, queryset=accounts_for_list().order_by("pk"))
@@ -67,8 +75,8 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
         for a in filters.qs.iterator(chunk_size=2000):
             yield writer.writerow(
                 [
-                    a.external_id,
-                    a.name,
+                    _cell(a.external_id),
+                    _cell(a.name),
                     a.plan,
                     a.mrr,
                     a.owner.email if a.owner else "",
@@ -89,6 +97,7 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @login_required
+@permission_required("accounts.view_account", raise_exception=True)
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Header, timeline, contacts, score ledger and why each tag/stage/score is there."""
     account = get_object_or_404(

@@ -32,6 +32,7 @@ def _row_context(task: Task, **extra) -> dict:
 
 
 @login_required
+@permission_required("activity.view_task", raise_exception=True)
 def task_list(request: HttpRequest) -> HttpResponse:
     """My open tasks (due first, overdue highlighted) or the team's, filtered by assignee."""
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "mine"
@@ -89,6 +90,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("activity.view_task", raise_exception=True)
 def account_options(request: HttpRequest) -> HttpResponse:
     """A few accounts matching what was typed, as <option>s for the new-task form."""
     text = request.GET.get("account", "").strip()

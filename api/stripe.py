@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import re
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -32,7 +33,7 @@ def verify_signature(payload: bytes, header: str, secret: str, *, now: float | N
     fields = [item.split("=", 1) for item in header.split(",") if "=" in item]
     timestamps = [value for key, value in fields if key == "t"]
     signatures = [value for key, value in fields if key == "v1"]
-    if not timestamps or not signatures or not timestamps[0].isdigit():
+    if not timestamps or not signatures or not re.fullmatch(r"[0-9]{1,12}", timestamps[0]):
         raise BadSignature("The Stripe-Signature header is missing or malformed.")
     age = (now or time.time()) - int(timestamps[0])
     if abs(age) > settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS:

@@ -114,6 +114,8 @@ def post_events(request: HttpRequest):
         body = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError) as error:
         return Status(400, {"detail": f"The body is not valid JSON: {error}."})
+    except RecursionError:
+        return Status(400, {"detail": "The body is nested too deeply."})
     if isinstance(body, dict) and "events" in body:
         items = body["events"]
         if not isinstance(items, list):

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import CharField, Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest, HttpResponse
@@ -269,6 +269,7 @@ BY_KEY = {report.key: report for report in REPORTS}
 
 
 @login_required
+@permission_required("activity.view_payment", raise_exception=True)
 def index(request: HttpRequest) -> HttpResponse:
     """Every report as a chart with its numbers and a CSV link."""
     now = clock.now()
@@ -287,6 +288,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("activity.view_payment", raise_exception=True)
 def report_csv(request: HttpRequest, key: str) -> HttpResponse:
     """One report's numbers as CSV, the same the chart draws."""
     report = BY_KEY.get(key)

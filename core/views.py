@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,6 +17,7 @@ AT_RISK_TAGS = ["Payment Failed", "Inactive"]
 
 
 @login_required
+@permission_required("accounts.view_account", raise_exception=True)
 def home(request: HttpRequest) -> HttpResponse:
     """My tasks due today and overdue, unread alerts, my at-risk accounts, portfolio charts."""
     user = request.user

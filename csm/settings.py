@@ -156,6 +156,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # EMAIL_URL such as smtp+tls://user:password@smtp.example.com:587; console by default.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OpenCSM <cs@localhost>")
+# An SMTP server that hangs must not hold a worker past its task timeout.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Task queue (django-q2) ---------------------------------------------------

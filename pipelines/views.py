@@ -16,7 +16,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import Account, Tag
+from accounts.models import Account, HealthStatus, Tag
+from accounts.services import change_health_status
 from core.causes import Cause
 
 from .models import Card, Pipeline, Stage
@@ -25,6 +26,9 @@ from .services import move_card
 COLUMN_PAGE_SIZE = 30
 # Past any real column (3M cards); a larger page number would overflow the database's OFFSET.
 MAX_COLUMN_PAGE = 100_000
+
+# The board that mirrors the manager-set health status (playbook b1).
+HEALTH_PIPELINE = "health"
 
 
 class CardFilter(django_filters.FilterSet):
@@ -82,6 +86,7 @@ def _filter_query(request: HttpRequest) -> str:
 
 
 @login_required
+@permission_required("pipelines.view_card", raise_exception=True)
 def board_index(request: HttpRequest) -> HttpResponse:
     """Every active pipeline with its stages and their card counts (one aggregate query)."""
     stages = Stage.objects.select_related(None).annotate(card_count=Count("cards"))
@@ -92,6 +97,7 @@ def board_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("pipelines.view_card", raise_exception=True)
 def board_detail(request: HttpRequest, key: str) -> HttpResponse:
     """One board: its columns in order, each with its count and first page of cards."""
     pipeline = get_object_or_404(Pipeline, key=key)
@@ -126,6 +132,7 @@ def board_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
+@permission_required("pipelines.view_card", raise_exception=True)
 def stage_cards(request: HttpRequest, key: str, stage_id: int) -> HttpResponse:
     """The next page of one column ("Load more"), as the fragment the board includes."""
     stage = get_object_or_404(Stage, pk=stage_id, pipeline__key=key)
@@ -159,13 +166,20 @@ def move(request: HttpRequest, key: str) -> JsonResponse:
     stage = Stage.objects.filter(pk=form.cleaned_data["stage"]).first()
     if account is None or stage is None:
         return JsonResponse({"error": "That account or stage no longer exists."}, status=400)
+    cause = Cause.by_user(request.user, "dragged on the board")
     try:
-        moved = move_card(
-            account=account,
-            pipeline=pipeline,
-            stage=stage,
-            cause=Cause.by_user(request.user, "dragged on the board"),
-        )
+        if pipeline.key == HEALTH_PIPELINE and stage.name.lower() in HealthStatus.values:
+            # The health board mirrors the account's health status, which only
+            # managers set by hand: a drop there is that change (playbook b1).
+            if not request.user.has_perm("accounts.change_health_status"):
+                return JsonResponse(
+                    {"error": "Only managers change the health status."}, status=403
+                )
+            moved = change_health_status(
+                account=account, status=stage.name.lower(), cause=cause, note="kanban board"
+            )
+        else:
+            moved = move_card(account=account, pipeline=pipeline, stage=stage, cause=cause)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     return JsonResponse({"moved": moved, "account": account.pk, "stage": stage.pk})

@@ -46,6 +46,12 @@ MAX_STEP_ATTEMPTS = 5
 BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
 STUCK_AFTER = timedelta(minutes=10)
 DUE_BATCH = 500
+# The reconciler's work per tick, kept well below django-q2's task timeout.
+TIME_BUDGET = timedelta(seconds=30)
+
+
+class LostClaim(Exception):
+    """The run is no longer this worker's (released as stuck and claimed again)."""
 
 
 # --- 1. events ----------------------------------------------------------------
@@ -177,7 +183,7 @@ def execute_run(run_id: int) -> str:
             return _park(run, position, spec)
         if not _execute_step(run, position, spec):
             return Run.objects.values_list("status", flat=True).get(pk=run.pk)
-    Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+    Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at).update(
         status=RunStatus.SUCCEEDED, next_step=len(steps), finished_at=clock.now(), last_error=""
     )
     return RunStatus.SUCCEEDED
@@ -189,6 +195,12 @@ def _execute_step(run: Run, position: int, spec: dict) -> bool:
     params = spec.get("params", {})
     try:
         with transaction.atomic():
+            # Still ours? A run released as stuck may have been claimed again;
+            # this conditional update also makes a second claimant wait here.
+            if not Run.objects.filter(
+                pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at
+            ).update(next_step=position):
+                raise LostClaim
             account = Account.objects.get(pk=run.account_id)
             context = StepContext(
                 run=run,
@@ -212,6 +224,9 @@ def _execute_step(run: Run, position: int, spec: dict) -> bool:
                 },
             )
             Run.objects.filter(pk=run.pk).update(next_step=position + 1, attempts=0)
+    except LostClaim:
+        logger.warning("Run %s was taken over by another worker; stopping here.", run.pk)
+        return False
     except Exception as error:  # recorded on the run; the worker itself must not die
         _record_failure(run, position, kind.key, params, error)
         return False
@@ -296,7 +311,13 @@ def resume_due_runs(limit: int = DUE_BATCH) -> dict[str, int]:
         .order_by("due_at")
         .values_list("pk", flat=True)[:limit]
     )
-    executed = sum(execute_run(run_id) == RunStatus.SUCCEEDED for run_id in due)
+    executed = 0
+    started = clock.now()
+    for run_id in due:
+        # Stay well inside the task timeout; what is left is picked up next minute.
+        if clock.now() - started > TIME_BUDGET:
+            break
+        executed += execute_run(run_id) == RunStatus.SUCCEEDED
     return {"released": released, "events": len(events), "due": len(due), "finished": executed}
 
 

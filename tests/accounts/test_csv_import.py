@@ -133,3 +133,21 @@ def test_a_csm_cannot_import(client, csm):
     csm.save()
     client.force_login(csm)
     assert client.get(reverse("admin:accounts_account_import")).status_code == 403
+
+
+def test_a_row_without_plan_or_mrr_keeps_the_accounts_own(csm):
+    import_accounts(content=csv("acme,Acme Inc,pro,499,,,,"))
+
+    report = import_accounts(
+        content=b"external_id,name,contact_email\nacme,Acme Inc,ana@acme.example\n"
+    )
+
+    acme = Account.objects.get(external_id="acme")
+    assert (acme.plan, acme.mrr) == ("pro", 499)
+    assert report.rows[0].outcome == "updated"  # the contact was added
+
+
+def test_a_malformed_csv_is_refused_whole():
+    huge = b"external_id,name\nx," + b'"' + b"y" * 200_000 + b'"\n'
+    with pytest.raises(ImportFileError, match="Line"):
+        import_accounts(content=huge)

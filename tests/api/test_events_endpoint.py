@@ -719,3 +719,8 @@ def test_a_rate_limited_token_may_send_again_a_minute_later(api, acme):
         response = api.send(login("evt-9", occurred_at=AN_HOUR_AGO.isoformat()))
 
     assert results(response) == [("evt-9", "accepted", "")]
+
+
+def test_json_nested_too_deeply_is_a_clear_400(api):
+    response = api.post("/api/v1/events", "[" * 100_000)
+    assert response.status_code == 400

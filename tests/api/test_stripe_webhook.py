@@ -378,3 +378,14 @@ def test_a_signed_event_with_malformed_fields_is_refused_not_a_server_error(clie
 
 def test_get_is_not_allowed(client):
     assert client.get(WEBHOOK).status_code == 405
+
+
+def test_a_timestamp_in_other_digits_is_a_bad_signature_not_a_server_error(client, settings):
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test"
+    response = client.post(
+        "/api/webhooks/stripe",
+        b"{}",
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE="t=\u00b2,v1=x",
+    )
+    assert response.status_code == 400

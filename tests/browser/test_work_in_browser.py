@@ -10,34 +10,58 @@ from activity.models import Task
 from core import clock
 from core.causes import Cause
 from notifications.services import notify_staff
-from pipelines.models import Card
+from pipelines.models import Card, Pipeline
+from pipelines.services import move_card
 from tests.browser.conftest import BROWSER_DB
 from tests.factories import AccountFactory
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
 
 
-def test_a_dragged_kanban_card_stays_in_its_new_column_after_reload(
-    log_in, csm, manager, screenshot
-):
+def test_a_dragged_kanban_card_stays_in_its_new_column_after_reload(log_in, csm, screenshot):
     account = AccountFactory(name="Movable Ltd", owner=csm)
-    change_health_status(account=account, status="steady", cause=Cause.by_user(manager))
+    billing = Pipeline.objects.get(key="subscription")
+    move_card(
+        account=account,
+        pipeline=billing,
+        stage=billing.stages.get(name="Active Subscription"),
+        cause=Cause.by_system(),
+    )
     page = log_in(csm)
 
-    page.goto("/boards/health/")
+    page.goto("/boards/subscription/")
     card = page.get_by_test_id(f"card-{account.pk}")
-    expect(page.get_by_test_id("column-Steady")).to_contain_text("Movable Ltd")
-    screenshot("board-health")
+    expect(page.get_by_test_id("column-Active Subscription")).to_contain_text("Movable Ltd")
     with page.expect_response(lambda r: "/move/" in r.url) as moved:
-        card.drag_to(page.get_by_test_id("column-Healthy"))
+        card.drag_to(page.get_by_test_id("column-Subscription Failed"))
     assert moved.value.ok
 
     page.reload()
-    expect(page.get_by_test_id("column-Healthy")).to_contain_text("Movable Ltd")
-    expect(page.get_by_test_id("column-Steady")).not_to_contain_text("Movable Ltd")
-    card_row = Card.objects.get(account=account, pipeline__key="health")
-    assert card_row.stage.name == "Healthy"
+    expect(page.get_by_test_id("column-Subscription Failed")).to_contain_text("Movable Ltd")
+    expect(page.get_by_test_id("column-Active Subscription")).not_to_contain_text("Movable Ltd")
+    assert Card.objects.get(account=account, pipeline=billing).stage.name == "Subscription Failed"
     assert account.stage_moves.latest("created_at").cause_user == csm
+
+
+def test_a_manager_drags_on_the_health_board_and_the_playbook_follows(
+    log_in, manager, csm, screenshot
+):
+    account = AccountFactory(name="Steady Co", owner=csm)
+    change_health_status(account=account, status="steady", cause=Cause.by_user(manager))
+    page = log_in(manager)
+
+    page.goto("/boards/health/")
+    expect(page.get_by_test_id("column-Steady")).to_contain_text("Steady Co")
+    screenshot("board-health")
+    with page.expect_response(lambda r: "/move/" in r.url) as moved:
+        page.get_by_test_id(f"card-{account.pk}").drag_to(page.get_by_test_id("column-Healthy"))
+    assert moved.value.ok
+
+    page.reload()
+    expect(page.get_by_test_id("column-Healthy")).to_contain_text("Steady Co")
+    account.refresh_from_db()
+    assert account.health_status == "healthy"
+    assert "Healthy" in account.tags.values_list("name", flat=True)
 
 
 def test_a_csm_submits_a_task_and_completes_it(log_in, csm, screenshot):

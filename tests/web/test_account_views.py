@@ -155,3 +155,19 @@ def test_the_account_page_costs_the_same_queries_with_a_long_history(
         record_login(account=account, cause=Cause.by_api(), occurred_at=None)
     _grow(500, by_manager)
     assert _queries(client, url) == few
+
+
+def test_a_user_without_a_role_cannot_read_accounts(client, account):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="norole"))
+    for url in [reverse("accounts:list"), reverse("accounts:export"), reverse("home")]:
+        assert client.get(url).status_code == 403, url
+
+
+def test_the_csv_export_does_not_hand_formulas_to_spreadsheets(client, csm):
+    AccountFactory(name="=HYPERLINK(1)")
+    client.force_login(csm)
+    response = client.get(reverse("accounts:export"))
+    body = b"".join(response.streaming_content).decode()
+    assert "'=HYPERLINK(1)" in body

@@ -84,7 +84,14 @@ def test_a_user_without_change_card_may_not_move_a_card(client, affiliate_manage
 
 
 def test_a_board_offers_dragging_only_to_users_who_may_move(client, csm, affiliate_manager, health):
+    from django.contrib.auth.models import Permission
+
     client.force_login(affiliate_manager)
+    assert client.get(board_url(health)).status_code == 403  # no board for this role
+
+    affiliate_manager.user_permissions.add(
+        Permission.objects.get(codename="view_card", content_type__app_label="pipelines")
+    )
     assert 'data-can-move="false"' in client.get(board_url(health)).content.decode()
 
     client.force_login(csm)
@@ -228,58 +235,99 @@ def test_an_unknown_board_is_not_found(client, csm):
 # --- moving a card ------------------------------------------------------------------------
 
 
-def test_dropping_a_card_on_another_column_moves_it_and_records_who(client, csm, health):
+@pytest.fixture
+def billing():
+    return Pipeline.objects.get(key="subscription")
+
+
+def test_dropping_a_card_on_another_column_moves_it_and_records_who(client, csm, billing):
     account = AccountFactory(owner=csm)
-    place(account, health, "Healthy")
-    struggling = stage(health, "Struggling")
+    place(account, billing, "Active Subscription")
+    failed = stage(billing, "Subscription Failed")
     client.force_login(csm)
 
-    response = move(client, health, account, struggling.pk)
+    response = move(client, billing, account, failed.pk)
 
     assert response.status_code == 200
     assert json.loads(response.content) == {
         "moved": True,
         "account": account.pk,
-        "stage": struggling.pk,
+        "stage": failed.pk,
     }
-    assert Card.objects.get(account=account, pipeline=health).stage == struggling
+    assert Card.objects.get(account=account, pipeline=billing).stage == failed
     last = StageMove.objects.filter(account=account).first()
-    assert (last.from_stage.name, last.to_stage.name) == ("Healthy", "Struggling")
+    assert (last.from_stage.name, last.to_stage.name) == (
+        "Active Subscription",
+        "Subscription Failed",
+    )
     assert last.cause_kind == CauseKind.USER
     assert last.cause_user == csm
-    board = client.get(board_url(health))
+    board = client.get(board_url(billing))
     assert f"card-{account.pk}" in find_testids(board, "card-")
-    assert text_of(board, "count-Struggling") == "1"
-    assert text_of(board, "count-Healthy") == "0"
+    assert text_of(board, "count-Subscription Failed") == "1"
+    assert text_of(board, "count-Active Subscription") == "0"
 
 
 def test_moving_a_card_fires_the_stage_change_after_commit(
-    client, manager, health, received, django_capture_on_commit_callbacks
+    client, manager, billing, received, django_capture_on_commit_callbacks
 ):
     from pipelines import signals
 
     account = AccountFactory()
-    place(account, health, "Healthy")
+    place(account, billing, "Active")
     sent = received(signals.card_moved)
     client.force_login(manager)
 
     with django_capture_on_commit_callbacks(execute=True):
-        move(client, health, account, stage(health, "Thriving").pk)
+        move(client, billing, account, stage(billing, "Churned").pk)
 
-    assert [(s["pipeline_key"], s["to_stage"]) for s in sent] == [("health", "Thriving")]
+    assert [(s["pipeline_key"], s["to_stage"]) for s in sent] == [("subscription", "Churned")]
     assert sent[0]["cause"].user == manager
 
 
-def test_dropping_a_card_on_its_own_column_changes_nothing(client, csm, health):
+def test_dropping_a_card_on_its_own_column_changes_nothing(client, csm, billing):
     account = AccountFactory()
-    place(account, health, "Healthy")
+    place(account, billing, "Active")
     client.force_login(csm)
 
-    response = move(client, health, account, stage(health, "Healthy").pk)
+    response = move(client, billing, account, stage(billing, "Active").pk)
 
     assert response.status_code == 200
     assert json.loads(response.content)["moved"] is False
     assert StageMove.objects.filter(account=account).count() == 1
+
+
+def test_a_csm_cannot_change_health_by_dragging_on_the_health_board(client, csm, health):
+    account = AccountFactory(owner=csm)
+    place(account, health, "Healthy")
+    client.force_login(csm)
+
+    response = move(client, health, account, stage(health, "Struggling").pk)
+
+    assert response.status_code == 403
+    account.refresh_from_db()
+    assert account.health_status == ""
+    assert Card.objects.get(account=account, pipeline=health).stage.name == "Healthy"
+
+
+def test_a_manager_dragging_on_the_health_board_changes_the_health_status(
+    client, manager, health, django_capture_on_commit_callbacks
+):
+    from accounts.models import HealthStatusChange
+
+    account = AccountFactory()
+    place(account, health, "Healthy")
+    client.force_login(manager)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = move(client, health, account, stage(health, "Struggling").pk)
+
+    assert response.status_code == 200
+    account.refresh_from_db()
+    assert account.health_status == "struggling"
+    assert HealthStatusChange.objects.get(account=account).cause_user == manager
+    assert Card.objects.get(account=account, pipeline=health).stage.name == "Struggling"
+    assert "Struggling" in account.tags.values_list("name", flat=True)
 
 
 def test_a_stage_of_another_pipeline_is_refused_and_nothing_moves(client, csm, health):

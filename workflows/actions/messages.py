@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 
 from accounts.models import Contact
+from accounts.services import lock_account
 from core import clock
 from notifications.models import Audience, Channel, Message, MessageTemplate
 from notifications.services import queue_customer_message
@@ -31,6 +32,8 @@ def _send(ctx: StepContext, params: dict) -> str:
     cause_key = ctx.key
     throttle = int(params.get("throttle_days") or 0)
     if throttle:
+        # Two runs for one account queue here, so the window check cannot race.
+        lock_account(ctx.account)
         scope = str(ctx.value(params.get("throttle_scope", "")) or "")
         recent = Message.objects.filter(
             account=ctx.account,
@@ -47,6 +50,8 @@ def _send(ctx: StepContext, params: dict) -> str:
         contact = Contact.objects.filter(
             pk=ctx.value(params["contact"]), account=ctx.account
         ).first()
+        if contact is None:
+            return f"Skipped: the contact this step names ({params['contact']}) is gone."
     message, _ = queue_customer_message(
         account=ctx.account,
         contact=contact,
