@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_account_billing_customer_id_and_more'),
-        ('workflows', '0004_time_based_playbooks_and_sweep_schedules'),
+        ("accounts", "0005_account_billing_customer_id_and_more"),
+        ("workflows", "0004_time_based_playbooks_and_sweep_schedules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='triggerevent',
-            index=models.Index(fields=['account', 'kind', '-created_at'], name='workflows_t_account_2acf66_idx'),
+            model_name="triggerevent",
+            index=models.Index(
+                fields=["account", "kind", "-created_at"], name="workflows_t_account_2acf66_idx"
+            ),
         ),
     ]
