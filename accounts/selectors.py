@@ -2,22 +2,17 @@
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from .models import Account, HealthStatus, Lifecycle
+from .models import Account, Lifecycle
 
 
 def portfolio_summary(accounts: QuerySet[Account] | None = None) -> dict:
     """Headline numbers for a set of accounts (all by default), in one query."""
     accounts = Account.objects.all() if accounts is None else accounts
-    per_health = {
-        f"health_{status}": Count("id", filter=Q(health_status=status))
-        for status in HealthStatus.values
-    }
     return accounts.aggregate(
         total=Count("id"),
         active=Count("id", filter=Q(lifecycle=Lifecycle.ACTIVE)),
         churned=Count("id", filter=Q(lifecycle=Lifecycle.CHURNED)),
         mrr=Sum("mrr", filter=Q(lifecycle=Lifecycle.ACTIVE), default=0),
-        **per_health,
     )
 
 

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from core import clock
 
 from .models import Channel, Message, MessageStatus
+from .optouts import opt_out_reason
 from .transports import transport_for
 from .transports.base import TransportError
 
@@ -108,18 +109,11 @@ def release_stuck_messages() -> int:
 
 def _suppression_at_send(message: Message) -> str:
     """Opt-outs that arrived after the message was queued still apply."""
-    contact = message.contact
-    if contact is None:
+    if message.contact is None:
         return ""
-    if (
-        message.channel == Channel.EMAIL
-        and contact.email_opted_out_at
-        and not message.transactional
-    ):
-        return f"{contact.name} unsubscribed from e-mail before it was sent."
-    if message.channel == Channel.SMS and contact.sms_opted_out_at:
-        return f"{contact.name} opted out of SMS before it was sent."
-    return ""
+    return opt_out_reason(
+        message.contact, channel=message.channel, transactional=message.transactional
+    )
 
 
 def _record_failure(message: Message, error: str, *, permanent: bool) -> str:

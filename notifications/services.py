@@ -22,6 +22,7 @@ from portal.links import form_links
 from .audiences import StaffRule, staff_recipients
 from .links import company_links, unsubscribe_url
 from .models import Alert, Audience, Channel, Message, MessageStatus, MessageTemplate
+from .optouts import opt_out_reason
 from .templating import account_url, build_context, render
 
 DELIVER_TASK = "notifications.tasks.deliver_message"
@@ -158,16 +159,7 @@ def _suppression_reason(contact: Contact | None, template: MessageTemplate, addr
     if not address:
         what = "e-mail address" if template.channel == Channel.EMAIL else "phone number"
         return f"{contact.name} has no {what}."
-    if (
-        template.channel == Channel.EMAIL
-        and contact.email_opted_out_at
-        and not template.transactional
-    ):
-        return f"{contact.name} unsubscribed from e-mail on {contact.email_opted_out_at:%Y-%m-%d}."
-    if template.channel == Channel.SMS and contact.sms_opted_out_at:
-        # A STOP reply stops every SMS, transactional or not.
-        return f"{contact.name} opted out of SMS on {contact.sms_opted_out_at:%Y-%m-%d}."
-    return ""
+    return opt_out_reason(contact, channel=template.channel, transactional=template.transactional)
 
 
 def _create_once(*, cause: Cause, **fields: Any) -> tuple[Message, bool]:

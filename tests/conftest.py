@@ -91,3 +91,16 @@ def _defaults_after_a_flush(request):
         from core.defaults import install_defaults
 
         install_defaults()
+
+
+@pytest.fixture
+def deliver(django_capture_on_commit_callbacks):
+    """`deliver(lambda: service(...))`: make the change, commit, and run everything
+    that follows after commit (event matching, runs, the outbox; django-q2 is
+    inline in tests), as production would."""
+
+    def deliver(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return deliver

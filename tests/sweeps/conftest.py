@@ -22,18 +22,6 @@ def frozen_time():
 
 
 @pytest.fixture
-def deliver(django_capture_on_commit_callbacks):
-    """`deliver(sweep)`: run it, commit, and run what follows after commit (the
-    engine matching the events, the runs, the outbox); django-q2 is inline in tests."""
-
-    def deliver(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return deliver
-
-
-@pytest.fixture
 def contact(account):
     """The account's primary contact: customer e-mails and SMS go to them."""
     return ContactFactory(

@@ -24,18 +24,6 @@ def frozen_time():
 
 
 @pytest.fixture
-def deliver(django_capture_on_commit_callbacks):
-    """`deliver(lambda: service(...))`: call the service, commit, and run
-    everything that follows (event matching, runs, message delivery)."""
-
-    def deliver(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return deliver
-
-
-@pytest.fixture
 def contact(account):
     """The account's primary contact: customer e-mails go to them."""
     return ContactFactory(
