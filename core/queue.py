@@ -15,10 +15,9 @@ from django.db import transaction
 from django_q.tasks import async_task
 
 
-def enqueue_on_commit(func: str, *args: Any, group: str = "") -> None:
+def enqueue_on_commit(func: str, *args: Any) -> None:
     """Run `func(*args)` in a worker once the current transaction commits."""
-    options = {"group": group} if group else {}
-    transaction.on_commit(lambda: async_task(func, *args, **options))
+    transaction.on_commit(lambda: async_task(func, *args))
 
 
 _batch = threading.local()

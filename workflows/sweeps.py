@@ -34,9 +34,9 @@ from core.queue import enqueue_once_on_commit
 from scoring.models import MilestoneAchievement, MilestoneLevel
 from scoring.selectors import scoring_rules
 
+from .engine import PENDING_TASK
 from .models import SweepRules, TriggerEvent
 
-PENDING_TASK = "workflows.tasks.process_pending_events"
 KEY_BATCH = 5000
 # How far back an overdue task or a missed reminder is still worth a notice
 # (after an outage); older ones are left alone rather than sent late.

@@ -3,13 +3,8 @@
 from . import engine, sweeps
 
 
-def process_event(event_id: int) -> int:
-    """Match one trigger event against the workflows (enqueued after its commit)."""
-    return engine.process_event(event_id)
-
-
 def process_pending_events() -> int:
-    """Match every unmatched event (enqueued after a sweep recorded some)."""
+    """Match every unmatched event (enqueued once per transaction that recorded some)."""
     return engine.process_pending_events()
 
 
