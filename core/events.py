@@ -11,7 +11,7 @@ hear it:
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -19,12 +19,14 @@ from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
 
-Recorder = Callable[[Signal, dict[str, Any]], None]
+# A recorder gets every announcement of one call at once, so it can write
+# their rows with one INSERT (a batch of 500 logins: one, not 500).
+Recorder = Callable[[Signal, Sequence[dict[str, Any]]], None]
 _recorders: list[Recorder] = []
 
 
 def record_in_transaction(recorder: Recorder) -> None:
-    """Have `recorder(signal, kwargs)` called inside the transaction of every domain event."""
+    """Have `recorder(signal, [kwargs, …])` called inside the transaction of every domain event."""
     if recorder not in _recorders:
         _recorders.append(recorder)
 
@@ -36,17 +38,29 @@ def send_on_commit(signal: Signal, sender: type, **kwargs: Any) -> None:
     logged and cannot hide the change from the other receivers, nor from
     the caller, nor stop the transaction's other after-commit work.
     """
+    send_many_on_commit(signal, sender, [kwargs])
+
+
+def send_many_on_commit(signal: Signal, sender: type, announcements: Sequence[dict]) -> None:
+    """`send_on_commit` for several changes of one kind made together (a batch).
+
+    Recorders see the whole batch in one call; receivers still get one
+    signal per change, in order, after commit.
+    """
+    if not announcements:
+        return
     for recorder in _recorders:
-        recorder(signal, kwargs)
+        recorder(signal, announcements)
 
     def send() -> None:
-        for receiver, result in signal.send_robust(sender=sender, **kwargs):
-            if isinstance(result, Exception):
-                logger.error(
-                    "Receiver %s of a %s event failed",
-                    getattr(receiver, "__qualname__", receiver),
-                    sender.__name__,
-                    exc_info=result,
-                )
+        for kwargs in announcements:
+            for receiver, result in signal.send_robust(sender=sender, **kwargs):
+                if isinstance(result, Exception):
+                    logger.error(
+                        "Receiver %s of a %s event failed",
+                        getattr(receiver, "__qualname__", receiver),
+                        sender.__name__,
+                        exc_info=result,
+                    )
 
     transaction.on_commit(send, robust=True)

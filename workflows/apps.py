@@ -10,7 +10,7 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         from core.events import record_in_transaction
 
-        from .engine import record_from_signal
+        from .recording import record_from_signals
 
         # Trigger events are written in the same transaction as the change.
-        record_in_transaction(record_from_signal)
+        record_in_transaction(record_from_signals)

@@ -1,7 +1,6 @@
 """Each sweep finds what is due with set-based queries: as many queries for
 1,000 due accounts as for 10 (no query per account)."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from activity.models import (
 )
 from core.causes import Cause
 from tests.factories import AccountFactory, FeatureFactory
+from tests.queries import statements
 from tests.sweeps.conftest import NOW
 from workflows import sweeps
 
@@ -101,24 +101,6 @@ CASES = [
     (sweeps.appointment_reminders, appointments),
     (sweeps.nps_due, nps),
 ]
-INSERT = re.compile(r'^INSERT (?:OR IGNORE )?INTO "?(\w+)"?')
-
-
-def statements(captured: CaptureQueriesContext) -> list[str]:
-    """The statements run, with one bulk insert that Django split into batches
-    counted once (Django 5.2 allows SQLite 999 parameters per statement, so
-    1,000 events take several INSERTs). Single-row inserts are never merged,
-    so a loop creating one row per account still shows."""
-    seen: list[str] = []
-    for query in captured.captured_queries:
-        sql = query["sql"]
-        insert = INSERT.match(sql)
-        multi_row = insert and "), (" in sql
-        label = f"bulk insert into {insert.group(1)}" if multi_row else sql
-        if multi_row and seen and seen[-1] == label:
-            continue
-        seen.append(label)
-    return seen
 
 
 @pytest.mark.parametrize(("sweep", "make_due"), CASES, ids=[s.__name__ for s, _ in CASES])

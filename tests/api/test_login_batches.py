@@ -1,0 +1,155 @@
+"""Logins sent in batches: applied together, with the outcome of applying them one by one."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Account
+from activity.models import Login
+from api import events as ingestion
+from api.models import InboundEvent
+from tests.api.conftest import EVENTS, row_counts
+from tests.factories import AccountFactory
+from tests.queries import statements
+from workflows.models import TriggerEvent
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2025, 7, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def login(event_id: str, account: str, hours_ago: float) -> dict:
+    at = NOW - timedelta(hours=hours_ago)
+    return {"id": event_id, "type": "login", "account": account, "occurred_at": at.isoformat()}
+
+
+def statuses(response) -> list[tuple[str, str]]:
+    return [(r["id"], r["status"]) for r in response.json()["results"]]
+
+
+def last_login(external_id: str) -> datetime | None:
+    return Account.objects.get(external_id=external_id).last_login_at
+
+
+def login_events(external_id: str) -> list[dict]:
+    found = TriggerEvent.objects.filter(kind="login_recorded", account__external_id=external_id)
+    return [event.data for event in found.order_by("data__occurred_at")]
+
+
+def test_a_batch_of_logins_leaves_what_sending_them_one_by_one_leaves(api):
+    AccountFactory(external_id="acme", last_login_at=NOW - timedelta(days=10))
+    AccountFactory(external_id="globex", last_login_at=None)
+
+    response = api.send(
+        login("l1", "acme", hours_ago=5),
+        login("l2", "globex", hours_ago=3),
+        login("l3", "acme", hours_ago=1),
+        login("l4", "acme", hours_ago=8),  # arrives late: older than l1 and l3
+    )
+
+    assert statuses(response) == [(i, "accepted") for i in ("l1", "l2", "l3", "l4")]
+    assert last_login("acme") == NOW - timedelta(hours=1)
+    assert last_login("globex") == NOW - timedelta(hours=3)
+    assert Login.objects.count() == 4
+    # Each login's trigger event counts the days since the last login before it.
+    since = {e["occurred_at"]: e["days_since_previous"] for e in login_events("acme")}
+    assert since[(NOW - timedelta(hours=5)).isoformat()] == 9
+    assert since[(NOW - timedelta(hours=1)).isoformat()] == 0
+    assert [e["days_since_previous"] for e in login_events("globex")] == [None]
+
+
+def test_an_id_twice_in_a_batch_or_sent_before_is_a_duplicate_and_changes_nothing(api):
+    AccountFactory(external_id="acme")
+    api.send(login("l1", "acme", hours_ago=5))
+    before = row_counts()
+
+    response = api.send(
+        login("l1", "acme", hours_ago=2),  # sent before
+        login("l2", "acme", hours_ago=1),
+        login("l2", "acme", hours_ago=4),  # twice in this batch
+    )
+
+    assert statuses(response) == [("l1", "duplicate"), ("l2", "accepted"), ("l2", "duplicate")]
+    assert row_counts() == {
+        **before,
+        "Login": before["Login"] + 1,
+        "InboundEvent": before["InboundEvent"] + 1,
+    }
+    assert last_login("acme") == NOW - timedelta(hours=1)
+
+
+def test_a_bad_login_in_a_run_of_logins_is_refused_alone(api):
+    AccountFactory(external_id="acme")
+    future = {
+        **login("l2", "acme", hours_ago=0),
+        "occurred_at": (NOW + timedelta(hours=1)).isoformat(),
+    }
+
+    response = api.send(
+        login("l1", "acme", hours_ago=3),
+        future,
+        login("l3", "nobody", hours_ago=2),
+        login("l4", "acme", hours_ago=1),
+    )
+
+    body = response.json()["results"]
+    assert statuses(response) == [
+        ("l1", "accepted"),
+        ("l2", "rejected"),
+        ("l3", "rejected"),
+        ("l4", "accepted"),
+    ]
+    assert "future" in body[1]["error"]
+    assert "Unknown account 'nobody'" in body[2]["error"]
+    assert set(InboundEvent.objects.values_list("event_id", flat=True)) == {"l1", "l4"}
+    assert Login.objects.count() == 2
+
+
+def test_logins_around_other_events_keep_the_batch_order(api):
+    response = api.send(
+        login("l1", "newco", hours_ago=2),  # not signed up yet
+        {"id": "s1", "type": "account.signed_up", "account": "newco", "name": "Newco"},
+        login("l2", "newco", hours_ago=1),
+    )
+
+    assert statuses(response) == [("l1", "rejected"), ("s1", "accepted"), ("l2", "accepted")]
+    assert last_login("newco") == NOW - timedelta(hours=1)
+
+
+def test_an_id_claimed_by_a_concurrent_request_is_answered_as_a_duplicate(api, monkeypatch):
+    """Another request stores l1 between this batch's check and its insert: the batch
+    falls back to one login at a time and neither stores l1 twice nor fails."""
+    AccountFactory(external_id="acme")
+    api.send(login("l1", "acme", hours_ago=5))
+    monkeypatch.setattr(ingestion, "_already_received", lambda sender, ids: set())
+
+    response = api.send(login("l1", "acme", hours_ago=2), login("l2", "acme", hours_ago=1))
+
+    assert statuses(response) == [("l1", "duplicate"), ("l2", "accepted")]
+    assert Login.objects.count() == 2
+    assert last_login("acme") == NOW - timedelta(hours=1)
+
+
+def test_a_batch_of_200_logins_takes_as_many_queries_as_a_batch_of_10(api):
+    AccountFactory.create_batch(210)
+    ids = list(Account.objects.values_list("external_id", flat=True))
+
+    def send(accounts: list[str]) -> list[str]:
+        batch = [login(f"l-{a}", a, hours_ago=1) for a in accounts]
+        with CaptureQueriesContext(connection) as captured:
+            response = api.post(EVENTS, {"events": batch})
+        assert response.json()["accepted"] == len(accounts)
+        return statements(captured)
+
+    few, many = send(ids[:10]), send(ids[10:])
+
+    assert len(many) == len(few), "\n".join(s[:160] for s in many)
