@@ -14,6 +14,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.db import connections, models, router
+from django.db.models.constants import OnConflict
 
 from core import clock
 
@@ -70,3 +71,34 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
     if value.tzinfo is UTC:
         return str(value)[:-6]  # drop "+00:00"
     return str(value.astimezone(UTC).replace(tzinfo=None))
+
+
+def insert_selected(
+    model: type[models.Model], rows: models.QuerySet, columns: dict[str, Any]
+) -> int:
+    """INSERT one `model` row per row `rows` selects; returns how many were new.
+
+    `columns` maps each field to write to an expression over `rows` (F(),
+    Value(), JSONObject() …). The rows never travel through Python: a sweep
+    that finds 400,000 due accounts is one statement. A row that would break
+    a unique constraint is skipped, so the constraint decides what is new.
+    """
+    connection = connections[router.db_for_write(model)]
+    aliases = {f"insert_{n}": expression for n, expression in enumerate(columns.values())}
+    selected = rows.order_by().annotate(**aliases).values_list(*aliases).query
+    select_sql, params = selected.get_compiler(connection=connection).as_sql()
+    fields = [model._meta.get_field(name) for name in columns]
+    quote = connection.ops.quote_name
+    sql = (
+        "{insert} {table} ({columns}) SELECT {aliases} FROM ({select}) AS selected {ignore}".format(
+            insert=connection.ops.insert_statement(on_conflict=OnConflict.IGNORE),
+            table=quote(model._meta.db_table),
+            columns=", ".join(quote(field.column) for field in fields),
+            aliases=", ".join(quote(alias) for alias in aliases),
+            select=select_sql,
+            ignore=connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

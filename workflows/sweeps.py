@@ -15,8 +15,20 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 
 from accounts.models import Account, Lifecycle, Milestone
 from activity.models import (
@@ -29,7 +41,9 @@ from activity.models import (
     TaskStatus,
 )
 from core import clock
+from core.bulk import insert_selected
 from core.causes import Cause
+from core.expressions import JSONBoolean, WholeDaysBetween
 from core.queue import enqueue_once_on_commit
 from scoring.models import MilestoneAchievement, MilestoneLevel
 from scoring.selectors import scoring_rules
@@ -88,6 +102,40 @@ def _record(kind: str, due: Iterable[tuple[int, str, dict]], reason: str) -> int
         if new:
             enqueue_once_on_commit(PENDING_TASK)
     return new
+
+
+def _record_due(kind: str, due: QuerySet[Account], *, key, data, reason: str) -> int:
+    """Insert one event per due account in one statement; returns how many were new.
+
+    `key` and `data` are SQL expressions over the account row, so however
+    many accounts are due, nothing is read into Python (INSERT … SELECT). A
+    key already recorded is skipped by the events' unique constraint.
+    """
+    cause = Cause.by_system(reason)
+    new = insert_selected(
+        TriggerEvent,
+        due,
+        {
+            "kind": Value(kind),
+            "account": F("pk"),
+            "event_key": key,
+            "data": data,
+            "depth": Value(0),
+            "created_at": Value(clock.now(), output_field=DateTimeField()),
+            "cause_kind": Value(cause.kind.value),
+            "cause_reason": Value(cause.reason),
+        },
+    )
+    if new:
+        enqueue_once_on_commit(PENDING_TASK)
+    return new
+
+
+def _pk_key(prefix: str = "", suffix: str = "") -> Concat:
+    """An event key `<prefix><account id><suffix>`, in SQL."""
+    parts = [Value(prefix)] if prefix else []
+    parts += [Cast("pk", CharField()), Value(suffix)]
+    return Concat(*parts, output_field=CharField())
 
 
 def _window(days: int) -> int:
@@ -174,24 +222,21 @@ def unused_features() -> int:
             .exclude(Exists(sessions.filter(started_at__gte=cutoff)))
             .exclude(_recent("feature_not_used", recheck, event_key__startswith=f"{feature.key}:"))
             .annotate(last_used=Subquery(sessions.order_by("-started_at").values("started_at")[:1]))
-            .values_list("pk", "last_used", "signed_up_at")
         )
-        recorded += _record(
+        recorded += _record_due(
             "feature_not_used",
-            (
-                (
-                    pk,
-                    f"{feature.key}:{pk}:{window}",
-                    {
-                        "feature_key": feature.key,
-                        "feature_name": feature.name,
-                        "days_unused": (now - (last_used or signed_up)).days,
-                        "never_used": last_used is None,
-                    },
-                )
-                for pk, last_used, signed_up in due
+            due,
+            key=_pk_key(f"{feature.key}:", f":{window}"),
+            data=JSONObject(
+                feature_key=Value(feature.key),
+                feature_name=Value(feature.name),
+                days_unused=WholeDaysBetween(
+                    Value(now, output_field=DateTimeField()),
+                    Coalesce("last_used", "signed_up_at"),
+                ),
+                never_used=JSONBoolean(Q(last_used__isnull=True)),
             ),
-            "unused-feature sweep",
+            reason="unused-feature sweep",
         )
     return recorded
 
@@ -208,12 +253,13 @@ def affiliate_candidates() -> int:
         _active_accounts()
         .filter(score__gte=threshold)
         .exclude(_recent("affiliate_qualified", recheck))
-        .values_list("pk", "score")
     )
-    return _record(
+    return _record_due(
         "affiliate_qualified",
-        ((pk, f"{pk}:{window}", {"score": score, "threshold": threshold}) for pk, score in due),
-        "affiliate sweep",
+        due,
+        key=_pk_key(suffix=f":{window}"),
+        data=JSONObject(score=F("score"), threshold=Value(threshold)),
+        reason="affiliate sweep",
     )
 
 
@@ -427,9 +473,14 @@ def nps_due() -> int:
         _active_accounts()
         .filter(signed_up_at__lt=clock.now() - timedelta(days=every))
         .exclude(_recent("nps_due", every))
-        .values_list("pk", flat=True)
     )
-    return _record("nps_due", ((pk, f"{pk}:{window}", {}) for pk in due), "NPS sweep")
+    return _record_due(
+        "nps_due",
+        due,
+        key=_pk_key(suffix=f":{window}"),
+        data=Value({}, output_field=JSONField()),
+        reason="NPS sweep",
+    )
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ def test_an_account_that_never_used_a_feature_is_nudged(account, reports):
         "days_unused": 90,  # since sign-up
         "never_used": True,
     }
+    assert event.data["never_used"] is True  # a JSON boolean, on every database
 
 
 def test_a_feature_last_used_before_its_timeframe_is_nudged_with_the_days_since(
@@ -54,6 +55,7 @@ def test_a_feature_last_used_before_its_timeframe_is_nudged_with_the_days_since(
 
     [event] = events(KIND, account)
     assert (event.data["days_unused"], event.data["never_used"]) == (20, False)
+    assert event.data["never_used"] is False
 
 
 def test_use_within_the_timeframe_churn_a_young_account_or_a_retired_feature_mean_no_nudge(

@@ -1,0 +1,43 @@
+"""SQL expressions the ORM lacks, for work done in the database rather than row by row.
+
+Each works on SQLite and PostgreSQL, the two databases OpenCSM runs on.
+"""
+
+from django.db.models import Func, IntegerField, JSONField
+
+
+class WholeDaysBetween(Func):
+    """Whole days from `earlier` to `later` (two datetimes): `(later - earlier).days`.
+
+    For a non-negative span, as Python counts it (a span of 6 days 23 hours is 6).
+    """
+
+    arity = 2
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        # timestamptz - timestamptz is an interval of days and time, never months.
+        template = "EXTRACT(DAY FROM (%(expressions)s))::integer"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django's own SQLite function: the difference in microseconds.
+        template = "(django_timestamp_diff(%(expressions)s) / 86400000000)"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=", ", **extra)
+
+
+class JSONBoolean(Func):
+    """A condition as a JSON true/false, to put inside JSONObject.
+
+    SQLite has no boolean type: JSON_OBJECT would store 1 or 0 instead.
+    """
+
+    arity = 1
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="to_jsonb(%(expressions)s)", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "json(CASE WHEN %(expressions)s THEN 'true' ELSE 'false' END)"
+        return self.as_sql(compiler, connection, template=template, **extra)
