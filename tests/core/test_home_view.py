@@ -61,7 +61,10 @@ def test_my_day_costs_the_same_queries_for_10_and_500_accounts(client, csm, by_m
         with CaptureQueriesContext(connection) as queries:
             client.get(reverse("home"))
         counts.append(len(queries))
-    assert counts[0] == counts[1]
+    assert counts[0] == counts[1], counts
+    # Session, user, two permission reads, the portfolio (one grouped query for the
+    # headline numbers and all three charts), unread count, tasks, alerts, at risk + tags.
+    assert counts[0] == 10, "\n".join(q["sql"] for q in queries.captured_queries)
 
 
 def test_my_day_lists_my_due_tasks_alerts_and_at_risk_accounts(client, csm, manager, by_manager):
