@@ -57,17 +57,16 @@ def lock_account(account: Account | int) -> Account:
         raise ValidationError(f"Account {pk} does not exist.", code="account_missing") from None
 
 
-def lock_accounts(account_ids: Iterable[int]) -> dict[int, Account]:
+def lock_accounts(account_ids: Iterable[int], *, only: tuple[str, ...] = ()) -> dict[int, Account]:
     """`lock_account` for many accounts at once: one query, locks taken in id order.
 
     The fixed order means two batches naming the same accounts queue up
-    instead of deadlocking. Raises ValidationError if any account is gone.
+    instead of deadlocking. `only` limits the fields read (a batch of 500
+    needs only what it changes). Raises ValidationError if any account is gone.
     """
     wanted = set(account_ids)
-    locked = {
-        account.pk: account
-        for account in Account.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
-    }
+    rows = Account.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+    locked = {account.pk: account for account in (rows.only(*only) if only else rows)}
     if missing := sorted(wanted - locked.keys()):
         which = ", ".join(map(str, missing))
         phrase = f"Account {which} does" if len(missing) == 1 else f"Accounts {which} do"

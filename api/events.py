@@ -21,6 +21,7 @@ from accounts.services import cancel_subscription, change_plan, sign_up_account,
 from activity.models import Appointment
 from activity.services import appointments, features, logins, payments
 from core import clock
+from core.bulk import insert_rows
 from core.causes import Cause
 from core.queue import one_wake_up_per_task
 
@@ -134,15 +135,18 @@ def _apply_logins(
     try:
         with transaction.atomic():
             now = clock.now()
-            InboundEvent.objects.bulk_create(
-                InboundEvent(
-                    sender=sender,
-                    event_id=event.id,
-                    kind=event.type,
-                    account=account,
-                    received_at=now,
-                )
-                for _, event, account in fresh.values()
+            insert_rows(
+                InboundEvent,
+                (
+                    {
+                        "sender": sender,
+                        "event_id": event.id,
+                        "kind": event.type,
+                        "account": account,
+                        "received_at": now,
+                    }
+                    for _, event, account in fresh.values()
+                ),
             )
             logins.record_logins(
                 reports=[

@@ -19,12 +19,15 @@ from django.db.models.constants import OnConflict
 from core import clock
 
 
-def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
-    """INSERT one row per dict, keyed by field name; returns the count.
+def insert_rows(
+    model: type[models.Model], rows: Iterable[dict[str, Any]], *, skip_conflicts: bool = False
+) -> int:
+    """INSERT one row per dict, keyed by field name; returns the count of dicts.
 
     Missing fields take their defaults (auto_now fields: now); a foreign key
     may be given as a model instance saved after the dict was built (its
-    primary key is read now).
+    primary key is read now). With `skip_conflicts`, a row that would break a
+    unique constraint is left out instead of failing the whole insert.
     """
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -39,10 +42,13 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> in
         values.append(value)
     if values:
         quote = connection.ops.quote_name
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        on_conflict = OnConflict.IGNORE if skip_conflicts else None
+        sql = "{} {} ({}) VALUES ({}) {}".format(
+            connection.ops.insert_statement(on_conflict=on_conflict),
             quote(model._meta.db_table),
             ", ".join(quote(f.column) for f in fields),
             ", ".join(["%s"] * len(fields)),
+            connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None),
         )
         with connection.cursor() as cursor:
             cursor.executemany(sql, values)

@@ -14,6 +14,7 @@ from typing import Any
 from django.dispatch import Signal
 
 from core import clock
+from core.bulk import insert_rows
 from core.causes import Cause, CauseKind
 from core.queue import enqueue_once_on_commit
 
@@ -28,25 +29,26 @@ def record_from_signals(signal: Signal, announcements: Sequence[dict[str, Any]])
     if trigger is None or trigger.event_key is None:
         return
     depths: dict[int | None, int] = {}  # by the causing run
-    events = []
     now = clock.now()
+    events = []
     for kwargs in announcements:
         cause = kwargs["cause"]
         if cause.run_id not in depths:
             depths[cause.run_id] = _depth(cause)
         events.append(
-            TriggerEvent(
-                kind=trigger.key,
-                account_id=kwargs["account_id"],
-                event_key=trigger.event_key(kwargs),
-                data=trigger.data(kwargs),
-                depth=depths[cause.run_id],
-                created_at=now,
+            {
+                "kind": trigger.key,
+                "account": kwargs["account_id"],
+                "event_key": trigger.event_key(kwargs),
+                "data": trigger.data(kwargs),
+                "depth": depths[cause.run_id],
+                "created_at": now,
+                "processed_at": None,
                 **cause.as_fields(),
-            )
+            }
         )
     # A fact reported again hits trigger_event_once and is skipped, not an error.
-    TriggerEvent.objects.bulk_create(events, ignore_conflicts=True)
+    insert_rows(TriggerEvent, events, skip_conflicts=True)
     enqueue_once_on_commit(PENDING_TASK)
 
 

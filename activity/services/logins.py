@@ -59,7 +59,7 @@ def record_logins(*, reports: Sequence[LoginReport]) -> list[tuple[Login, bool]]
         return []
     now = clock.now()
     times = [clock.require_past(report.occurred_at or now, "The login time") for report in reports]
-    accounts = lock_accounts(report.account.pk for report in reports)
+    accounts = lock_accounts((report.account.pk for report in reports), only=("last_login_at",))
     # Logins already on record: a range, not a list of instants, lets the
     # planner probe login_once per account instead of scanning the table.
     on_record = Login.objects.filter(
