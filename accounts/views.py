@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.causes import Cause
 from core.timeline import timeline
+from pipelines.models import Card
 from scoring.models import ScoreEntry
 from workflows.selectors import explain_account
 
@@ -100,13 +102,18 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
 @permission_required("accounts.view_account", raise_exception=True)
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Header, timeline, contacts, score ledger and why each tag/stage/score is there."""
+    # Tags and cards are prefetched once for the header, the pipelines list and the
+    # explanations (explain_account reads the same prefetched rows).
+    cards = Card.objects.select_related("pipeline", "stage").order_by("pipeline__position")
     account = get_object_or_404(
-        Account.objects.select_related("owner").prefetch_related("tags", "contacts"), pk=pk
+        Account.objects.select_related("owner").prefetch_related(
+            "tags", "contacts", Prefetch("cards", queryset=cards)
+        ),
+        pk=pk,
     )
-    cards = account.cards.select_related("pipeline", "stage").order_by("pipeline__position")
     context = {
         "account": account,
-        "cards": cards,
+        "cards": account.cards.all(),
         "timeline": timeline(account),
         "ledger": ScoreEntry.objects.filter(account=account)
         .select_related("cause_user")

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from accounts.models import Account, TagAction, TagEvent
 from core.causes import CausedModel
-from pipelines.models import Card, StageMove
+from pipelines.models import StageMove
 from scoring.models import ScoreEntry
 
 from .models import Run
@@ -25,9 +25,11 @@ class Explanation:
 def explain_account(account: Account, *, score_entries: int = 20) -> list[Explanation]:
     """Why the account has each current tag, sits in each stage, and its recent points.
 
-    A constant number of queries, whatever the account's history.
+    A constant number of queries, whatever the account's history; the account's tags
+    and cards come from its prefetch cache when the caller has filled it (the account
+    page does), so they are not read twice.
     """
-    current_tags = set(account.account_tags.values_list("tag_id", flat=True))
+    current_tags = {tag.pk for tag in account.tags.all()}
     tag_events = {}
     for event in (
         TagEvent.objects.filter(account=account, action=TagAction.ADDED, tag_id__in=current_tags)
@@ -35,10 +37,7 @@ def explain_account(account: Account, *, score_entries: int = 20) -> list[Explan
         .order_by("-created_at", "-id")
     ):
         tag_events.setdefault(event.tag_id, event)
-    cards = {
-        card.pipeline_id: card
-        for card in Card.objects.filter(account=account).select_related("stage__pipeline")
-    }
+    cards = {card.pipeline_id: card for card in account.cards.all()}
     moves = {}
     for move in (
         StageMove.objects.filter(account=account)
