@@ -25,7 +25,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from accounts.models import Account
 from core import clock
 from core.causes import Cause, CauseKind
 from core.queue import enqueue_on_commit, enqueue_once_on_commit
@@ -164,7 +163,8 @@ def process_event(event_id: int) -> int:
 def execute_run(run_id: int) -> str:
     """Execute a due run from its next step; returns its status afterwards.
 
-    Does nothing unless this call claims the run.
+    Does nothing unless this call claims the run. Steps before `next_step`
+    are done: each step's result commits with the advance of `next_step`.
     """
     now = clock.now()
     claimed = Run.objects.filter(
@@ -172,58 +172,64 @@ def execute_run(run_id: int) -> str:
     ).update(status=RunStatus.RUNNING, claimed_at=now)
     if not claimed:
         return Run.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
-    run = Run.objects.select_related("workflow", "version", "event").get(pk=run_id)
+    # The account comes along: services re-read it under their lock, and a
+    # message reads it afresh once earlier steps may have changed it.
+    run = Run.objects.select_related("workflow", "version", "event", "account__owner").get(
+        pk=run_id
+    )
     steps = run.version.steps
-    done = set(run.results.filter(outcome=StepOutcome.DONE).values_list("position", flat=True))
+    account_is_current = True
     for position in range(run.next_step, len(steps)):
-        if position in done:  # finished before a crash, never again
-            continue
         spec = steps[position]
         if spec["action"] == WAIT:
             return _park(run, position, spec)
-        if not _execute_step(run, position, spec):
+        last = position == len(steps) - 1
+        if not _execute_step(run, position, spec, account_is_current=account_is_current, last=last):
             return Run.objects.values_list("status", flat=True).get(pk=run.pk)
+        if last:
+            return RunStatus.SUCCEEDED
+        account_is_current = False
+    # Nothing left to execute (e.g. the run ended with a wait): just finish it.
     Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at).update(
         status=RunStatus.SUCCEEDED, next_step=len(steps), finished_at=clock.now(), last_error=""
     )
     return RunStatus.SUCCEEDED
 
 
-def _execute_step(run: Run, position: int, spec: dict) -> bool:
-    """Run one step; True if it is done and the run may go on."""
+def _execute_step(
+    run: Run, position: int, spec: dict, *, account_is_current: bool, last: bool
+) -> bool:
+    """Run one step in one transaction; True if it is done and the run may go on.
+
+    The last step also finishes the run, in the same transaction.
+    """
     kind = ACTIONS[spec["action"]]
     params = spec.get("params", {})
     try:
         with transaction.atomic():
-            # Still ours? A run released as stuck may have been claimed again;
-            # this conditional update also makes a second claimant wait here.
+            # Claim the step: only the worker holding the run's claim, and only
+            # while `next_step` is this step, moves it on. The row lock this takes
+            # makes a second claimant wait here, then find nothing to claim; a
+            # failure rolls the advance back with the step's effects.
+            finished = (
+                {"status": RunStatus.SUCCEEDED, "finished_at": clock.now(), "last_error": ""}
+                if last
+                else {}
+            )
             if not Run.objects.filter(
-                pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at
-            ).update(next_step=position):
+                pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at, next_step=position
+            ).update(next_step=position + 1, attempts=0, **finished):
                 raise LostClaim
-            account = Account.objects.get(pk=run.account_id)
             context = StepContext(
                 run=run,
-                account=account,
+                account=run.account,
                 event=run.event,
                 position=position,
                 workflow_name=run.workflow.name,
+                account_is_current=account_is_current,
             )
             detail = kind.run(context, params)
-            StepResult.objects.update_or_create(
-                run=run,
-                position=position,
-                defaults={
-                    "action": kind.key,
-                    "params": params,
-                    "outcome": StepOutcome.DONE,
-                    "detail": detail,
-                    "error": "",
-                    "attempts": run.attempts + 1,
-                    "finished_at": clock.now(),
-                },
-            )
-            Run.objects.filter(pk=run.pk).update(next_step=position + 1, attempts=0)
+            _record_done(run, position, kind.key, params, detail)
     except LostClaim:
         logger.warning("Run %s was taken over by another worker; stopping here.", run.pk)
         return False
@@ -232,6 +238,29 @@ def _execute_step(run: Run, position: int, spec: dict) -> bool:
         return False
     run.attempts = 0
     return True
+
+
+def _record_done(run: Run, position: int, action: str, params: dict, detail: str) -> None:
+    """Write the step's result: an INSERT, so step_result_once refuses a second one.
+
+    Only a step that failed before has a row already (its failed attempts),
+    which is then updated instead.
+    """
+    result = {
+        "action": action,
+        "params": params,
+        "outcome": StepOutcome.DONE,
+        "detail": detail,
+        "error": "",
+        "attempts": run.attempts + 1,
+        "finished_at": clock.now(),
+    }
+    failed_before = run.attempts or run.last_error  # a failure was recorded on this run
+    retried = failed_before and StepResult.objects.filter(
+        run=run, position=position, outcome=StepOutcome.FAILED
+    ).update(**result)
+    if not retried:
+        StepResult.objects.create(run=run, position=position, **result)
 
 
 def _park(run: Run, position: int, spec: dict) -> str:

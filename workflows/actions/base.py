@@ -20,10 +20,22 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class StepContext:
     run: Run
+    # The account as this worker read it with the run: services re-read it
+    # under their row lock, so an action passes it on as is.
     account: Account
     event: TriggerEvent
     position: int
     workflow_name: str
+    # False once an earlier step of this run may have changed the account.
+    account_is_current: bool = True
+
+    def current_account(self) -> Account:
+        """The account with every change made so far (its owner joined): what a message shows."""
+        if self.account_is_current:
+            return self.account
+        from accounts.models import Account
+
+        return Account.objects.select_related("owner").get(pk=self.account.pk)
 
     @property
     def cause(self) -> Cause:

@@ -53,7 +53,7 @@ def _send(ctx: StepContext, params: dict) -> str:
         if contact is None:
             return f"Skipped: the contact this step names ({params['contact']}) is gone."
     message, _ = queue_customer_message(
-        account=ctx.account,
+        account=ctx.current_account(),
         contact=contact,
         template_key=template,
         cause_key=cause_key,

@@ -21,7 +21,7 @@ def notify_staff(ctx: StepContext, params: dict) -> str:
         if not user_id:
             rule = StaffRule.ESCALATION
     messages = notify(
-        account=ctx.account,
+        account=ctx.current_account(),
         template_key=params["template"],
         cause_key=ctx.key,
         cause=ctx.cause,
