@@ -41,7 +41,7 @@ from activity.models import (
     TaskStatus,
 )
 from core import clock
-from core.bulk import insert_selected
+from core.bulk import insert_rows, insert_selected
 from core.causes import Cause
 from core.expressions import JSONBoolean, WholeDaysBetween
 from core.queue import enqueue_once_on_commit
@@ -85,20 +85,19 @@ def _record(kind: str, due: Iterable[tuple[int, str, dict]], reason: str) -> int
                 )
             )
             fresh = [
-                TriggerEvent(
-                    kind=kind,
-                    account_id=account_id,
-                    event_key=key,
-                    data=data,
-                    created_at=now,
+                {
+                    "kind": kind,
+                    "account": account_id,
+                    "event_key": key,
+                    "data": data,
+                    "created_at": now,
                     **cause,
-                )
+                }
                 for account_id, key, data in batch
                 if key not in existing
             ]
-            # ignore_conflicts: a concurrent sweep inserting the same key wins quietly.
-            TriggerEvent.objects.bulk_create(fresh, ignore_conflicts=True)
-            new += len(fresh)
+            # A concurrent sweep inserting the same key first wins quietly.
+            new += insert_rows(TriggerEvent, fresh, skip_conflicts=True)
         if new:
             enqueue_once_on_commit(PENDING_TASK)
     return new
