@@ -18,7 +18,7 @@ from pydantic import ValidationError as SchemaError
 
 from accounts.models import Account, Contact
 from accounts.services import cancel_subscription, change_plan, sign_up_account, upsert_contact
-from activity.models import Appointment
+from activity.models import Appointment, Feature
 from activity.services import appointments, features, logins, payments
 from core import clock
 from core.bulk import insert_rows
@@ -51,9 +51,9 @@ def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
     # One transaction for the batch, a savepoint per item: one commit, and the
     # engine is woken once for everything the batch triggered.
     with transaction.atomic(), one_wake_up_per_task():
-        for is_login, run in groupby(parsed, key=lambda item: _is_login(item[1])):
-            if is_login:  # consecutive logins: applied together, in a few queries
-                results += _apply_logins(token, [event for _, event, _ in run], accounts)
+        for together, run in groupby(parsed, key=lambda item: _applied_together(item[1])):
+            if together:  # consecutive logins (or feature use): in a few queries
+                results += _apply_together(token, [event for _, event, _ in run], accounts)
                 continue
             for raw_id, event, error in run:
                 if event is None:
@@ -100,28 +100,86 @@ def _apply(token: ApiToken, event, accounts: dict[str, Account]) -> schemas.Item
     return schemas.ItemResult(id=event.id, status="accepted" if applied else "duplicate")
 
 
-def _is_login(event) -> bool:
-    return isinstance(event, schemas.LoginRecorded)
+class _Run:
+    """Consecutive events of one frequent type, applied together by `_apply_together`."""
+
+    def __init__(self, events: list) -> None:
+        self.events = events
+
+    def check(self, event) -> None:
+        """Raise Refused or ValidationError if `event` would be refused alone."""
+
+    def record(self, items: list[tuple[Any, Account, Cause]]) -> None:
+        """Apply the checked (event, account, cause) items in one go."""
+        raise NotImplementedError
 
 
-def _apply_logins(
-    token: ApiToken, events: list[schemas.LoginRecorded], accounts: dict[str, Account]
+class _Logins(_Run):
+    def check(self, event: schemas.LoginRecorded) -> None:
+        clock.require_past(event.occurred_at or clock.now(), "The login time")
+
+    def record(self, items) -> None:
+        logins.record_logins(
+            reports=[
+                logins.LoginReport(account=account, cause=cause, occurred_at=event.occurred_at)
+                for event, account, cause in items
+            ]
+        )
+
+
+class _FeatureUse(_Run):
+    def __init__(self, events: list[schemas.FeatureUsed]) -> None:
+        super().__init__(events)
+        named = Feature.objects.filter(key__in={event.feature for event in events})
+        self.catalogue = named.filter(is_active=True).in_bulk(field_name="key")
+
+    def check(self, event: schemas.FeatureUsed) -> None:
+        if event.feature not in self.catalogue:
+            features.feature_by_key(event.feature)  # refuses it, with the reason
+        clock.require_past(event.started_at or clock.now(), "The session start")
+
+    def record(self, items) -> None:
+        features.record_feature_sessions(
+            reports=[
+                features.SessionReport(
+                    account=account,
+                    feature=self.catalogue[event.feature],
+                    minutes=event.minutes,
+                    cause=cause,
+                    started_at=event.started_at,
+                )
+                for event, account, cause in items
+            ]
+        )
+
+
+# What a SaaS product sends most: a run of these in a batch is applied together.
+TOGETHER: dict[str, type[_Run]] = {"login": _Logins, "feature.used": _FeatureUse}
+
+
+def _applied_together(event) -> str | None:
+    return event.type if event is not None and event.type in TOGETHER else None
+
+
+def _apply_together(
+    token: ApiToken, events: list, accounts: dict[str, Account]
 ) -> list[schemas.ItemResult]:
-    """Apply consecutive logins with the outcome of `_apply` on each, in a few queries.
+    """Apply consecutive events of one type with the outcome of `_apply` on each.
 
-    Logins are most of what a SaaS product reports. Each is checked alone
-    (a bad one is refused, the rest go in); the sender's ids are claimed
-    and the logins recorded in one savepoint. Should another request claim
-    one of the ids meanwhile, the savepoint is undone and the logins are
-    applied one by one, which sorts out who was first.
+    Each event is checked alone (a bad one is refused, the rest go in); the
+    sender's ids are claimed and the events applied in one savepoint, in a
+    few queries whatever their number. Should another request claim one of
+    the ids meanwhile, the savepoint is undone and the events are applied
+    one by one, which sorts out who was first.
     """
+    run = TOGETHER[events[0].type](events)
     sender = _sender(token)
     results: dict[int, schemas.ItemResult] = {}
-    fresh: dict[str, tuple[int, schemas.LoginRecorded, Account]] = {}
+    fresh: dict[str, tuple[int, Any, Account]] = {}
     for position, event in enumerate(events):
         try:
             account = _account(event, accounts)
-            clock.require_past(event.occurred_at or clock.now(), "The login time")
+            run.check(event)
         except (Refused, ValidationError) as error:
             results[position] = _rejected(event, error)
             continue
@@ -148,13 +206,8 @@ def _apply_logins(
                     for _, event, account in fresh.values()
                 ),
             )
-            logins.record_logins(
-                reports=[
-                    logins.LoginReport(
-                        account=account, cause=_cause(token, event), occurred_at=event.occurred_at
-                    )
-                    for _, event, account in fresh.values()
-                ]
+            run.record(
+                [(event, account, _cause(token, event)) for _, event, account in fresh.values()]
             )
     except IntegrityError:
         return [_apply(token, event, accounts) for event in events]

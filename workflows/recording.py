@@ -31,7 +31,7 @@ def record_from_signals(signal: Signal, announcements: Sequence[dict[str, Any]])
     depths: dict[int | None, int] = {}  # by the causing run
     now = clock.now()
     events = []
-    for kwargs in announcements:
+    for kwargs, data in zip(announcements, trigger.data_of(announcements), strict=True):
         cause = kwargs["cause"]
         if cause.run_id not in depths:
             depths[cause.run_id] = _depth(cause)
@@ -40,7 +40,7 @@ def record_from_signals(signal: Signal, announcements: Sequence[dict[str, Any]])
                 "kind": trigger.key,
                 "account": kwargs["account_id"],
                 "event_key": trigger.event_key(kwargs),
-                "data": trigger.data(kwargs),
+                "data": data,
                 "depth": depths[cause.run_id],
                 "created_at": now,
                 "processed_at": None,

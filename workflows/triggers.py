@@ -9,7 +9,7 @@ triggers (inactivity, reminders …) are recorded by the sweeps with the same
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -38,6 +38,14 @@ class TriggerKind:
     data: Callable[[Data], Data] = field(default=lambda kwargs: {})
     # The keys `data` returns, for the workflow editor and the docs.
     carries: tuple[str, ...] = ()
+    # `data` for a whole batch at once, where it reads the database (one query, not one each).
+    batch_data: Callable[[Sequence[Data]], list[Data]] | None = None
+
+    def data_of(self, announcements: Sequence[Data]) -> list[Data]:
+        """The data of each announcement, in order."""
+        if self.batch_data is not None:
+            return self.batch_data(announcements)
+        return [self.data(kwargs) for kwargs in announcements]
 
 
 def _event_data(event_id: int) -> Data:
@@ -90,9 +98,15 @@ def _task(kwargs: Data) -> Data:
     }
 
 
-def _session(kwargs: Data) -> Data:
-    session = FeatureSession.objects.select_related("feature").get(pk=kwargs["session_id"])
+def _sessions(announcements: Sequence[Data]) -> list[Data]:
+    sessions = FeatureSession.objects.select_related("feature").in_bulk(
+        [kwargs["session_id"] for kwargs in announcements]
+    )
     required = scoring_rules().feature_session_minutes
+    return [_session_data(sessions[kwargs["session_id"]], required) for kwargs in announcements]
+
+
+def _session_data(session: FeatureSession, required) -> Data:
     return {
         "feature_key": session.feature.key,
         "feature_name": session.feature.name,
@@ -217,8 +231,9 @@ TRIGGERS: list[TriggerKind] = [
         "The SaaS product reported time spent in a feature.",
         activity_signals.feature_session_recorded,
         lambda kw: f"session:{kw['session_id']}",
-        _session,
+        lambda kw: _sessions([kw])[0],
         ("feature_key", "feature_name", "feature_points", "minutes", "long_enough"),
+        batch_data=_sessions,
     ),
     TriggerKind(
         "login_recorded",

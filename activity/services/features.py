@@ -1,5 +1,7 @@
 """Recording time a customer spent in a feature of the SaaS product."""
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -7,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Account
-from accounts.services import lock_account
+from accounts.services import lock_accounts
 from core import clock
 from core.causes import Cause
-from core.events import send_on_commit
+from core.events import send_many_on_commit
 from core.inputs import decimal_or_refuse
 
 from .. import signals
@@ -30,16 +32,32 @@ def _minutes(value: Decimal | int | float | str) -> Decimal:
 
 def feature_by_key(key: str) -> Feature:
     """The active catalogued feature called `key`, or a clear refusal."""
-    feature = Feature.objects.filter(key=key, is_active=True).first()
-    if feature is None:
+    return features_by_key([key])[key]
+
+
+def features_by_key(keys: Iterable[str]) -> dict[str, Feature]:
+    """The active catalogued features called `keys` (one query), or a clear refusal."""
+    wanted = set(keys)
+    found = Feature.objects.filter(key__in=wanted, is_active=True).in_bulk(field_name="key")
+    for key in sorted(wanted - found.keys()):
         raise ValidationError(
             f"Unknown feature {key!r}: add it to the feature catalogue first.",
             code="unknown_feature",
         )
-    return feature
+    return found
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class SessionReport:
+    """One feature session to record: whose, which feature, how long, when (None: now)."""
+
+    account: Account
+    feature: Feature | str
+    minutes: Decimal | int | float | str
+    cause: Cause
+    started_at: datetime | None = None
+
+
 def record_feature_session(
     *,
     account: Account,
@@ -53,24 +71,73 @@ def record_feature_session(
     A session is identified by account, feature and start time: the same
     session reported again is stored once (and its first duration kept).
     """
-    minutes = _minutes(minutes)
-    feature = feature if isinstance(feature, Feature) else feature_by_key(feature)
-    started_at = clock.require_past(started_at or clock.now(), "The session start")
-    locked = lock_account(account)
-    session, created = FeatureSession.objects.get_or_create(
-        account=locked,
-        feature=feature,
-        started_at=started_at,
-        defaults={"minutes": minutes, "created_at": clock.now(), **cause.as_fields()},
+    report = SessionReport(
+        account=account, feature=feature, minutes=minutes, cause=cause, started_at=started_at
     )
-    if created:
-        send_on_commit(
-            signals.feature_session_recorded,
-            sender=FeatureSession,
-            account_id=locked.pk,
-            session_id=session.pk,
-            feature_key=feature.key,
-            minutes=minutes,
-            cause=cause,
+    [outcome] = record_feature_sessions(reports=[report])
+    return outcome
+
+
+@transaction.atomic
+def record_feature_sessions(
+    *, reports: Sequence[SessionReport]
+) -> list[tuple[FeatureSession, bool]]:
+    """Record many sessions as `record_feature_session` would one after another.
+
+    A constant number of queries for the whole batch (the API's batches of
+    feature use). Raises ValidationError, writing nothing, if any is invalid.
+    """
+    if not reports:
+        return []
+    now = clock.now()
+    catalogue = features_by_key(r.feature for r in reports if not isinstance(r.feature, Feature))
+    checked = [
+        (
+            report,
+            report.feature if isinstance(report.feature, Feature) else catalogue[report.feature],
+            _minutes(report.minutes),
+            clock.require_past(report.started_at or now, "The session start"),
         )
-    return session, created
+        for report in reports
+    ]
+    accounts = lock_accounts((report.account.pk for report in reports), only=("pk",))
+    starts = [started_at for *_, started_at in checked]
+    # A range, not a list of instants: the planner probes feature_session_once.
+    on_record = FeatureSession.objects.filter(
+        account__in=accounts.keys(), started_at__range=(min(starts), max(starts))
+    )
+    known = {(s.account_id, s.feature_id, s.started_at): s for s in on_record}
+    outcomes: list[tuple[FeatureSession, bool]] = []
+    new: list[tuple[FeatureSession, Cause]] = []
+    for report, feature, minutes, started_at in checked:
+        key = (report.account.pk, feature.pk, started_at)
+        if key in known:
+            outcomes.append((known[key], False))
+            continue
+        session = FeatureSession(
+            account_id=report.account.pk,
+            feature=feature,
+            started_at=started_at,
+            minutes=minutes,
+            created_at=now,
+            **report.cause.as_fields(),
+        )
+        known[key] = session
+        new.append((session, report.cause))
+        outcomes.append((session, True))
+    FeatureSession.objects.bulk_create([session for session, _ in new])
+    send_many_on_commit(
+        signals.feature_session_recorded,
+        sender=FeatureSession,
+        announcements=[
+            {
+                "account_id": session.account_id,
+                "session_id": session.pk,
+                "feature_key": session.feature.key,
+                "minutes": session.minutes,
+                "cause": cause,
+            }
+            for session, cause in new
+        ],
+    )
+    return outcomes

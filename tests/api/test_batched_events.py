@@ -1,4 +1,5 @@
-"""Logins sent in batches: applied together, with the outcome of applying them one by one."""
+"""Logins and feature use sent in batches: each run of them is applied together,
+with the outcome of applying the events one by one, in a constant number of queries."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Account
-from activity.models import Login
+from activity.models import FeatureSession, Login
 from api import events as ingestion
 from api.models import InboundEvent
 from tests.api.conftest import EVENTS, row_counts
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, FeatureFactory
 from tests.queries import statements
 from workflows.models import TriggerEvent
 
@@ -145,6 +146,76 @@ def test_a_batch_of_200_logins_takes_as_many_queries_as_a_batch_of_10(api):
 
     def send(accounts: list[str]) -> list[str]:
         batch = [login(f"l-{a}", a, hours_ago=1) for a in accounts]
+        with CaptureQueriesContext(connection) as captured:
+            response = api.post(EVENTS, {"events": batch})
+        assert response.json()["accepted"] == len(accounts)
+        return statements(captured)
+
+    few, many = send(ids[:10]), send(ids[10:])
+
+    assert len(many) == len(few), "\n".join(s[:160] for s in many)
+
+
+def feature_used(event_id: str, account: str, feature: str, minutes: float, hours_ago: float):
+    at = NOW - timedelta(hours=hours_ago)
+    return {
+        "id": event_id,
+        "type": "feature.used",
+        "account": account,
+        "feature": feature,
+        "minutes": minutes,
+        "started_at": at.isoformat(),
+    }
+
+
+def test_a_batch_of_feature_use_records_each_session_once_and_refuses_only_the_bad(api):
+    AccountFactory(external_id="acme")
+    AccountFactory(external_id="globex")
+    FeatureFactory(key="reports", name="Reports", points=50)
+    FeatureFactory(key="exports", name="Exports", points=20)
+
+    response = api.send(
+        feature_used("f1", "acme", "reports", 12, hours_ago=3),
+        feature_used("f2", "globex", "exports", 2, hours_ago=2),
+        feature_used("f3", "acme", "teleport", 5, hours_ago=2),  # not in the catalogue
+        feature_used("f4", "acme", "reports", 30, hours_ago=3),  # f1's session again
+    )
+
+    body = response.json()["results"]
+    assert statuses(response) == [
+        ("f1", "accepted"),
+        ("f2", "accepted"),
+        ("f3", "rejected"),
+        ("f4", "accepted"),
+    ]
+    assert "Unknown feature 'teleport'" in body[2]["error"]
+    sessions = FeatureSession.objects.order_by("account__external_id")
+    # The same session (account, feature, start) reported again keeps its first length.
+    assert [(s.account.external_id, s.feature.key, float(s.minutes)) for s in sessions] == [
+        ("acme", "reports", 12.0),
+        ("globex", "exports", 2.0),
+    ]
+    data = {
+        e.account.external_id: e.data
+        for e in TriggerEvent.objects.filter(kind="feature_session_recorded")
+    }
+    assert data["acme"] == {
+        "feature_key": "reports",
+        "feature_name": "Reports",
+        "feature_points": 50,
+        "minutes": 12.0,
+        "long_enough": True,
+    }
+    assert data["globex"]["long_enough"] is False
+
+
+def test_a_batch_of_200_feature_uses_takes_as_many_queries_as_a_batch_of_10(api):
+    AccountFactory.create_batch(210)
+    FeatureFactory(key="reports")
+    ids = list(Account.objects.values_list("external_id", flat=True))
+
+    def send(accounts: list[str]) -> list[str]:
+        batch = [feature_used(f"f-{a}", a, "reports", 9, hours_ago=1) for a in accounts]
         with CaptureQueriesContext(connection) as captured:
             response = api.post(EVENTS, {"events": batch})
         assert response.json()["accepted"] == len(accounts)
