@@ -6,6 +6,7 @@ ones. The sender's event id is recorded with the change in one transaction,
 unique per sender, so a resent event is acknowledged and changes nothing.
 """
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from itertools import groupby
 from typing import Any
@@ -52,8 +53,8 @@ def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
     # engine is woken once for everything the batch triggered.
     with transaction.atomic(), one_wake_up_per_task():
         for together, run in groupby(parsed, key=lambda item: _applied_together(item[1])):
-            if together:  # consecutive logins (or feature use): in a few queries
-                results += _apply_together(token, [event for _, event, _ in run], accounts)
+            if together:  # consecutive logins and feature use: in a few queries
+                results += _apply_stretch(token, [event for _, event, _ in run], accounts)
                 continue
             for raw_id, event, error in run:
                 if event is None:
@@ -157,8 +158,26 @@ class _FeatureUse(_Run):
 TOGETHER: dict[str, type[_Run]] = {"login": _Logins, "feature.used": _FeatureUse}
 
 
-def _applied_together(event) -> str | None:
-    return event.type if event is not None and event.type in TOGETHER else None
+def _applied_together(event) -> bool:
+    return event is not None and event.type in TOGETHER
+
+
+def _apply_stretch(
+    token: ApiToken, events: list, accounts: dict[str, Account]
+) -> list[schemas.ItemResult]:
+    """Apply consecutive frequent events, each type together, answering in batch order.
+
+    Logins and feature use do not depend on one another, so a stretch where
+    they interleave (as a product reports them) is applied type by type.
+    """
+    positions: dict[str, list[int]] = defaultdict(list)
+    for position, event in enumerate(events):
+        positions[event.type].append(position)
+    results: dict[int, schemas.ItemResult] = {}
+    for same_type in positions.values():
+        applied = _apply_together(token, [events[p] for p in same_type], accounts)
+        results.update(zip(same_type, applied, strict=True))
+    return [results[position] for position in range(len(events))]
 
 
 def _apply_together(

@@ -224,3 +224,30 @@ def test_a_batch_of_200_feature_uses_takes_as_many_queries_as_a_batch_of_10(api)
     few, many = send(ids[:10]), send(ids[10:])
 
     assert len(many) == len(few), "\n".join(s[:160] for s in many)
+
+
+def test_interleaved_logins_and_feature_use_are_answered_in_order_in_constant_queries(api):
+    AccountFactory.create_batch(220)
+    FeatureFactory(key="reports")
+    ids = list(Account.objects.values_list("external_id", flat=True))
+
+    def send(accounts: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+        batch = []
+        for n, a in enumerate(accounts):  # as a product reports them: mixed
+            if n % 3:
+                batch.append(login(f"l-{a}", a, hours_ago=1))
+            else:
+                batch.append(feature_used(f"f-{a}", a, "reports", 9, hours_ago=1))
+        batch.insert(1, login("l-nobody", "nobody", hours_ago=1))
+        with CaptureQueriesContext(connection) as captured:
+            response = api.post(EVENTS, {"events": batch})
+        expected = [
+            (e["id"], "rejected" if e["account"] == "nobody" else "accepted") for e in batch
+        ]
+        assert statuses(response) == expected
+        return statements(captured)
+
+    few, many = send(ids[:10]), send(ids[10:])
+
+    assert len(many) == len(few), "\n".join(s[:160] for s in many)
+    assert Login.objects.count() + FeatureSession.objects.count() == 220
