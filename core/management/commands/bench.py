@@ -7,12 +7,14 @@ transaction that is rolled back, so the numbers can be taken again.
 
 import contextlib
 import json
+import logging
 import platform
 import resource
 import statistics
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -23,7 +25,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Account
-from activity.models import Login
+from activity.models import Feature, FeatureSession, Login
 from api.models import InboundEvent
 from api.tokens import create_token
 from core import clock
@@ -115,19 +117,33 @@ class Command(BaseCommand):
         parser.add_argument("--small", type=int, default=10_000, help="First sweep size.")
         parser.add_argument("--events", type=int, default=10_000)
         parser.add_argument("--runs", type=int, default=1_000)
+        parser.add_argument(
+            "--only",
+            default="sweeps,ingest,runs,pages",
+            help="Comma-separated parts to measure (after seeding): sweeps, ingest, runs, pages.",
+        )
 
-    def handle(self, *args, accounts: int, small: int, events: int, runs: int, **options):
+    def handle(
+        self, *args, accounts: int, small: int, events: int, runs: int, only: str, **options
+    ):
         settings.DEBUG = False
+        # django-q2 logs every task it enqueues: thousands of lines amid the table.
+        logging.getLogger("django-q").setLevel(logging.WARNING)
+        parts = set(only.split(","))
         self.rows: list[dict] = []
         staff = ensure_demo_staff(password=settings.DEMO_PASSWORD)
         self._grow_to(min(small, accounts), staff)
-        self._sweeps(label=f"{Account.objects.count():,}", judged=accounts <= small)
+        if "sweeps" in parts:
+            self._sweeps(label=f"{Account.objects.count():,}", judged=accounts <= small)
         self._grow_to(accounts, staff)
-        if accounts > small:
+        if "sweeps" in parts and accounts > small:
             self._sweeps(label=f"{Account.objects.count():,}", judged=True)
-        self._ingestion(events)
-        self._runs(runs)
-        self._pages()
+        if "ingest" in parts:
+            self._ingestion(events)
+        if "runs" in parts:
+            self._runs(runs)
+        if "pages" in parts:
+            self._pages()
         self._report(accounts)
 
     # --- parts ------------------------------------------------------------------
@@ -140,7 +156,9 @@ class Command(BaseCommand):
         m = measured(lambda: build_demo_portfolio(accounts=missing, staff=staff, seed=7))
         rows = sum(m["result"].values())
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would give
+            # Fresh planner statistics and visibility maps, as autovacuum keeps them
+            # in production (SQLite's VACUUM would rewrite the file: statistics only).
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         self._row(
             "seed", f"{missing:,} accounts", m, f"{rows:,} rows, {rows / m['seconds']:,.0f}/s"
         )
@@ -160,29 +178,18 @@ class Command(BaseCommand):
                 self._row("sweep", what, m, f"{m['result']:,} {note}", met=met)
 
     def _ingestion(self, count: int) -> None:
+        """Logins and feature use, interleaved as a product reports them (two to one)."""
         _, key = create_token(name="bench")
         client = Client(SERVER_NAME="localhost", HTTP_AUTHORIZATION=f"Bearer {key}")
-        ids = list(Account.objects.values_list("external_id", flat=True)[:count])
+        accounts = list(Account.objects.values_list("external_id", "pk")[:count])
+        features = list(Feature.objects.filter(is_active=True).values_list("key", "pk"))
         base = clock.now() - timedelta(days=1)
-        payloads = [
-            {
-                "events": [
-                    {
-                        "id": f"bench-{n}",
-                        "type": "login",
-                        "account": ids[n % len(ids)],
-                        "occurred_at": (base + timedelta(microseconds=n)).isoformat(),
-                    }
-                    for n in range(start, min(start + BATCH, count))
-                ]
-            }
-            for start in range(0, count, BATCH)
-        ]
+        events = [self._event(n, accounts, features, base) for n in range(count)]
+        payloads = [json.dumps({"events": events[i : i + BATCH]}) for i in range(0, count, BATCH)]
 
         def post_all() -> int:
             accepted = 0
-            for payload in payloads:
-                body = json.dumps(payload)
+            for body in payloads:
                 response = client.post("/api/v1/events", body, content_type="application/json")
                 accepted += response.json()["accepted"]
                 run_on_commit_callbacks()  # the engine's wake-up, enqueued after commit
@@ -194,10 +201,12 @@ class Command(BaseCommand):
             "ingest",
             f"POST /events, batches of {BATCH}",
             m,
-            f"{api_rate:,.0f} events/s",
+            f"{api_rate:,.0f} events/s (logins and feature use)",
             met=api_rate >= INGEST_EVENTS_PER_SECOND,
         )
-        floor = rolled_back(lambda: measured(lambda: self._insert_same_rows(ids, count, base)))
+        floor = rolled_back(
+            lambda: measured(lambda: self._insert_same_rows(events, accounts, features))
+        )
         floor_rate = count / floor["seconds"]
         self._row(
             "ingest",
@@ -208,52 +217,84 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def _insert_same_rows(external_ids: list[str], count: int, base) -> int:
-        """What ingesting `count` logins writes (the sender's ids, the logins, their
-        trigger events), as plain INSERTs with nothing checked: the floor."""
-        pks = dict(
-            Account.objects.filter(external_id__in=external_ids).values_list("external_id", "pk")
-        )
-        accounts = [pks[external_ids[n % len(external_ids)]] for n in range(count)]
+    def _event(n: int, accounts: list, features: list, base) -> dict:
+        external_id, _ = accounts[n % len(accounts)]
+        at = (base + timedelta(microseconds=n)).isoformat()
+        if n % 3 == 2 and features:
+            feature, _ = features[n % len(features)]
+            return {
+                "id": f"bench-{n}",
+                "type": "feature.used",
+                "account": external_id,
+                "feature": feature,
+                "minutes": 3 + n % 10,
+                "started_at": at,
+            }
+        return {"id": f"bench-{n}", "type": "login", "account": external_id, "occurred_at": at}
+
+    @staticmethod
+    def _insert_same_rows(events: list[dict], accounts: list, features: list) -> int:
+        """What ingesting `events` writes (the sender's ids, the logins and sessions,
+        their trigger events), as plain INSERTs with nothing checked: the floor."""
+        pks = dict(accounts)
+        feature_pks = dict(features)
         now = clock.now()
         cause = Cause.by_api("bench floor").as_fields()
+        logins = [e for e in events if e["type"] == "login"]
+        sessions = [e for e in events if e["type"] == "feature.used"]
         written = insert_rows(
             InboundEvent,
             (
                 {
                     "sender": "floor",
-                    "event_id": f"floor-{n}",
-                    "kind": "login",
-                    "account": pk,
+                    "event_id": e["id"],
+                    "kind": e["type"],
+                    "account": pks[e["account"]],
                     "received_at": now,
                 }
-                for n, pk in enumerate(accounts)
+                for e in events
             ),
         )
         written += insert_rows(
             Login,
             (
                 {
-                    "account": pk,
-                    "occurred_at": base + timedelta(microseconds=n, seconds=1),
+                    "account": pks[e["account"]],
+                    "occurred_at": datetime.fromisoformat(e["occurred_at"]) + timedelta(seconds=1),
                     "created_at": now,
                     **cause,
                 }
-                for n, pk in enumerate(accounts)
+                for e in logins
+            ),
+        )
+        written += insert_rows(
+            FeatureSession,
+            (
+                {
+                    "account": pks[e["account"]],
+                    "feature": feature_pks[e["feature"]],
+                    "started_at": datetime.fromisoformat(e["started_at"]) + timedelta(seconds=1),
+                    "minutes": Decimal(e["minutes"]),
+                    "created_at": now,
+                    **cause,
+                }
+                for e in sessions
             ),
         )
         written += insert_rows(
             TriggerEvent,
             (
                 {
-                    "kind": "login_recorded",
-                    "account": pk,
-                    "event_key": f"floor:{n}",
+                    "kind": "login_recorded"
+                    if e["type"] == "login"
+                    else "feature_session_recorded",
+                    "account": pks[e["account"]],
+                    "event_key": f"floor:{e['id']}",
                     "data": {"occurred_at": now.isoformat(), "days_since_previous": 1},
                     "created_at": now,
                     **cause,
                 }
-                for n, pk in enumerate(accounts)
+                for e in events
             ),
         )
         return written
