@@ -2,9 +2,9 @@
 
 A trigger kind names a domain signal, says what it means, how its event is
 identified (`event_key`: the same fact reported twice is one event), and
-which data its workflows can test and use in texts (`data`). Time-based
-triggers (inactivity, reminders …) are recorded by the sweeps with the same
-`record_event`.
+which data its workflows can test and use in texts (`data`). Signals'
+events are written by workflows.recording; time-based triggers (inactivity,
+reminders …) by the sweeps (workflows.sweeps), into the same table.
 """
 
 from __future__ import annotations
