@@ -5,13 +5,15 @@ change after commit, and returns what changed, so repeating a call with the
 same effect is a visible no-op rather than an error or a duplicate row.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from types import TracebackType
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 
 from core import clock
 from core.causes import Cause
@@ -55,6 +57,44 @@ def lock_account(account: Account | int) -> Account:
         return Account.objects.select_for_update().get(pk=pk)
     except Account.DoesNotExist:
         raise ValidationError(f"Account {pk} does not exist.", code="account_missing") from None
+
+
+def account_transaction(account: Account | int) -> "_AccountTransaction":
+    """`with account_transaction(account) as locked:` a service's transaction, with
+    `account`'s row locked (`lock_account`) from the start.
+
+    Nested in a caller's transaction (a workflow step, an API batch item) it
+    adds no savepoint, a round trip each way fewer: an error inside rolls the
+    caller's transaction back, as a failed step must be anyway (Zulip's
+    actions do the same). A refusal before anything is written, such as an
+    account deleted meanwhile, still leaves the caller's transaction usable.
+    """
+    return _AccountTransaction(account)
+
+
+class _AccountTransaction:
+    def __init__(self, account: Account | int) -> None:
+        self.account = account
+        self.atomic = transaction.atomic(savepoint=False)
+
+    def __enter__(self) -> Account:
+        self.atomic.__enter__()
+        try:
+            return lock_account(self.account)
+        except ValidationError:
+            self.atomic.__exit__(None, None, None)  # nothing written: nothing to undo
+            raise
+        except BaseException as error:
+            self.atomic.__exit__(type(error), error, error.__traceback__)
+            raise
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.atomic.__exit__(kind, error, traceback)
 
 
 def lock_accounts(account_ids: Iterable[int], *, only: tuple[str, ...] = ()) -> dict[int, Account]:
@@ -155,70 +195,100 @@ def _clean_tag_name(name: str) -> str:
     return name
 
 
-def _tag_for_name(name: str) -> Tag:
-    name = _clean_tag_name(name)
-    tag = Tag.objects.filter(name__iexact=name).first()
-    if tag:
-        return tag
+def _tag_on_account(account: Account, name: str) -> tuple[Tag | None, bool]:
+    """The tag called `name` (None if there is none) and whether `account` has it: one query."""
+    found = (
+        Tag.objects.filter(name__iexact=name)
+        .annotate(present=Exists(AccountTag.objects.filter(account=account, tag=OuterRef("pk"))))
+        .first()
+    )
+    return (found, found.present) if found else (None, False)
+
+
+def _create_tag(name: str) -> Tag:
     try:
         with transaction.atomic():
             return Tag.objects.create(name=name)
-    except IntegrityError:
+    except IntegrityError:  # created meanwhile by another account's tagging
         return Tag.objects.get(name__iexact=name)
 
 
-@transaction.atomic
 def add_tag(*, account: Account, tag: str | Tag, cause: Cause) -> bool:
     """Put `tag` on `account` (created by name if new). Returns False if already there."""
-    locked = lock_account(account)
-    tag = tag if isinstance(tag, Tag) else _tag_for_name(tag)
-    now = clock.now()
-    _, created = AccountTag.objects.get_or_create(
-        account=locked, tag=tag, defaults={"added_at": now}
-    )
-    if not created:
-        return False
-    event = TagEvent.objects.create(
-        account=locked, tag=tag, action=TagAction.ADDED, created_at=now, **cause.as_fields()
-    )
-    send_on_commit(
-        signals.tag_added,
-        sender=Account,
-        account_id=locked.pk,
-        tag_name=tag.name,
-        tag_event_id=event.pk,
-        cause=cause,
-    )
+    name = None if isinstance(tag, Tag) else _clean_tag_name(tag)
+    with account_transaction(account) as locked:
+        if name is None:
+            present = AccountTag.objects.filter(account=locked, tag=tag).exists()
+        else:
+            tag, present = _tag_on_account(locked, name)
+            tag = tag or _create_tag(name)
+        if present:
+            return False
+        now = clock.now()
+        # No other writer gets past the row lock until we commit; the
+        # tag_once_per_account constraint backs that up.
+        AccountTag.objects.create(account=locked, tag=tag, added_at=now)
+        event = TagEvent.objects.create(
+            account=locked, tag=tag, action=TagAction.ADDED, created_at=now, **cause.as_fields()
+        )
+        send_on_commit(
+            signals.tag_added,
+            sender=Account,
+            account_id=locked.pk,
+            tag_name=tag.name,
+            tag_event_id=event.pk,
+            cause=cause,
+        )
     return True
 
 
-@transaction.atomic
 def remove_tag(*, account: Account, tag: str | Tag, cause: Cause) -> bool:
     """Take `tag` off `account`. Returns False if it was not there."""
-    locked = lock_account(account)
-    if isinstance(tag, str):
-        tag = Tag.objects.filter(name__iexact=_clean_tag_name(tag)).first()
-        if tag is None:
-            return False
-    deleted, _ = AccountTag.objects.filter(account=locked, tag=tag).delete()
-    if not deleted:
-        return False
-    event = TagEvent.objects.create(
-        account=locked,
-        tag=tag,
-        action=TagAction.REMOVED,
-        created_at=clock.now(),
-        **cause.as_fields(),
-    )
-    send_on_commit(
-        signals.tag_removed,
-        sender=Account,
-        account_id=locked.pk,
-        tag_name=tag.name,
-        tag_event_id=event.pk,
-        cause=cause,
-    )
-    return True
+    if isinstance(tag, Tag):
+        return bool(_remove_tags(account, Q(tag=tag), cause))
+    return bool(_remove_tags(account, Q(tag__name__iexact=_clean_tag_name(tag)), cause))
+
+
+def remove_tags(*, account: Account, tags: Sequence[str], cause: Cause) -> list[str]:
+    """`remove_tag` for several names at once; returns the names of the tags taken off.
+
+    One lookup finds which of them the account has, however many are named.
+    """
+    names = [_clean_tag_name(tag) for tag in tags]
+    if not names:
+        return []
+    wanted = Q()
+    for name in names:
+        wanted |= Q(tag__name__iexact=name)
+    return _remove_tags(account, wanted, cause)
+
+
+def _remove_tags(account: Account, wanted: Q, cause: Cause) -> list[str]:
+    with account_transaction(account) as locked:
+        on_account = list(
+            AccountTag.objects.filter(wanted, account=locked).select_related("tag").order_by("pk")
+        )
+        if not on_account:
+            return []
+        AccountTag.objects.filter(pk__in=[row.pk for row in on_account]).delete()
+        now = clock.now()
+        for row in on_account:
+            event = TagEvent.objects.create(
+                account=locked,
+                tag=row.tag,
+                action=TagAction.REMOVED,
+                created_at=now,
+                **cause.as_fields(),
+            )
+            send_on_commit(
+                signals.tag_removed,
+                sender=Account,
+                account_id=locked.pk,
+                tag_name=row.tag.name,
+                tag_event_id=event.pk,
+                cause=cause,
+            )
+    return [row.tag.name for row in on_account]
 
 
 @transaction.atomic

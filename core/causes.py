@@ -35,14 +35,17 @@ class Cause:
     user: AbstractBaseUser | None = None
     run_id: int | None = None
     reason: str = ""
+    # For a run: how many runs led to it (its trigger event's depth), when the
+    # caller knows it, so the engine's loop guard need not look it up.
+    run_depth: int | None = None
 
     @classmethod
     def by_user(cls, user: AbstractBaseUser, reason: str = "") -> Cause:
         return cls(CauseKind.USER, user=user, reason=reason)
 
     @classmethod
-    def by_workflow_run(cls, run_id: int, reason: str = "") -> Cause:
-        return cls(CauseKind.WORKFLOW, run_id=run_id, reason=reason)
+    def by_workflow_run(cls, run_id: int, reason: str = "", depth: int | None = None) -> Cause:
+        return cls(CauseKind.WORKFLOW, run_id=run_id, reason=reason, run_depth=depth)
 
     @classmethod
     def by_api(cls, reason: str = "") -> Cause:

@@ -42,7 +42,6 @@ def template_for(key: str, *, audience: str) -> MessageTemplate:
     return template
 
 
-@transaction.atomic
 def queue_customer_message(
     *,
     account: Account,
@@ -57,7 +56,8 @@ def queue_customer_message(
 
     Goes to the account's primary contact unless `contact` is given.
     Returns (message, created); the same cause for the same recipient and
-    channel returns the first message.
+    channel returns the first message. Its one write is the message row, so it
+    needs no transaction (or savepoint) of its own.
     """
     template = template_for(template_key, audience=Audience.CUSTOMER)
     contact = contact or account.contacts.filter(is_primary=True).first()
@@ -95,7 +95,6 @@ def queue_customer_message(
     )
 
 
-@transaction.atomic
 def notify_staff(
     *,
     account: Account | None,
@@ -111,38 +110,43 @@ def notify_staff(
     """Alert the staff a rule names: an inbox item each, and an e-mail copy if asked.
 
     Returns the messages created now (none when the cause was already
-    notified). An alert links to the account it is about.
+    notified). An alert links to the account it is about. Refusals come
+    before anything is written; inside a caller's transaction this adds no
+    savepoint (a failure rolls the caller back).
     """
     if rule not in StaffRule.values:
         raise ValidationError(f"Unknown staff rule {rule!r}.", code="invalid_rule")
     template = template_for(template_key, audience=Audience.STAFF)
     created_messages = []
-    for user in staff_recipients(rule=rule, account=account, role=role, user_id=user_id):
-        rendered = render(
-            template,
-            build_context(
-                account=account, recipient_name=user.get_full_name() or user.username, data=data
-            ),
-        )
-        channels = [(Channel.IN_APP, f"user:{user.pk}")]
-        if email and user.email:
-            channels.append((Channel.EMAIL, user.email))
-        for channel, recipient in channels:
-            message, created = _create_once(
-                cause=cause,
-                cause_key=cause_key,
-                channel=channel,
-                recipient=recipient,
-                template=template,
-                transactional=True,
-                account=account,
-                user=user,
-                subject=rendered.subject,
-                body_text=rendered.body_text,
-                link=account_url(account) if account else "",
+    with transaction.atomic(savepoint=False):
+        for user in staff_recipients(rule=rule, account=account, role=role, user_id=user_id):
+            rendered = render(
+                template,
+                build_context(
+                    account=account,
+                    recipient_name=user.get_full_name() or user.username,
+                    data=data,
+                ),
             )
-            if created:
-                created_messages.append(message)
+            channels = [(Channel.IN_APP, f"user:{user.pk}")]
+            if email and user.email:
+                channels.append((Channel.EMAIL, user.email))
+            for channel, recipient in channels:
+                message, created = _create_once(
+                    cause=cause,
+                    cause_key=cause_key,
+                    channel=channel,
+                    recipient=recipient,
+                    template=template,
+                    transactional=True,
+                    account=account,
+                    user=user,
+                    subject=rendered.subject,
+                    body_text=rendered.body_text,
+                    link=account_url(account) if account else "",
+                )
+                if created:
+                    created_messages.append(message)
     return created_messages
 
 
@@ -163,11 +167,11 @@ def _suppression_reason(contact: Contact | None, template: MessageTemplate, addr
 
 
 def _create_once(*, cause: Cause, **fields: Any) -> tuple[Message, bool]:
-    """Write the message unless its (cause, recipient, channel) exists; enqueue delivery."""
-    identity = {key: fields[key] for key in ("cause_key", "recipient", "channel")}
-    existing = Message.objects.filter(**identity).first()
-    if existing:
-        return existing, False
+    """Write the message unless its (cause, recipient, channel) exists; enqueue delivery.
+
+    The INSERT comes first: message_once_per_cause decides, and a repeat (rare:
+    a replayed cause) is found after the savepoint rolls the attempt back.
+    """
     now = clock.now()
     try:
         with transaction.atomic():
@@ -175,6 +179,7 @@ def _create_once(*, cause: Cause, **fields: Any) -> tuple[Message, bool]:
                 created_at=now, next_attempt_at=now, **fields, **cause.as_fields()
             )
     except IntegrityError:
+        identity = {key: fields[key] for key in ("cause_key", "recipient", "channel")}
         return Message.objects.get(**identity), False
     if message.status == MessageStatus.QUEUED:
         enqueue_on_commit(DELIVER_TASK, message.pk)

@@ -11,16 +11,22 @@ def stage_named(*, pipeline: str, stage: str) -> Stage:
     Automations and imports name stages as people do ("Customer Health
     Status" › "Struggling"); an unknown name is refused with the choices.
     """
+    # One query in the usual case: the stages of the pipeline with that key,
+    # else of the one with that name.
+    stages = list(Stage.objects.filter(pipeline__key=pipeline).select_related("pipeline")) or list(
+        Stage.objects.filter(pipeline__name__iexact=pipeline).select_related("pipeline")
+    )
+    for candidate in stages:
+        if candidate.name.casefold() == stage.casefold():
+            return candidate
     found = (
-        Pipeline.objects.filter(key=pipeline).first()
+        stages[0].pipeline
+        if stages
+        else Pipeline.objects.filter(key=pipeline).first()
         or Pipeline.objects.filter(name__iexact=pipeline).first()
     )
     if found is None:
         raise ValidationError(f"There is no pipeline {pipeline!r}.", code="unknown_pipeline")
-    stages = list(found.stages.all())
-    for candidate in stages:
-        if candidate.name.casefold() == stage.casefold():
-            return candidate
     raise ValidationError(
         f"Pipeline {found.name!r} has no stage {stage!r}; its stages are "
         f"{', '.join(s.name for s in stages)}.",

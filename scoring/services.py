@@ -3,11 +3,11 @@
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 
 from accounts.models import Account, Milestone
-from accounts.services import lock_account
+from accounts.services import account_transaction, lock_account
 from core import clock
 from core.causes import Cause
 from core.events import send_on_commit
@@ -29,7 +29,6 @@ class ScoreChange:
     milestones_reached: list[str] = field(default_factory=list)
 
 
-@transaction.atomic
 def add_points(
     *,
     account: Account,
@@ -58,39 +57,38 @@ def add_points(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Every score entry needs a reason.", code="reason_required")
-    locked = lock_account(account)
-    if (
-        idempotency_key
-        and ScoreEntry.objects.filter(account=locked, idempotency_key=idempotency_key).exists()
-    ):
-        return ScoreChange(entry=None, score=locked.score)
-    now = clock.now()
-    try:
-        with transaction.atomic():
-            entry = ScoreEntry.objects.create(
-                account=locked,
-                points=points,
-                reason=reason[:255],
-                source=source,
-                idempotency_key=idempotency_key,
-                created_at=now,
-                **cause.as_fields(),
-            )
-    except IntegrityError:
-        # A concurrent writer recorded the same cause first (SQLite ignores row locks).
-        return ScoreChange(entry=None, score=Account.objects.get(pk=locked.pk).score)
-    Account.objects.filter(pk=locked.pk).update(score=F("score") + points, updated_at=now)
-    score = Account.objects.values_list("score", flat=True).get(pk=locked.pk)
-    send_on_commit(
-        signals.points_added,
-        sender=ScoreEntry,
-        account_id=locked.pk,
-        points=points,
-        score=score,
-        source=source,
-        cause=cause,
-    )
-    reached = record_milestones(account=locked, score=score, cause=cause)
+    with account_transaction(account) as locked:
+        # Every writer of this account's ledger waits for the row lock, so the
+        # key is checked and the line written with nobody in between (on
+        # SQLite too: its transactions take the write lock up front); the
+        # unique (account, key) constraint backs that up.
+        if (
+            idempotency_key
+            and ScoreEntry.objects.filter(account=locked, idempotency_key=idempotency_key).exists()
+        ):
+            return ScoreChange(entry=None, score=locked.score)
+        now = clock.now()
+        entry = ScoreEntry.objects.create(
+            account=locked,
+            points=points,
+            reason=reason[:255],
+            source=source,
+            idempotency_key=idempotency_key,
+            created_at=now,
+            **cause.as_fields(),
+        )
+        Account.objects.filter(pk=locked.pk).update(score=F("score") + points, updated_at=now)
+        score = locked.score + points  # read under the lock, so nobody moved it since
+        send_on_commit(
+            signals.points_added,
+            sender=ScoreEntry,
+            account_id=locked.pk,
+            points=points,
+            score=score,
+            source=source,
+            cause=cause,
+        )
+        reached = _record_milestones(locked, score=score, cause=cause)
     return ScoreChange(entry=entry, score=score, milestones_reached=reached)
 
 
@@ -104,14 +102,21 @@ def record_milestones(*, account: Account, score: int, cause: Cause) -> list[str
     (account, milestone) constraint backs that up (the catch-up sweep inserts
     achievements in bulk and relies on that constraint alone).
     """
-    account = lock_account(account)
+    return _record_milestones(lock_account(account), score=score, cause=cause)
+
+
+def _record_milestones(account: Account, *, score: int, cause: Cause) -> list[str]:
+    """`record_milestones` for an account whose row lock this transaction holds.
+
+    The usual case, nothing new reached, is one query.
+    """
+    achieved = MilestoneAchievement.objects.filter(account=account, milestone=OuterRef("milestone"))
+    new = list(milestones_up_to(score).exclude(Exists(achieved)))
+    if not new:
+        return []
     already = set(
         MilestoneAchievement.objects.filter(account=account).values_list("milestone", flat=True)
     )
-    levels = list(milestones_up_to(score))
-    new = [level for level in levels if level.milestone not in already]
-    if not new:
-        return []
     now = clock.now()
     MilestoneAchievement.objects.bulk_create(
         [
@@ -125,7 +130,7 @@ def record_milestones(*, account: Account, score: int, cause: Cause) -> list[str
             for level in new
         ]
     )
-    highest = max(already | {level.milestone for level in levels}, key=MILESTONE_ORDER.index)
+    highest = max(already | {level.milestone for level in new}, key=MILESTONE_ORDER.index)
     Account.objects.filter(pk=account.pk).update(milestone=highest, updated_at=now)
     for level in new:
         send_on_commit(

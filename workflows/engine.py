@@ -22,9 +22,10 @@ import logging
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Q
 
+from accounts.models import Account
 from core import clock
 from core.causes import Cause, CauseKind
 from core.queue import enqueue_on_commit, enqueue_once_on_commit
@@ -32,7 +33,14 @@ from core.queue import enqueue_on_commit, enqueue_once_on_commit
 from .actions import ACTIONS, WAIT, StepContext
 from .actions.wait import delay
 from .conditions import evaluate
-from .models import Run, RunStatus, StepOutcome, StepResult, TriggerEvent, Workflow
+from .models import (
+    Run,
+    RunStatus,
+    StepOutcome,
+    StepResult,
+    TriggerEvent,
+    Workflow,
+)
 from .triggers import BY_KEY, BY_SIGNAL
 
 logger = logging.getLogger(__name__)
@@ -172,23 +180,20 @@ def execute_run(run_id: int) -> str:
     ).update(status=RunStatus.RUNNING, claimed_at=now)
     if not claimed:
         return Run.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
-    # The account comes along: services re-read it under their lock, and a
-    # message reads it afresh once earlier steps may have changed it.
-    run = Run.objects.select_related("workflow", "version", "event", "account__owner").get(
-        pk=run_id
-    )
+    run = Run.objects.select_related("workflow", "version", "event").get(pk=run_id)
     steps = run.version.steps
-    account_is_current = True
+    # Actions hand the account to services, which lock and re-read it: the
+    # run needs only its id (a message step reads the rest: current_account).
+    account = Account.from_db(DEFAULT_DB_ALIAS, ["id"], [run.account_id])
     for position in range(run.next_step, len(steps)):
         spec = steps[position]
         if spec["action"] == WAIT:
             return _park(run, position, spec)
         last = position == len(steps) - 1
-        if not _execute_step(run, position, spec, account_is_current=account_is_current, last=last):
+        if not _execute_step(run, account, position, spec, last=last):
             return Run.objects.values_list("status", flat=True).get(pk=run.pk)
         if last:
             return RunStatus.SUCCEEDED
-        account_is_current = False
     # Nothing left to execute (e.g. the run ended with a wait): just finish it.
     Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at).update(
         status=RunStatus.SUCCEEDED, next_step=len(steps), finished_at=clock.now(), last_error=""
@@ -196,9 +201,7 @@ def execute_run(run_id: int) -> str:
     return RunStatus.SUCCEEDED
 
 
-def _execute_step(
-    run: Run, position: int, spec: dict, *, account_is_current: bool, last: bool
-) -> bool:
+def _execute_step(run: Run, account: Account, position: int, spec: dict, *, last: bool) -> bool:
     """Run one step in one transaction; True if it is done and the run may go on.
 
     The last step also finishes the run, in the same transaction.
@@ -222,11 +225,10 @@ def _execute_step(
                 raise LostClaim
             context = StepContext(
                 run=run,
-                account=run.account,
+                account=account,
                 event=run.event,
                 position=position,
                 workflow_name=run.workflow.name,
-                account_is_current=account_is_current,
             )
             detail = kind.run(context, params)
             _record_done(run, position, kind.key, params, detail)

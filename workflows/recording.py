@@ -56,5 +56,7 @@ def _depth(cause: Cause) -> int:
     """How many runs led here: a run's event depth + 1, 0 for people, inputs and sweeps."""
     if cause.kind != CauseKind.WORKFLOW or not cause.run_id:
         return 0
+    if cause.run_depth is not None:  # the engine says, for the run it is executing
+        return cause.run_depth + 1
     parent = Run.objects.filter(pk=cause.run_id).values_list("event__depth", flat=True).first()
     return (parent or 0) + 1

@@ -2,10 +2,12 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.transaction import TransactionManagementError
 
 from accounts import signals
-from accounts.models import Account, Tag, TagAction, TagEvent
-from accounts.services import add_tag, remove_tag
+from accounts.models import Account, AccountTag, Tag, TagAction, TagEvent
+from accounts.services import add_tag, remove_tag, remove_tags
 from core.causes import CauseKind
 from tests.factories import AccountFactory
 
@@ -76,6 +78,22 @@ def test_second_removal_of_the_same_tag_is_a_no_op(account, by_manager):
 
     assert remove_tag(account=account, tag="Inactive", cause=by_manager) is False
     assert TagEvent.objects.filter(account=account, action=TagAction.REMOVED).count() == 1
+
+
+def test_removing_several_tags_takes_off_those_the_account_has_in_one_call(account, by_manager):
+    add_tag(account=account, tag="Healthy", cause=by_manager)
+    add_tag(account=account, tag="VIP", cause=by_manager)
+
+    removed = remove_tags(
+        account=account, tags=["healthy", "Steady", "Struggling"], cause=by_manager
+    )
+
+    assert removed == ["Healthy"]
+    assert tag_names(account) == ["VIP"]
+    removals = TagEvent.objects.filter(account=account, action=TagAction.REMOVED)
+    assert [event.tag.name for event in removals] == ["Healthy"]
+    assert remove_tags(account=account, tags=["Healthy", "Steady"], cause=by_manager) == []
+    assert remove_tags(account=account, tags=[], cause=by_manager) == []
 
 
 @pytest.mark.parametrize("name", ["", "   "])
@@ -178,3 +196,32 @@ def test_nothing_is_announced_when_the_transaction_rolls_back(
     assert (added, removed) == ([], [])
     assert tag_names(account) == ["Inactive"]
     assert TagEvent.objects.filter(account=account).count() == 1
+
+
+def test_a_tag_service_failing_inside_a_callers_transaction_rolls_all_of_it_back(
+    account, by_manager, monkeypatch
+):
+    """Nested services add no savepoint of their own (a round trip each way):
+    a failure after they wrote something dooms the caller's transaction, so a
+    workflow step or a batch item is undone whole, never half applied."""
+    other = AccountFactory()
+    seen = []
+
+    def broken(**fields):
+        raise DatabaseError("disk full")
+
+    def callers_transaction():
+        with transaction.atomic():
+            add_tag(account=other, tag="Before", cause=by_manager)
+            monkeypatch.setattr(TagEvent.objects, "create", broken)
+            with pytest.raises(DatabaseError):
+                add_tag(account=account, tag="VIP", cause=by_manager)  # after its AccountTag row
+            try:
+                Tag.objects.count()
+            except TransactionManagementError as error:  # no carrying on half tagged
+                seen.append(error)
+
+    callers_transaction()  # leaving the block rolls the whole of it back
+
+    assert len(seen) == 1
+    assert not AccountTag.objects.filter(account__in=[account, other]).exists()

@@ -20,19 +20,16 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class StepContext:
     run: Run
-    # The account as this worker read it with the run: services re-read it
-    # under their row lock, so an action passes it on as is.
+    # The run's account with only its id read (other fields load on first
+    # use): services lock and re-read it, so an action passes it on as is.
     account: Account
     event: TriggerEvent
     position: int
     workflow_name: str
-    # False once an earlier step of this run may have changed the account.
-    account_is_current: bool = True
 
     def current_account(self) -> Account:
-        """The account with every change made so far (its owner joined): what a message shows."""
-        if self.account_is_current:
-            return self.account
+        """The account as it is now, with every earlier step's change (and its owner): what a
+        message shows."""
         from accounts.models import Account
 
         return Account.objects.select_related("owner").get(pk=self.account.pk)
@@ -40,7 +37,11 @@ class StepContext:
     @property
     def cause(self) -> Cause:
         """Every change an action makes is caused by this run."""
-        return Cause.by_workflow_run(self.run.pk, f"{self.workflow_name}, step {self.position + 1}")
+        return Cause.by_workflow_run(
+            self.run.pk,
+            f"{self.workflow_name}, step {self.position + 1}",
+            depth=self.event.depth,
+        )
 
     @property
     def key(self) -> str:
@@ -51,7 +52,9 @@ class StepContext:
         """A parameter with `{{ data.x }}` / `{{ account.name }}` filled in."""
         if "{{" not in value and "{%" not in value:
             return value
-        context = {"data": self.event.data, "account": {"name": self.account.name}}
+        context = {"data": self.event.data}
+        if "account" in value:  # the name is read from the database only when used
+            context["account"] = {"name": self.account.name}
         return TEXT_ENGINE.from_string(value).render(Context(context)).strip()
 
     def value(self, reference: Any) -> Any:

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.services import add_tag as add
 from accounts.services import remove_tag as remove
+from accounts.services import remove_tags
 
 from .base import StepContext, require
 
@@ -11,12 +12,8 @@ from .base import StepContext, require
 def add_tag(ctx: StepContext, params: dict) -> str:
     """Add `tag`; with `replaces`, first remove those tags (one health tag at a time)."""
     tag = ctx.text(params["tag"])
-    removed = [
-        other
-        for other in params.get("replaces", [])
-        if other.casefold() != tag.casefold()
-        and remove(account=ctx.account, tag=other, cause=ctx.cause)
-    ]
+    others = [other for other in params.get("replaces", []) if other.casefold() != tag.casefold()]
+    removed = remove_tags(account=ctx.account, tags=others, cause=ctx.cause)
     added = add(account=ctx.account, tag=tag, cause=ctx.cause)
     replaced = f", replacing {', '.join(removed)}" if removed else ""
     return f"Tag {tag!r} {'added' if added else 'was already there'}{replaced}."
