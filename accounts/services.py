@@ -217,36 +217,14 @@ def add_tag(*, account: Account, tag: str | Tag, cause: Cause) -> bool:
     """Put `tag` on `account` (created by name if new). Returns False if already there."""
     name = None if isinstance(tag, Tag) else _clean_tag_name(tag)
     with account_transaction(account) as locked:
-        if name is None:
-            present = AccountTag.objects.filter(account=locked, tag=tag).exists()
-        else:
-            tag, present = _tag_on_account(locked, name)
-            tag = tag or _create_tag(name)
-        if present:
-            return False
-        now = clock.now()
-        # No other writer gets past the row lock until we commit; the
-        # tag_once_per_account constraint backs that up.
-        AccountTag.objects.create(account=locked, tag=tag, added_at=now)
-        event = TagEvent.objects.create(
-            account=locked, tag=tag, action=TagAction.ADDED, created_at=now, **cause.as_fields()
-        )
-        send_on_commit(
-            signals.tag_added,
-            sender=Account,
-            account_id=locked.pk,
-            tag_name=tag.name,
-            tag_event_id=event.pk,
-            cause=cause,
-        )
-    return True
+        return _add_tag(locked, tag if name is None else name, cause)
 
 
 def remove_tag(*, account: Account, tag: str | Tag, cause: Cause) -> bool:
     """Take `tag` off `account`. Returns False if it was not there."""
-    if isinstance(tag, Tag):
-        return bool(_remove_tags(account, Q(tag=tag), cause))
-    return bool(_remove_tags(account, Q(tag__name__iexact=_clean_tag_name(tag)), cause))
+    wanted = Q(tag=tag) if isinstance(tag, Tag) else _named([tag])
+    with account_transaction(account) as locked:
+        return bool(_remove_tags(locked, wanted, cause))
 
 
 def remove_tags(*, account: Account, tags: Sequence[str], cause: Cause) -> list[str]:
@@ -254,40 +232,86 @@ def remove_tags(*, account: Account, tags: Sequence[str], cause: Cause) -> list[
 
     One lookup finds which of them the account has, however many are named.
     """
-    names = [_clean_tag_name(tag) for tag in tags]
-    if not names:
+    if not tags:
         return []
+    wanted = _named(tags)
+    with account_transaction(account) as locked:
+        return _remove_tags(locked, wanted, cause)
+
+
+def replace_tags(
+    *, account: Account, tag: str, replacing: Sequence[str], cause: Cause
+) -> tuple[bool, list[str]]:
+    """Put `tag` on `account` and take off those of `replacing` it has, under one lock
+    (one health or happiness tag at a time). Returns (added, names taken off)."""
+    name = _clean_tag_name(tag)
+    others = [other for other in replacing if other.casefold() != name.casefold()]
+    wanted = _named(others) if others else None
+    with account_transaction(account) as locked:
+        removed = _remove_tags(locked, wanted, cause) if wanted else []
+        return _add_tag(locked, name, cause), removed
+
+
+def _named(names: Sequence[str]) -> Q:
     wanted = Q()
     for name in names:
-        wanted |= Q(tag__name__iexact=name)
-    return _remove_tags(account, wanted, cause)
+        wanted |= Q(tag__name__iexact=_clean_tag_name(name))
+    return wanted
 
 
-def _remove_tags(account: Account, wanted: Q, cause: Cause) -> list[str]:
-    with account_transaction(account) as locked:
-        on_account = list(
-            AccountTag.objects.filter(wanted, account=locked).select_related("tag").order_by("pk")
+def _add_tag(locked: Account, tag: str | Tag, cause: Cause) -> bool:
+    """add_tag's work, under the account's lock; `tag` is a Tag or a cleaned name."""
+    if isinstance(tag, Tag):
+        present = AccountTag.objects.filter(account=locked, tag=tag).exists()
+    else:
+        name = tag
+        tag, present = _tag_on_account(locked, name)
+        tag = tag or _create_tag(name)
+    if present:
+        return False
+    now = clock.now()
+    # No other writer gets past the row lock until we commit; the
+    # tag_once_per_account constraint backs that up.
+    AccountTag.objects.create(account=locked, tag=tag, added_at=now)
+    event = TagEvent.objects.create(
+        account=locked, tag=tag, action=TagAction.ADDED, created_at=now, **cause.as_fields()
+    )
+    send_on_commit(
+        signals.tag_added,
+        sender=Account,
+        account_id=locked.pk,
+        tag_name=tag.name,
+        tag_event_id=event.pk,
+        cause=cause,
+    )
+    return True
+
+
+def _remove_tags(locked: Account, wanted: Q, cause: Cause) -> list[str]:
+    """Take the account's tags matching `wanted` off, under its lock; their names."""
+    on_account = list(
+        AccountTag.objects.filter(wanted, account=locked).select_related("tag").order_by("pk")
+    )
+    if not on_account:
+        return []
+    AccountTag.objects.filter(pk__in=[row.pk for row in on_account]).delete()
+    now = clock.now()
+    for row in on_account:
+        event = TagEvent.objects.create(
+            account=locked,
+            tag=row.tag,
+            action=TagAction.REMOVED,
+            created_at=now,
+            **cause.as_fields(),
         )
-        if not on_account:
-            return []
-        AccountTag.objects.filter(pk__in=[row.pk for row in on_account]).delete()
-        now = clock.now()
-        for row in on_account:
-            event = TagEvent.objects.create(
-                account=locked,
-                tag=row.tag,
-                action=TagAction.REMOVED,
-                created_at=now,
-                **cause.as_fields(),
-            )
-            send_on_commit(
-                signals.tag_removed,
-                sender=Account,
-                account_id=locked.pk,
-                tag_name=row.tag.name,
-                tag_event_id=event.pk,
-                cause=cause,
-            )
+        send_on_commit(
+            signals.tag_removed,
+            sender=Account,
+            account_id=locked.pk,
+            tag_name=row.tag.name,
+            tag_event_id=event.pk,
+            cause=cause,
+        )
     return [row.tag.name for row in on_account]
 
 

@@ -7,7 +7,7 @@ from django.db.transaction import TransactionManagementError
 
 from accounts import signals
 from accounts.models import Account, AccountTag, Tag, TagAction, TagEvent
-from accounts.services import add_tag, remove_tag, remove_tags
+from accounts.services import add_tag, remove_tag, remove_tags, replace_tags
 from core.causes import CauseKind
 from tests.factories import AccountFactory
 
@@ -94,6 +94,22 @@ def test_removing_several_tags_takes_off_those_the_account_has_in_one_call(accou
     assert [event.tag.name for event in removals] == ["Healthy"]
     assert remove_tags(account=account, tags=["Healthy", "Steady"], cause=by_manager) == []
     assert remove_tags(account=account, tags=[], cause=by_manager) == []
+
+
+def test_replacing_tags_puts_one_on_and_takes_the_others_the_account_has_off(account, by_manager):
+    add_tag(account=account, tag="Healthy", cause=by_manager)
+
+    assert replace_tags(
+        account=account,
+        tag="Thriving",
+        replacing=["Healthy", "Steady", "thriving"],
+        cause=by_manager,
+    ) == (True, ["Healthy"])
+    assert tag_names(account) == ["Thriving"]
+    assert replace_tags(
+        account=account, tag="Thriving", replacing=["Healthy", "Steady"], cause=by_manager
+    ) == (False, [])
+    assert TagEvent.objects.filter(account=account).count() == 3
 
 
 @pytest.mark.parametrize("name", ["", "   "])

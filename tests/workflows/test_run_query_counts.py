@@ -86,7 +86,7 @@ def with_a_long_history(account, by_manager):
 
 @pytest.mark.parametrize(
     ("steps", "expected"),
-    [(ONE_STEP, 11), (FIVE_STEPS, 52)],
+    [(ONE_STEP, 11), (FIVE_STEPS, 51)],
     ids=["one step", "five steps"],
 )
 def test_a_run_costs_the_same_queries_for_a_new_account_and_one_with_a_long_history(

@@ -2,9 +2,8 @@
 
 from django.core.exceptions import ValidationError
 
-from accounts.services import add_tag as add
 from accounts.services import remove_tag as remove
-from accounts.services import remove_tags
+from accounts.services import replace_tags
 
 from .base import StepContext, require
 
@@ -12,9 +11,9 @@ from .base import StepContext, require
 def add_tag(ctx: StepContext, params: dict) -> str:
     """Add `tag`; with `replaces`, first remove those tags (one health tag at a time)."""
     tag = ctx.text(params["tag"])
-    others = [other for other in params.get("replaces", []) if other.casefold() != tag.casefold()]
-    removed = remove_tags(account=ctx.account, tags=others, cause=ctx.cause)
-    added = add(account=ctx.account, tag=tag, cause=ctx.cause)
+    added, removed = replace_tags(
+        account=ctx.account, tag=tag, replacing=params.get("replaces", []), cause=ctx.cause
+    )
     replaced = f", replacing {', '.join(removed)}" if removed else ""
     return f"Tag {tag!r} {'added' if added else 'was already there'}{replaced}."
 
