@@ -6,7 +6,6 @@ ones. The sender's event id is recorded with the change in one transaction,
 unique per sender, so a resent event is acknowledged and changes nothing.
 """
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from itertools import groupby
 from typing import Any
@@ -46,15 +45,16 @@ def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
         except SchemaError as error:
             parsed.append((str(raw_id) if raw_id is not None else None, None, _explain(error)))
     # One query for every account the batch names (sign-ups add to it as they go).
+    # Only their ids: every service re-reads the account under its lock anyway.
     names = {event.account for _, event, _ in parsed if event is not None}
-    accounts = Account.objects.in_bulk(names, field_name="external_id")
+    accounts = Account.objects.only("pk", "external_id").in_bulk(names, field_name="external_id")
     results = []
     # One transaction for the batch, a savepoint per item: one commit, and the
     # engine is woken once for everything the batch triggered.
     with transaction.atomic(), one_wake_up_per_task():
         for together, run in groupby(parsed, key=lambda item: _applied_together(item[1])):
             if together:  # consecutive logins and feature use: in a few queries
-                results += _apply_stretch(token, [event for _, event, _ in run], accounts)
+                results += _apply_together(token, [event for _, event, _ in run], accounts)
                 continue
             for raw_id, event, error in run:
                 if event is None:
@@ -162,43 +162,27 @@ def _applied_together(event) -> bool:
     return event is not None and event.type in TOGETHER
 
 
-def _apply_stretch(
-    token: ApiToken, events: list, accounts: dict[str, Account]
-) -> list[schemas.ItemResult]:
-    """Apply consecutive frequent events, each type together, answering in batch order.
-
-    Logins and feature use do not depend on one another, so a stretch where
-    they interleave (as a product reports them) is applied type by type.
-    """
-    positions: dict[str, list[int]] = defaultdict(list)
-    for position, event in enumerate(events):
-        positions[event.type].append(position)
-    results: dict[int, schemas.ItemResult] = {}
-    for same_type in positions.values():
-        applied = _apply_together(token, [events[p] for p in same_type], accounts)
-        results.update(zip(same_type, applied, strict=True))
-    return [results[position] for position in range(len(events))]
-
-
 def _apply_together(
     token: ApiToken, events: list, accounts: dict[str, Account]
 ) -> list[schemas.ItemResult]:
-    """Apply consecutive events of one type with the outcome of `_apply` on each.
+    """Apply consecutive frequent events with the outcome of `_apply` on each.
 
     Each event is checked alone (a bad one is refused, the rest go in); the
-    sender's ids are claimed and the events applied in one savepoint, in a
-    few queries whatever their number. Should another request claim one of
-    the ids meanwhile, the savepoint is undone and the events are applied
-    one by one, which sorts out who was first.
+    sender's ids are claimed and the events applied in one savepoint, each
+    type in one go (logins and feature use do not depend on one another, so
+    a stretch where they interleave, as a product reports them, loses
+    nothing). Should another request claim one of the ids meanwhile, the
+    savepoint is undone and the events are applied one by one, which sorts
+    out who was first.
     """
-    run = TOGETHER[events[0].type](events)
+    runs = {kind: TOGETHER[kind]([e for e in events if e.type == kind]) for kind in TOGETHER}
     sender = _sender(token)
     results: dict[int, schemas.ItemResult] = {}
     fresh: dict[str, tuple[int, Any, Account]] = {}
     for position, event in enumerate(events):
         try:
             account = _account(event, accounts)
-            run.check(event)
+            runs[event.type].check(event)
         except (Refused, ValidationError) as error:
             results[position] = _rejected(event, error)
             continue
@@ -225,9 +209,10 @@ def _apply_together(
                     for _, event, account in fresh.values()
                 ),
             )
-            run.record(
-                [(event, account, _cause(token, event)) for _, event, account in fresh.values()]
-            )
+            for kind, run in runs.items():
+                items = [(e, a, _cause(token, e)) for _, e, a in fresh.values() if e.type == kind]
+                if items:
+                    run.record(items)
     except IntegrityError:
         return [_apply(token, event, accounts) for event in events]
     for position, event, _ in fresh.values():
