@@ -57,6 +57,20 @@ DUE_BATCH = 500
 TIME_BUDGET = timedelta(seconds=30)
 
 
+# What executing a run reads (steps, names and data for the actions): no more.
+EXECUTION_FIELDS = (
+    "account_id",
+    "next_step",
+    "attempts",
+    "claimed_at",
+    "last_error",
+    "workflow__name",
+    "version__steps",
+    "event__data",
+    "event__depth",
+)
+
+
 class LostClaim(Exception):
     """The run is no longer this worker's (released as stuck and claimed again)."""
 
@@ -180,7 +194,11 @@ def execute_run(run_id: int) -> str:
     ).update(status=RunStatus.RUNNING, claimed_at=now)
     if not claimed:
         return Run.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
-    run = Run.objects.select_related("workflow", "version", "event").get(pk=run_id)
+    run = (
+        Run.objects.select_related("workflow", "version", "event")
+        .only(*EXECUTION_FIELDS)
+        .get(pk=run_id)
+    )
     steps = run.version.steps
     # Actions hand the account to services, which lock and re-read it: the
     # run needs only its id (a message step reads the rest: current_account).
