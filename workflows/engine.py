@@ -1,7 +1,8 @@
 """The workflow engine: events in, runs out, steps executed exactly once.
 
-1. `record_event` writes a TriggerEvent inside the transaction of the change
-   that caused it (core.events recorders), unique per fact.
+1. workflows.recording writes a TriggerEvent inside the transaction of the
+   change that caused it (a core.events recorder), the sweeps one per fact
+   due; both unique per fact.
 2. `process_event` matches it against the active workflows of its trigger:
    one Run per workflow (unique per workflow and event), pinned to the
    workflow's current version, `skipped` with its decisions when the
@@ -22,13 +23,12 @@ import logging
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Q
 
 from accounts.models import Account
 from core import clock
-from core.causes import Cause, CauseKind
-from core.queue import enqueue_on_commit, enqueue_once_on_commit
+from core.queue import enqueue_on_commit
 
 from .actions import ACTIONS, WAIT, StepContext
 from .actions.wait import delay
@@ -41,7 +41,6 @@ from .models import (
     TriggerEvent,
     Workflow,
 )
-from .triggers import BY_KEY, BY_SIGNAL
 
 logger = logging.getLogger(__name__)
 
@@ -75,55 +74,7 @@ class LostClaim(Exception):
     """The run is no longer this worker's (released as stuck and claimed again)."""
 
 
-# --- 1. events ----------------------------------------------------------------
-
-
-def record_from_signal(signal, kwargs: dict) -> None:
-    """core.events recorder: turn a domain signal into a trigger event, in its transaction."""
-    trigger = BY_SIGNAL.get(signal)
-    if trigger is None or trigger.event_key is None:
-        return
-    record_event(
-        kind=trigger.key,
-        account_id=kwargs["account_id"],
-        event_key=trigger.event_key(kwargs),
-        data=trigger.data(kwargs),
-        cause=kwargs["cause"],
-    )
-
-
-def record_event(
-    *, kind: str, account_id: int, event_key: str, data: dict, cause: Cause
-) -> TriggerEvent | None:
-    """Write the trigger event (once per fact) and have it matched after commit.
-
-    Returns None when the fact was already recorded.
-    """
-    if kind not in BY_KEY:
-        raise ValueError(f"Unknown trigger kind {kind!r}")
-    depth = 0
-    if cause.kind == CauseKind.WORKFLOW and cause.run_id:
-        parent = Run.objects.filter(pk=cause.run_id).values_list("event__depth", flat=True).first()
-        depth = (parent or 0) + 1
-    try:
-        with transaction.atomic():
-            event = TriggerEvent.objects.create(
-                kind=kind,
-                account_id=account_id,
-                event_key=event_key,
-                data=data,
-                depth=depth,
-                created_at=clock.now(),
-                **cause.as_fields(),
-            )
-    except IntegrityError:
-        return None
-    # One wake-up per transaction: a batch of events is matched by one task.
-    enqueue_once_on_commit(PENDING_TASK)
-    return event
-
-
-# --- 2. matching --------------------------------------------------------------
+# --- 2. matching (1, recording, is workflows.recording) --------------------------
 
 
 def process_pending_events(limit: int = DUE_BATCH) -> int:
