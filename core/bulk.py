@@ -22,7 +22,7 @@ from core import clock
 def insert_rows(
     model: type[models.Model], rows: Iterable[dict[str, Any]], *, skip_conflicts: bool = False
 ) -> int:
-    """INSERT one row per dict, keyed by field name; returns the count of dicts.
+    """INSERT one row per dict, keyed by field name; returns how many were inserted.
 
     Missing fields take their defaults (auto_now fields: now); a foreign key
     may be given as a model instance saved after the dict was built (its
@@ -52,7 +52,9 @@ def insert_rows(
         )
         with connection.cursor() as cursor:
             cursor.executemany(sql, values)
-    return len(values)
+            # Both drivers sum executemany's rows (a skipped conflict counts 0).
+            return cursor.rowcount
+    return 0
 
 
 def _adapter(field: models.Field, connection) -> Callable[[Any], Any] | None:

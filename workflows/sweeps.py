@@ -64,42 +64,22 @@ def sweep_rules() -> SweepRules:
 
 
 def _record(kind: str, due: Iterable[tuple[int, str, dict]], reason: str) -> int:
-    """Insert one event per (account id, event key, data); existing keys are skipped.
+    """Insert one event per (account id, event key, data); returns how many were new.
 
-    Returns how many of `due` were new (asked of the database in batches,
-    so the count of queries does not grow with the number of accounts).
+    One statement for everything due (executemany), whatever the number of
+    accounts: a key already recorded, by an earlier run or a concurrent
+    sweep, is skipped by the events' unique constraint.
     """
-    due = list(due)
-    if not due:
-        return 0
     cause = Cause.by_system(reason).as_fields()
     now = clock.now()
-    new = 0
-    with transaction.atomic():
-        for start in range(0, len(due), KEY_BATCH):
-            batch = due[start : start + KEY_BATCH]
-            keys = [key for _, key, _ in batch]
-            existing = set(
-                TriggerEvent.objects.filter(kind=kind, event_key__in=keys).values_list(
-                    "event_key", flat=True
-                )
-            )
-            fresh = [
-                {
-                    "kind": kind,
-                    "account": account_id,
-                    "event_key": key,
-                    "data": data,
-                    "created_at": now,
-                    **cause,
-                }
-                for account_id, key, data in batch
-                if key not in existing
-            ]
-            # A concurrent sweep inserting the same key first wins quietly.
-            new += insert_rows(TriggerEvent, fresh, skip_conflicts=True)
-        if new:
-            enqueue_once_on_commit(PENDING_TASK)
+    rows = (
+        {"kind": kind, "account": account_id, "event_key": key, "data": data, "created_at": now}
+        | cause
+        for account_id, key, data in due
+    )
+    new = insert_rows(TriggerEvent, rows, skip_conflicts=True)
+    if new:
+        enqueue_once_on_commit(PENDING_TASK)
     return new
 
 
