@@ -17,7 +17,13 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as SchemaError
 
 from accounts.models import Account, Contact
-from accounts.services import cancel_subscription, change_plan, sign_up_account, upsert_contact
+from accounts.services import (
+    cancel_subscription,
+    change_plan,
+    lock_accounts,
+    sign_up_account,
+    upsert_contact,
+)
 from activity.models import Appointment, Feature
 from activity.services import appointments, features, logins, payments
 from core import clock
@@ -101,23 +107,24 @@ def _apply(token: ApiToken, event, accounts: dict[str, Account]) -> schemas.Item
     return schemas.ItemResult(id=event.id, status="accepted" if applied else "duplicate")
 
 
-class _Run:
+class _Batch:
     """Consecutive events of one frequent type, applied together by `_apply_together`."""
 
     def __init__(self, events: list) -> None:
-        self.events = events
+        """Read what checking `events` needs (one query at most)."""
 
     def check(self, event) -> None:
-        """Raise Refused or ValidationError if `event` would be refused alone."""
+        """Raise Refused or ValidationError if `event` would be refused alone
+        (the service's own checks, so both paths refuse alike)."""
 
     def record(self, items: list[tuple[Any, Account, Cause]]) -> None:
         """Apply the checked (event, account, cause) items in one go."""
         raise NotImplementedError
 
 
-class _Logins(_Run):
+class _LoginBatch(_Batch):
     def check(self, event: schemas.LoginRecorded) -> None:
-        clock.require_past(event.occurred_at or clock.now(), "The login time")
+        logins.login_time(event.occurred_at)
 
     def record(self, items) -> None:
         logins.record_logins(
@@ -128,16 +135,17 @@ class _Logins(_Run):
         )
 
 
-class _FeatureUse(_Run):
+class _FeatureUseBatch(_Batch):
     def __init__(self, events: list[schemas.FeatureUsed]) -> None:
-        super().__init__(events)
-        named = Feature.objects.filter(key__in={event.feature for event in events})
-        self.catalogue = named.filter(is_active=True).in_bulk(field_name="key")
+        keys = {event.feature for event in events}
+        active = Feature.objects.filter(key__in=keys, is_active=True)
+        self.catalogue = active.in_bulk(field_name="key")
 
     def check(self, event: schemas.FeatureUsed) -> None:
         if event.feature not in self.catalogue:
             features.feature_by_key(event.feature)  # refuses it, with the reason
-        clock.require_past(event.started_at or clock.now(), "The session start")
+        features.session_minutes(event.minutes)
+        features.session_start(event.started_at)
 
     def record(self, items) -> None:
         features.record_feature_sessions(
@@ -154,8 +162,8 @@ class _FeatureUse(_Run):
         )
 
 
-# What a SaaS product sends most: a run of these in a batch is applied together.
-TOGETHER: dict[str, type[_Run]] = {"login": _Logins, "feature.used": _FeatureUse}
+# What a SaaS product sends most: a stretch of these in a batch is applied together.
+TOGETHER: dict[str, type[_Batch]] = {"login": _LoginBatch, "feature.used": _FeatureUseBatch}
 
 
 def _applied_together(event) -> bool:
@@ -167,34 +175,37 @@ def _apply_together(
 ) -> list[schemas.ItemResult]:
     """Apply consecutive frequent events with the outcome of `_apply` on each.
 
-    Each event is checked alone (a bad one is refused, the rest go in); the
-    sender's ids are claimed and the events applied in one savepoint, each
-    type in one go (logins and feature use do not depend on one another, so
-    a stretch where they interleave, as a product reports them, loses
-    nothing). Should another request claim one of the ids meanwhile, the
-    savepoint is undone and the events are applied one by one, which sorts
-    out who was first.
+    As one by one: an id sent before, or taken earlier in the batch, is a
+    duplicate; otherwise the event is checked (a bad one is refused, the
+    rest go in). The accepted ones are claimed and applied in one
+    savepoint, their accounts locked first in id order (so two batches
+    queue up rather than deadlock), each type in one go: logins and
+    feature use do not depend on one another, so a stretch where they
+    interleave needs no order between types (their trigger events and
+    runs follow type by type). Should another request claim an id
+    meanwhile, or a service refuse what the checks let through (an
+    account deleted since), the savepoint is undone and the events are
+    applied one by one, which sorts it out item by item.
     """
-    runs = {kind: TOGETHER[kind]([e for e in events if e.type == kind]) for kind in TOGETHER}
+    batches = {kind: TOGETHER[kind]([e for e in events if e.type == kind]) for kind in TOGETHER}
     sender = _sender(token)
+    seen = _already_received(sender, {event.id for event in events})
     results: dict[int, schemas.ItemResult] = {}
-    fresh: dict[str, tuple[int, Any, Account]] = {}
+    accepted: dict[str, tuple[int, Any, Account]] = {}
     for position, event in enumerate(events):
+        if event.id in seen or event.id in accepted:
+            results[position] = schemas.ItemResult(id=event.id, status="duplicate")
+            continue
         try:
             account = _account(event, accounts)
-            runs[event.type].check(event)
+            batches[event.type].check(event)
         except (Refused, ValidationError) as error:
             results[position] = _rejected(event, error)
             continue
-        if event.id in fresh:  # the same id twice in one batch
-            results[position] = schemas.ItemResult(id=event.id, status="duplicate")
-        else:
-            fresh[event.id] = (position, event, account)
-    for event_id in _already_received(sender, fresh.keys()):
-        position, event, _ = fresh.pop(event_id)
-        results[position] = schemas.ItemResult(id=event.id, status="duplicate")
+        accepted[event.id] = (position, event, account)
     try:
         with transaction.atomic():
+            lock_accounts({account.pk for _, _, account in accepted.values()}, only=("pk",))
             now = clock.now()
             insert_rows(
                 InboundEvent,
@@ -206,16 +217,18 @@ def _apply_together(
                         "account": account,
                         "received_at": now,
                     }
-                    for _, event, account in fresh.values()
+                    for _, event, account in accepted.values()
                 ),
             )
-            for kind, run in runs.items():
-                items = [(e, a, _cause(token, e)) for _, e, a in fresh.values() if e.type == kind]
+            for kind, batch in batches.items():
+                items = [
+                    (e, a, _cause(token, e)) for _, e, a in accepted.values() if e.type == kind
+                ]
                 if items:
-                    run.record(items)
-    except IntegrityError:
+                    batch.record(items)
+    except (IntegrityError, ValidationError):
         return [_apply(token, event, accounts) for event in events]
-    for position, event, _ in fresh.values():
+    for position, event, _ in accepted.values():
         results[position] = schemas.ItemResult(id=event.id, status="accepted")
     return [results[position] for position in range(len(events))]
 

@@ -1,11 +1,13 @@
-"""Inserting many rows fast, for demo data and benchmarks.
+"""Inserting many rows fast: demo data, the engine's trigger events, sweeps, ingestion.
 
 `bulk_create` builds a model instance per row and prepares every value
-through the ORM; for millions of rows that costs more than the database
-does. `insert_rows` takes plain dicts and runs one prepared INSERT per table
-with `executemany`, adapting only the values that need it (foreign keys
-given as instances, datetimes, JSON). It skips model validation and signals
-on purpose: callers write rows that are already consistent.
+through the ORM; for many rows that costs more than the database does.
+`insert_rows` takes plain dicts and runs one INSERT per table with
+`executemany`, adapting only the values that need it (foreign keys given as
+instances, datetimes, JSON); `insert_selected` inserts what a queryset
+selects without reading it into Python. Both skip model validation and
+signals on purpose: callers write rows that are already consistent, and the
+database's constraints still hold.
 """
 
 from collections.abc import Callable, Iterable
@@ -14,7 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.db import connections, models, router
-from django.db.models.constants import OnConflict
+from django.db.models import Value
 
 from core import clock
 
@@ -41,15 +43,8 @@ def insert_rows(
             value[position] = adapt(value[position])
         values.append(value)
     if values:
-        quote = connection.ops.quote_name
-        on_conflict = OnConflict.IGNORE if skip_conflicts else None
-        sql = "{} {} ({}) VALUES ({}) {}".format(
-            connection.ops.insert_statement(on_conflict=on_conflict),
-            quote(model._meta.db_table),
-            ", ".join(quote(f.column) for f in fields),
-            ", ".join(["%s"] * len(fields)),
-            connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None),
-        )
+        placeholders = "VALUES ({})".format(", ".join(["%s"] * len(fields)))
+        sql = _insert(connection, model, fields, placeholders, skip_conflicts=skip_conflicts)
         with connection.cursor() as cursor:
             cursor.executemany(sql, values)
             # Both drivers sum executemany's rows (a skipped conflict counts 0).
@@ -86,27 +81,43 @@ def insert_selected(
 ) -> int:
     """INSERT one `model` row per row `rows` selects; returns how many were new.
 
-    `columns` maps each field to write to an expression over `rows` (F(),
-    Value(), JSONObject() …). The rows never travel through Python: a sweep
-    that finds 400,000 due accounts is one statement. A row that would break
-    a unique constraint is skipped, so the constraint decides what is new.
+    `columns` maps fields to expressions over `rows` (F(), Value(),
+    JSONObject() …); fields left out take their defaults (NULL if none). The
+    rows never travel through Python: a sweep that finds 400,000 due accounts
+    is one statement. A row that would break a unique constraint is skipped,
+    so the constraint decides what is new.
     """
     connection = connections[router.db_for_write(model)]
+    for field in model._meta.concrete_fields:
+        if field.name not in columns and not field.primary_key and field.has_default():
+            columns = {**columns, field.name: Value(field.get_default(), output_field=field)}
     aliases = {f"insert_{n}": expression for n, expression in enumerate(columns.values())}
     selected = rows.order_by().annotate(**aliases).values_list(*aliases).query
     select_sql, params = selected.get_compiler(connection=connection).as_sql()
-    fields = [model._meta.get_field(name) for name in columns]
     quote = connection.ops.quote_name
-    sql = (
-        "{insert} {table} ({columns}) SELECT {aliases} FROM ({select}) AS selected {ignore}".format(
-            insert=connection.ops.insert_statement(on_conflict=OnConflict.IGNORE),
-            table=quote(model._meta.db_table),
-            columns=", ".join(quote(field.column) for field in fields),
-            aliases=", ".join(quote(alias) for alias in aliases),
-            select=select_sql,
-            ignore=connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
-        )
+    # "WHERE true": without it SQLite would read ON CONFLICT as a join's ON.
+    source = "SELECT {} FROM ({}) AS selected WHERE true".format(
+        ", ".join(quote(alias) for alias in aliases), select_sql
     )
+    fields = [model._meta.get_field(name) for name in columns]
+    sql = _insert(connection, model, fields, source, skip_conflicts=True)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def _insert(connection, model, fields, source: str, *, skip_conflicts: bool) -> str:
+    """INSERT INTO the model's table (the fields' columns) `source`.
+
+    `skip_conflicts` skips a row that breaks a unique constraint, and only
+    that: ON CONFLICT DO NOTHING on both databases (SQLite's INSERT OR IGNORE
+    would also drop rows that break NOT NULL or CHECK, hiding a bug that
+    PostgreSQL would report).
+    """
+    quote = connection.ops.quote_name
+    return "INSERT INTO {} ({}) {}{}".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        source,
+        " ON CONFLICT DO NOTHING" if skip_conflicts else "",
+    )

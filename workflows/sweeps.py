@@ -101,8 +101,11 @@ def _record_due(kind: str, due: QuerySet[Account], *, key, data, reason: str) ->
             "data": data,
             "depth": Value(0),
             "created_at": Value(clock.now(), output_field=DateTimeField()),
-            "cause_kind": Value(cause.kind.value),
-            "cause_reason": Value(cause.reason),
+            **{
+                name: Value(value, output_field=TriggerEvent._meta.get_field(name))
+                for name, value in cause.as_fields().items()
+                if value is not None  # the rest are NULL
+            },
         },
     )
     if new:

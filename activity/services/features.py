@@ -21,7 +21,8 @@ from ..models import Feature, FeatureSession
 MAX_SESSION_MINUTES = Decimal(24 * 60)
 
 
-def _minutes(value: Decimal | int | float | str) -> Decimal:
+def session_minutes(value: Decimal | int | float | str) -> Decimal:
+    """A reported session length as stored, or a refusal (not positive, over 24 hours)."""
     minutes = decimal_or_refuse(value, "The session length in minutes").quantize(Decimal("0.01"))
     if minutes <= 0:
         raise ValidationError("A feature session lasts more than 0 minutes.", code="not_positive")
@@ -39,9 +40,9 @@ def features_by_key(keys: Iterable[str]) -> dict[str, Feature]:
     """The active catalogued features called `keys` (one query), or a clear refusal."""
     wanted = set(keys)
     found = Feature.objects.filter(key__in=wanted, is_active=True).in_bulk(field_name="key")
-    for key in sorted(wanted - found.keys()):
+    if unknown := sorted(wanted - found.keys()):
         raise ValidationError(
-            f"Unknown feature {key!r}: add it to the feature catalogue first.",
+            f"Unknown feature {unknown[0]!r}: add it to the feature catalogue first.",
             code="unknown_feature",
         )
     return found
@@ -78,6 +79,11 @@ def record_feature_session(
     return outcome
 
 
+def session_start(started_at: datetime | None) -> datetime:
+    """When a reported session started (None: now), or a refusal if in the future."""
+    return clock.require_past(started_at or clock.now(), "The session start")
+
+
 @transaction.atomic
 def record_feature_sessions(
     *, reports: Sequence[SessionReport]
@@ -95,8 +101,8 @@ def record_feature_sessions(
         (
             report,
             report.feature if isinstance(report.feature, Feature) else catalogue[report.feature],
-            _minutes(report.minutes),
-            clock.require_past(report.started_at or now, "The session start"),
+            session_minutes(report.minutes),
+            session_start(report.started_at),
         )
         for report in reports
     ]
@@ -104,7 +110,9 @@ def record_feature_sessions(
     starts = [started_at for *_, started_at in checked]
     # A range, not a list of instants: the planner probes feature_session_once.
     on_record = FeatureSession.objects.filter(
-        account__in=accounts.keys(), started_at__range=(min(starts), max(starts))
+        account__in=accounts.keys(),
+        started_at__range=(min(starts), max(starts)),
+        started_at__in=set(starts),  # one replayed old session must not load a month
     )
     known = {(s.account_id, s.feature_id, s.started_at): s for s in on_record}
     outcomes: list[tuple[FeatureSession, bool]] = []

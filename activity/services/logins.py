@@ -47,6 +47,11 @@ def record_login(
     return outcome
 
 
+def login_time(occurred_at: datetime | None) -> datetime:
+    """When a reported login happened (None: now), or a refusal if that is in the future."""
+    return clock.require_past(occurred_at or clock.now(), "The login time")
+
+
 @transaction.atomic
 def record_logins(*, reports: Sequence[LoginReport]) -> list[tuple[Login, bool]]:
     """Record many logins as `record_login` would one after another; one outcome each.
@@ -58,12 +63,14 @@ def record_logins(*, reports: Sequence[LoginReport]) -> list[tuple[Login, bool]]
     if not reports:
         return []
     now = clock.now()
-    times = [clock.require_past(report.occurred_at or now, "The login time") for report in reports]
+    times = [login_time(report.occurred_at) for report in reports]
     accounts = lock_accounts((report.account.pk for report in reports), only=("last_login_at",))
     # Logins already on record: a range, not a list of instants, lets the
     # planner probe login_once per account instead of scanning the table.
     on_record = Login.objects.filter(
-        account__in=accounts.keys(), occurred_at__range=(min(times), max(times))
+        account__in=accounts.keys(),
+        occurred_at__range=(min(times), max(times)),
+        occurred_at__in=set(times),  # one replayed old login must not load a month
     )
     known = {(login.account_id, login.occurred_at): login for login in on_record}
     outcomes: list[tuple[Login, bool]] = []
@@ -108,10 +115,11 @@ def _announce(new: list[tuple[Login, Cause]], accounts: dict[int, Account]) -> N
         )
         if previous is None or login.occurred_at > previous:
             last[login.account_id] = login.occurred_at
-    # Moved forward: to the newest login on record (every login passes here,
-    # under its account's lock, so none is newer than last_login_at). One UPDATE.
+    # Moved forward to the newest of this batch's logins, in one UPDATE.
     moved = [pk for pk, at in last.items() if at != accounts[pk].last_login_at]
-    newest = Login.objects.filter(account=OuterRef("pk")).order_by("-occurred_at")
+    newest = Login.objects.filter(
+        account=OuterRef("pk"), pk__in=[login.pk for login, _ in new]
+    ).order_by("-occurred_at")
     Account.objects.filter(pk__in=moved).update(
         last_login_at=Subquery(newest.values("occurred_at")[:1])
     )

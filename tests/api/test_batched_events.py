@@ -251,3 +251,31 @@ def test_interleaved_logins_and_feature_use_are_answered_in_order_in_constant_qu
 
     assert len(many) == len(few), "\n".join(s[:160] for s in many)
     assert Login.objects.count() + FeatureSession.objects.count() == 220
+
+
+def test_a_resent_login_is_a_duplicate_even_when_it_would_now_be_refused(api):
+    """As one by one: the id is looked up before the event is checked."""
+    AccountFactory(external_id="acme")
+    api.send(login("l1", "acme", hours_ago=2))
+    future = (NOW + timedelta(hours=1)).isoformat()
+
+    response = api.send(
+        {**login("l1", "acme", hours_ago=0), "occurred_at": future},
+        login("l2", "acme", hours_ago=1),
+        {**login("l2", "acme", hours_ago=0), "occurred_at": future},
+    )
+
+    assert statuses(response) == [("l1", "duplicate"), ("l2", "accepted"), ("l2", "duplicate")]
+
+
+def test_an_id_refused_earlier_in_the_batch_is_free_for_a_corrected_copy(api):
+    AccountFactory(external_id="acme")
+    future = (NOW + timedelta(hours=1)).isoformat()
+
+    response = api.send(
+        {**login("l1", "acme", hours_ago=0), "occurred_at": future},
+        login("l1", "acme", hours_ago=1),
+    )
+
+    assert statuses(response) == [("l1", "rejected"), ("l1", "accepted")]
+    assert last_login("acme") == NOW - timedelta(hours=1)
