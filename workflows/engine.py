@@ -28,6 +28,7 @@ from django.db.models import Q
 
 from accounts.models import Account
 from core import clock
+from core.bulk import insert_rows
 from core.queue import enqueue_on_commit
 
 from .actions import ACTIONS, WAIT, StepContext
@@ -212,10 +213,11 @@ def _execute_step(run: Run, account: Account, position: int, spec: dict, *, last
 
 
 def _record_done(run: Run, position: int, action: str, params: dict, detail: str) -> None:
-    """Write the step's result: an INSERT, so step_result_once refuses a second one.
+    """Write the step's result: one INSERT, guarded by step_result_once.
 
     Only a step that failed before has a row already (its failed attempts),
-    which is then updated instead.
+    which is then updated instead; asking the constraint, not the run's
+    counters, which a run released as stuck may have lost.
     """
     result = {
         "action": action,
@@ -226,18 +228,23 @@ def _record_done(run: Run, position: int, action: str, params: dict, detail: str
         "attempts": run.attempts + 1,
         "finished_at": clock.now(),
     }
-    failed_before = run.attempts or run.last_error  # a failure was recorded on this run
-    retried = failed_before and StepResult.objects.filter(
-        run=run, position=position, outcome=StepOutcome.FAILED
-    ).update(**result)
-    if not retried:
-        StepResult.objects.create(run=run, position=position, **result)
+    row = {"run": run.pk, "position": position, **result}
+    if not insert_rows(StepResult, [row], skip_conflicts=True):
+        # Its failed attempts' row (a done step is never claimed again).
+        StepResult.objects.filter(run=run, position=position, outcome=StepOutcome.FAILED).update(
+            **result
+        )
 
 
 def _park(run: Run, position: int, spec: dict) -> str:
     """A wait step: record it done and hand the run back until its delay passes."""
     until = clock.now() + delay(spec.get("params", {}))
     with transaction.atomic():
+        if not Run.objects.filter(
+            pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at
+        ).update(status=RunStatus.WAITING, due_at=until, next_step=position + 1, claimed_at=None):
+            logger.warning("Run %s was taken over by another worker; stopping here.", run.pk)
+            return Run.objects.values_list("status", flat=True).get(pk=run.pk)
         StepResult.objects.update_or_create(
             run=run,
             position=position,
@@ -248,9 +255,6 @@ def _park(run: Run, position: int, spec: dict) -> str:
                 "detail": f"Waiting until {until:%Y-%m-%d %H:%M %Z}.",
                 "finished_at": clock.now(),
             },
-        )
-        Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-            status=RunStatus.WAITING, due_at=until, next_step=position + 1, claimed_at=None
         )
     return RunStatus.WAITING
 
@@ -263,6 +267,17 @@ def _record_failure(run: Run, position: int, action: str, params: dict, error: E
     if not isinstance(error, ValidationError):
         logger.warning("Run %s step %s failed: %s", run.pk, position, message)
     with transaction.atomic():
+        # Only while the run is still this worker's: a new owner's state stays.
+        if not Run.objects.filter(
+            pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at
+        ).update(
+            status=RunStatus.FAILED if final else RunStatus.QUEUED,
+            attempts=attempts,
+            last_error=f"Step {position + 1} ({action}): {message}",
+            due_at=clock.now() + _backoff(attempts),
+            finished_at=clock.now() if final else None,
+        ):
+            return
         StepResult.objects.update_or_create(
             run=run,
             position=position,
@@ -274,13 +289,6 @@ def _record_failure(run: Run, position: int, action: str, params: dict, error: E
                 "attempts": attempts,
                 "finished_at": clock.now(),
             },
-        )
-        Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-            status=RunStatus.FAILED if final else RunStatus.QUEUED,
-            attempts=attempts,
-            last_error=f"Step {position + 1} ({action}): {message}",
-            due_at=clock.now() + _backoff(attempts),
-            finished_at=clock.now() if final else None,
         )
 
 

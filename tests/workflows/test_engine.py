@@ -337,3 +337,20 @@ def test_a_workflow_that_retriggers_itself_stops_beyond_the_maximum_depth(
     started = Run.objects.filter(workflow__key="ping").values_list("event__depth", flat=True)
     assert sorted(started) == list(range(engine.MAX_DEPTH + 1))
     assert not events[-1].runs.exists()
+
+
+def test_a_step_retried_after_its_run_lost_the_failure_counters_still_completes(
+    deliver, frozen_time, monkeypatch, account, contact, by_api
+):
+    """A run released as stuck may keep its failed step's row but not the run's count
+    of attempts: the retry must still record the step done, not trip over that row."""
+    watch_action(monkeypatch, "send_email", fail=RuntimeError("SMTP down"), when=first_call)
+    deliver(lambda: cancel_subscription(account=account, cause=by_api))
+    [run] = runs_of("e3-churn", account)
+    Run.objects.filter(pk=run.pk).update(attempts=0, last_error="", due_at=NOW)
+
+    assert deliver(lambda: engine.execute_run(run.pk)) == RunStatus.SUCCEEDED
+
+    done = run.results.get(position=1)
+    assert done.outcome == StepOutcome.DONE
+    assert len(emails_to(contact.email)) == 1
