@@ -178,8 +178,8 @@ def _apply_together(
     As one by one: an id sent before, or taken earlier in the batch, is a
     duplicate; otherwise the event is checked (a bad one is refused, the
     rest go in). The accepted ones are claimed and applied in one
-    savepoint, their accounts locked first in id order (so two batches
-    queue up rather than deadlock), each type in one go: logins and
+    savepoint, their accounts locked in id order (so two batches queue
+    up rather than deadlock), each type in one go: logins and
     feature use do not depend on one another, so a stretch where they
     interleave needs no order between types (their trigger events and
     runs follow type by type). Should another request claim an id
@@ -205,7 +205,10 @@ def _apply_together(
         accepted[event.id] = (position, event, account)
     try:
         with transaction.atomic():
-            lock_accounts({account.pk for _, _, account in accepted.values()}, only=("pk",))
+            if len({event.type for _, event, _ in accepted.values()}) > 1:
+                # Each service locks its own accounts in id order; two of them
+                # would lock in two passes, which two batches could interleave.
+                lock_accounts({account.pk for _, _, account in accepted.values()}, only=("pk",))
             now = clock.now()
             insert_rows(
                 InboundEvent,

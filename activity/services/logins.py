@@ -115,12 +115,13 @@ def _announce(new: list[tuple[Login, Cause]], accounts: dict[int, Account]) -> N
         )
         if previous is None or login.occurred_at > previous:
             last[login.account_id] = login.occurred_at
-    # Moved forward to the newest of this batch's logins, in one UPDATE.
-    moved = [pk for pk, at in last.items() if at != accounts[pk].last_login_at]
-    newest = Login.objects.filter(
-        account=OuterRef("pk"), pk__in=[login.pk for login, _ in new]
-    ).order_by("-occurred_at")
-    Account.objects.filter(pk__in=moved).update(
-        last_login_at=Subquery(newest.values("occurred_at")[:1])
-    )
+    # Moved forward to the newest of this batch's logins, in one UPDATE: the
+    # newest login since the batch's earliest (any older one on record is no
+    # later than last_login_at, which every login passes through here).
+    if moved := [pk for pk, at in last.items() if at != accounts[pk].last_login_at]:
+        earliest = min(login.occurred_at for login, _ in new)
+        newest = Login.objects.filter(account=OuterRef("pk"), occurred_at__gte=earliest)
+        Account.objects.filter(pk__in=moved).update(
+            last_login_at=Subquery(newest.order_by("-occurred_at").values("occurred_at")[:1])
+        )
     send_many_on_commit(signals.login_recorded, sender=Login, announcements=announcements)
