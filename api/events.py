@@ -24,7 +24,7 @@ from accounts.services import (
     sign_up_account,
     upsert_contact,
 )
-from activity.models import Appointment, Feature
+from activity.models import Appointment
 from activity.services import appointments, features, logins, payments
 from core import clock
 from core.bulk import insert_rows
@@ -32,6 +32,7 @@ from core.causes import Cause
 from core.queue import one_wake_up_per_task
 
 from . import schemas
+from .batches import BATCHES
 from .models import ApiToken, InboundEvent
 
 EVENT = TypeAdapter(schemas.Event)
@@ -107,67 +108,8 @@ def _apply(token: ApiToken, event, accounts: dict[str, Account]) -> schemas.Item
     return schemas.ItemResult(id=event.id, status="accepted" if applied else "duplicate")
 
 
-class _Batch:
-    """Consecutive events of one frequent type, applied together by `_apply_together`."""
-
-    def __init__(self, events: list) -> None:
-        """Read what checking `events` needs (one query at most)."""
-
-    def check(self, event) -> None:
-        """Raise Refused or ValidationError if `event` would be refused alone
-        (the service's own checks, so both paths refuse alike)."""
-
-    def record(self, items: list[tuple[Any, Account, Cause]]) -> None:
-        """Apply the checked (event, account, cause) items in one go."""
-        raise NotImplementedError
-
-
-class _LoginBatch(_Batch):
-    def check(self, event: schemas.LoginRecorded) -> None:
-        logins.login_time(event.occurred_at)
-
-    def record(self, items) -> None:
-        logins.record_logins(
-            reports=[
-                logins.LoginReport(account=account, cause=cause, occurred_at=event.occurred_at)
-                for event, account, cause in items
-            ]
-        )
-
-
-class _FeatureUseBatch(_Batch):
-    def __init__(self, events: list[schemas.FeatureUsed]) -> None:
-        keys = {event.feature for event in events}
-        active = Feature.objects.filter(key__in=keys, is_active=True)
-        self.catalogue = active.in_bulk(field_name="key")
-
-    def check(self, event: schemas.FeatureUsed) -> None:
-        if event.feature not in self.catalogue:
-            features.feature_by_key(event.feature)  # refuses it, with the reason
-        features.session_minutes(event.minutes)
-        features.session_start(event.started_at)
-
-    def record(self, items) -> None:
-        features.record_feature_sessions(
-            reports=[
-                features.SessionReport(
-                    account=account,
-                    feature=self.catalogue[event.feature],
-                    minutes=event.minutes,
-                    cause=cause,
-                    started_at=event.started_at,
-                )
-                for event, account, cause in items
-            ]
-        )
-
-
-# What a SaaS product sends most: a stretch of these in a batch is applied together.
-TOGETHER: dict[str, type[_Batch]] = {"login": _LoginBatch, "feature.used": _FeatureUseBatch}
-
-
 def _applied_together(event) -> bool:
-    return event is not None and event.type in TOGETHER
+    return event is not None and event.type in BATCHES
 
 
 def _apply_together(
@@ -187,7 +129,7 @@ def _apply_together(
     account deleted since), the savepoint is undone and the events are
     applied one by one, which sorts it out item by item.
     """
-    batches = {kind: TOGETHER[kind]([e for e in events if e.type == kind]) for kind in TOGETHER}
+    batches = {kind: BATCHES[kind]([e for e in events if e.type == kind]) for kind in BATCHES}
     sender = _sender(token)
     seen = _already_received(sender, {event.id for event in events})
     results: dict[int, schemas.ItemResult] = {}
