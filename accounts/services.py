@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from core import clock
 from core.causes import Cause
-from core.events import send_on_commit
+from core.events import send_many_on_commit, send_on_commit
 from core.inputs import decimal_for_field, text_for_field
 from core.records import json_value
 
@@ -296,22 +296,29 @@ def _remove_tags(locked: Account, wanted: Q, cause: Cause) -> list[str]:
         return []
     AccountTag.objects.filter(pk__in=[row.pk for row in on_account]).delete()
     now = clock.now()
-    for row in on_account:
-        event = TagEvent.objects.create(
+    events = TagEvent.objects.bulk_create(
+        TagEvent(
             account=locked,
             tag=row.tag,
             action=TagAction.REMOVED,
             created_at=now,
             **cause.as_fields(),
         )
-        send_on_commit(
-            signals.tag_removed,
-            sender=Account,
-            account_id=locked.pk,
-            tag_name=row.tag.name,
-            tag_event_id=event.pk,
-            cause=cause,
-        )
+        for row in on_account
+    )
+    send_many_on_commit(
+        signals.tag_removed,
+        sender=Account,
+        announcements=[
+            {
+                "account_id": locked.pk,
+                "tag_name": event.tag.name,
+                "tag_event_id": event.pk,
+                "cause": cause,
+            }
+            for event in events
+        ],
+    )
     return [row.tag.name for row in on_account]
 
 

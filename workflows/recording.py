@@ -43,13 +43,13 @@ def record_from_signals(signal: Signal, announcements: Sequence[dict[str, Any]])
                 "data": data,
                 "depth": depths[cause.run_id],
                 "created_at": now,
-                "processed_at": None,
                 **cause.as_fields(),
             }
         )
-    # A fact reported again hits trigger_event_once and is skipped, not an error.
-    insert_rows(TriggerEvent, events, skip_conflicts=True)
-    enqueue_once_on_commit(PENDING_TASK)
+    # A fact reported again hits trigger_event_once and is skipped, not an error;
+    # the engine is woken only if something is new.
+    if insert_rows(TriggerEvent, events, skip_conflicts=True):
+        enqueue_once_on_commit(PENDING_TASK)
 
 
 def _depth(cause: Cause) -> int:

@@ -99,7 +99,6 @@ def _record_due(kind: str, due: QuerySet[Account], *, key, data, reason: str) ->
             "account": F("pk"),
             "event_key": key,
             "data": data,
-            "depth": Value(0),
             "created_at": Value(clock.now(), output_field=DateTimeField()),
             **{
                 name: Value(value, output_field=TriggerEvent._meta.get_field(name))
