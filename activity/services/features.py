@@ -108,11 +108,12 @@ def record_feature_sessions(
     ]
     accounts = lock_accounts((report.account.pk for report in reports), only=("pk",))
     starts = [started_at for *_, started_at in checked]
-    # A range, not a list of instants: the planner probes feature_session_once.
+    # Sessions already on record: as for logins (logins.record_logins), the range
+    # lets the planner probe feature_session_once, the instants bound the rows.
     on_record = FeatureSession.objects.filter(
         account__in=accounts.keys(),
         started_at__range=(min(starts), max(starts)),
-        started_at__in=set(starts),  # one replayed old session must not load a month
+        started_at__in=set(starts),
     )
     known = {(s.account_id, s.feature_id, s.started_at): s for s in on_record}
     outcomes: list[tuple[FeatureSession, bool]] = []

@@ -65,12 +65,13 @@ def record_logins(*, reports: Sequence[LoginReport]) -> list[tuple[Login, bool]]
     now = clock.now()
     times = [login_time(report.occurred_at) for report in reports]
     accounts = lock_accounts((report.account.pk for report in reports), only=("last_login_at",))
-    # Logins already on record: a range, not a list of instants, lets the
-    # planner probe login_once per account instead of scanning the table.
+    # Logins already on record. The range lets the planner probe login_once per
+    # account (with the instants alone it scanned the table); the instants keep
+    # one replayed old login from loading a month of rows.
     on_record = Login.objects.filter(
         account__in=accounts.keys(),
         occurred_at__range=(min(times), max(times)),
-        occurred_at__in=set(times),  # one replayed old login must not load a month
+        occurred_at__in=set(times),
     )
     known = {(login.account_id, login.occurred_at): login for login in on_record}
     outcomes: list[tuple[Login, bool]] = []
