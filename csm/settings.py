@@ -231,6 +231,10 @@ BILLING_URL = env.str("BILLING_URL", default=COMPANY_URL.rstrip("/") + "/billing
 AFFILIATE_URL = env.str("AFFILIATE_URL", default=COMPANY_URL.rstrip("/") + "/affiliates")
 # How long a feedback or request link in a message stays valid.
 PORTAL_LINK_DAYS = env.int("PORTAL_LINK_DAYS", default=30)
+# Behind a reverse proxy: the header it writes the client's address into (e.g.
+# X-Forwarded-For) and how many proxies append to it; empty trusts REMOTE_ADDR only.
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 TESTIMONIAL_URL = env.str("TESTIMONIAL_URL", default=COMPANY_URL.rstrip("/") + "/testimonial")
 
 # --- API and webhooks ----------------------------------------------------------

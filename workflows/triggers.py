@@ -204,13 +204,17 @@ TRIGGERS: list[TriggerKind] = [
         "Feedback submitted",
         "A customer answered the feedback / NPS form.",
         activity_signals.feedback_submitted,
-        lambda kw: f"feedback:{kw['feedback_id']}",
+        # A changed answer is a new fact (b2 runs again); the first keeps its old key.
+        lambda kw: (
+            f"feedback:{kw['feedback_id']}" + (f":{kw['revision']}" if kw.get("revision") else "")
+        ),
         lambda kw: {
             "feedback_id": kw["feedback_id"],
             "nps": kw["nps"],
             "comment": Feedback.objects.values_list("comment", flat=True).get(pk=kw["feedback_id"]),
+            "previous_nps": kw.get("previous_nps"),  # None for a first answer
         },
-        ("feedback_id", "nps", "comment"),
+        ("feedback_id", "nps", "comment", "previous_nps"),
     ),
     TriggerKind(
         "milestone_reached",
