@@ -14,7 +14,8 @@ class FeedbackForm(forms.Form):
         label="How likely are you to recommend us to a friend or colleague?",
         choices=[(n, str(n)) for n in range(11)],
         coerce=int,
-        widget=forms.RadioSelect,
+        # Bootstrap's toggle buttons: the chosen score (the recorded one, when changing) shows.
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
     )
     comment = forms.CharField(
         label="What is the main reason for your score? (optional)",
