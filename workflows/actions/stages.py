@@ -1,9 +1,11 @@
 """Moving the account's card to a stage of a pipeline."""
 
+from pipelines.models import Pipeline, Stage
 from pipelines.selectors import stage_named
 from pipelines.services import move_card
 
-from .base import StepContext, require
+from .base import StepContext
+from .params import Params
 
 
 def move_to_stage(ctx: StepContext, params: dict) -> str:
@@ -12,7 +14,17 @@ def move_to_stage(ctx: StepContext, params: dict) -> str:
     return f"Card {'moved to' if moved else 'already in'} {stage}."
 
 
+def check(params: dict) -> None:
+    read = Params(params, allowed=["pipeline", "stage"])
+    # A pipeline is named by its key or its name.
+    read.text("pipeline", max_length=Pipeline._meta.get_field("name").max_length, required=True)
+    read.text(
+        "stage", max_length=Stage._meta.get_field("name").max_length, required=True, template=True
+    )
+    read.done()
+
+
 def validate(params: dict) -> None:
-    require(params, "pipeline", "stage")
+    check(params)
     if "{{" not in params["stage"]:
         stage_named(pipeline=params["pipeline"], stage=params["stage"])
