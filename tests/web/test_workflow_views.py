@@ -427,6 +427,24 @@ def test_an_unknown_condition_subject_is_refused(client, manager):
     assert workflow.versions.count() == 1
 
 
+def test_a_comparison_with_a_value_that_is_not_a_number_is_refused(client, manager):
+    workflow = Workflow.objects.get(key="e3-churn")
+    data = edit_form(
+        workflow,
+        conditions=[
+            {"position": 0, "subject": "account.score", "operator": "gte", "value": "lots"}
+        ],
+    )
+    client.force_login(manager)
+
+    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
+
+    assert response.status_code == 200
+    assert "`value` is a number to compare with, not &#x27;lots&#x27;." in response.content.decode()
+    assert not workflow.conditions.exists()
+    assert workflow.versions.count() == 1
+
+
 def test_a_manager_adds_a_condition_removes_a_step_and_reorders_the_rest(client, manager):
     workflow = Workflow.objects.get(key="e3-churn")
     [move, email, notify] = workflow.steps.all()

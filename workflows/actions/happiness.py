@@ -13,9 +13,12 @@ def set_happiness(ctx: StepContext, params: dict) -> str:
     return f"Happiness {'set to' if changed else 'already'} {label}."
 
 
+LEVELS = Happiness.values
+
+
 def check(params: dict) -> None:
     read = Params(params, allowed=["level"])
-    read.choice("level", Happiness.values, required=True)
+    read.choice("level", LEVELS, required=True)
     read.done()
 
 

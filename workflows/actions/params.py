@@ -9,6 +9,7 @@ step it refuses fails its run with the reason instead of crashing the worker.
 
 import json
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,6 +27,17 @@ def shown(value: Any) -> str:
     """A value as the manager typed it (JSON), cut short: true, "abc", Infinity."""
     text = json.dumps(value, default=str)
     return text if len(text) <= 40 else f"{text[:37]}…"
+
+
+@lru_cache(maxsize=1024)
+def _syntax_error(text: str) -> str:
+    """Why a text with placeholders does not compile ("" if it does); the engine asks this
+    before every step, of the same few texts, so the answer is kept."""
+    try:
+        TEXT_ENGINE.from_string(text)
+    except TemplateSyntaxError as error:
+        return str(error)
+    return ""
 
 
 class Params:
@@ -92,12 +104,9 @@ class Params:
         if len(value) > max_length:
             self.refuse(f"`{name}` is at most {max_length:,} characters.")
             return None
-        if template and ("{{" in value or "{%" in value):
-            try:
-                TEXT_ENGINE.from_string(value)
-            except TemplateSyntaxError as error:
-                self.refuse(f"`{name}` is not a valid text with placeholders: {error}")
-                return None
+        if template and ("{{" in value or "{%" in value) and (problem := _syntax_error(value)):
+            self.refuse(f"`{name}` is not a valid text with placeholders: {problem}")
+            return None
         return value
 
     def texts(self, name: str, *, max_length: int) -> list[str]:

@@ -41,10 +41,15 @@ def _points(ctx: StepContext, params: dict) -> int:
     return int(params["points"])
 
 
+REASON_LENGTH = ScoreEntry._meta.get_field("reason").max_length
+SOURCES = ScoreSource.values
+POINTS_FROM = sorted(RULE_POINTS | DATA_POINTS)
+
+
 def check(params: dict) -> None:
     """Either `points` (a non-zero whole number) or `points_from`; optional `reason`, `source`."""
     read = Params(params, allowed=["points", "points_from", "reason", "source"])
-    source = read.choice("points_from", sorted(RULE_POINTS | DATA_POINTS))
+    source = read.choice("points_from", POINTS_FROM)
     if source is None and "points_from" not in params:
         points = read.whole_number(
             "points", minimum=-MAX_POINTS_PER_ENTRY, maximum=MAX_POINTS_PER_ENTRY, required=True
@@ -53,8 +58,8 @@ def check(params: dict) -> None:
             read.refuse("`points` is a non-zero whole number.")
     elif "points" in params:
         read.refuse("Give `points` or `points_from`, not both.")
-    read.text("reason", max_length=ScoreEntry._meta.get_field("reason").max_length, template=True)
-    read.choice("source", ScoreSource.values)
+    read.text("reason", max_length=REASON_LENGTH, template=True)
+    read.choice("source", SOURCES)
     read.done()
 
 

@@ -38,16 +38,17 @@ def notify_staff(ctx: StepContext, params: dict) -> str:
     return f"Alerted {', '.join(recipients) or 'nobody new'} ({params['template']})."
 
 
+TEMPLATE_KEY_LENGTH = MessageTemplate._meta.get_field("key").max_length
+ROLE_LENGTH = Group._meta.get_field("name").max_length
+RULES = StaffRule.values
+
+
 def check(params: dict) -> None:
     """`template` and `rule`; `role` for a role rule, `user` for a user rule; `email`."""
     read = Params(params, allowed=["template", "rule", "role", "user", "email"])
-    read.text(
-        "template", max_length=MessageTemplate._meta.get_field("key").max_length, required=True
-    )
-    rule = read.choice("rule", StaffRule.values, required=True)
-    read.text(
-        "role", max_length=Group._meta.get_field("name").max_length, required=rule == StaffRule.ROLE
-    )
+    read.text("template", max_length=TEMPLATE_KEY_LENGTH, required=True)
+    rule = read.choice("rule", RULES, required=True)
+    read.text("role", max_length=ROLE_LENGTH, required=rule == StaffRule.ROLE)
     read.reference("user", required=rule == StaffRule.USER)
     read.boolean("email")
     read.done()

@@ -14,13 +14,15 @@ def move_to_stage(ctx: StepContext, params: dict) -> str:
     return f"Card {'moved to' if moved else 'already in'} {stage}."
 
 
+# A pipeline is named by its key or its (longer) name.
+PIPELINE_LENGTH = Pipeline._meta.get_field("name").max_length
+STAGE_LENGTH = Stage._meta.get_field("name").max_length
+
+
 def check(params: dict) -> None:
     read = Params(params, allowed=["pipeline", "stage"])
-    # A pipeline is named by its key or its name.
-    read.text("pipeline", max_length=Pipeline._meta.get_field("name").max_length, required=True)
-    read.text(
-        "stage", max_length=Stage._meta.get_field("name").max_length, required=True, template=True
-    )
+    read.text("pipeline", max_length=PIPELINE_LENGTH, required=True)
+    read.text("stage", max_length=STAGE_LENGTH, required=True, template=True)
     read.done()
 
 

@@ -11,7 +11,7 @@ from .params import LONG_TEXT, Params
 
 
 def create_task(ctx: StepContext, params: dict) -> str:
-    """Open a task (once per run and step), assigned to the owner unless `assignee` says."""
+    """Open a task (once per run and step), assigned to the account's owner."""
     days = params.get("due_in_days")
     task, created = create(
         account=ctx.account,
@@ -26,13 +26,16 @@ def create_task(ctx: StepContext, params: dict) -> str:
     return f"Task {task.title!r} {'opened' if created else 'already open'}."
 
 
+TITLE_LENGTH = Task._meta.get_field("title").max_length
+PRIORITIES = TaskPriority.values
+
+
 def check(params: dict) -> None:
+    """`title`; optionally `details`, `priority` and `due_in_days` (none: no due date)."""
     read = Params(params, allowed=["title", "details", "priority", "due_in_days"])
-    read.text(
-        "title", max_length=Task._meta.get_field("title").max_length, required=True, template=True
-    )
+    read.text("title", max_length=TITLE_LENGTH, required=True, template=True)
     read.text("details", max_length=LONG_TEXT, template=True)
-    read.choice("priority", TaskPriority.values)
+    read.choice("priority", PRIORITIES)
     read.whole_number("due_in_days", minimum=0, maximum=365)
     read.done()
 
