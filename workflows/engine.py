@@ -157,6 +157,14 @@ def execute_run(run_id: int) -> str:
     account = Account.from_db(DEFAULT_DB_ALIAS, ["id"], [run.account_id])
     for position in range(run.next_step, len(steps)):
         spec = steps[position]
+        try:
+            _check_step(spec)
+        except ValidationError as refusal:
+            if not isinstance(spec, dict):
+                spec = {"action": repr(spec)}
+            action, params = str(spec.get("action")), spec.get("params", {})
+            _record_failure(run, position, action[:24], params, refusal)
+            return Run.objects.values_list("status", flat=True).get(pk=run.pk)
         if spec["action"] == WAIT:
             return _park(run, position, spec)
         last = position == len(steps) - 1
@@ -169,6 +177,16 @@ def execute_run(run_id: int) -> str:
         status=RunStatus.SUCCEEDED, next_step=len(steps), finished_at=clock.now(), last_error=""
     )
     return RunStatus.SUCCEEDED
+
+
+def _check_step(spec: dict) -> None:
+    """Refuse a stored step that could not run: one saved before its parameters' rules
+    existed, or changed in the database. It then fails its run once, with the reason."""
+    action = spec.get("action") if isinstance(spec, dict) else None
+    kind = ACTIONS.get(action) if isinstance(action, str) else None
+    if kind is None:
+        raise ValidationError("There is no such action.", code="unknown_action")
+    kind.check(spec.get("params", {}))
 
 
 def _execute_step(run: Run, account: Account, position: int, spec: dict, *, last: bool) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.template import Context
 
 from core.causes import Cause
@@ -62,10 +61,3 @@ class StepContext:
         if isinstance(reference, str) and reference.startswith("data."):
             return self.event.data.get(reference.removeprefix("data."))
         return reference
-
-
-def require(params: dict, *names: str) -> None:
-    """Refuse a step whose parameters lack one of `names`."""
-    missing = [name for name in names if params.get(name) in (None, "")]
-    if missing:
-        raise ValidationError(f"Missing parameter(s): {', '.join(missing)}.", code="missing_param")
