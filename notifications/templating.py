@@ -4,6 +4,10 @@ Templates are edited by managers, so they see plain values only (no model
 instances, no methods), through engines with no loaders: a template can
 format what it is given and nothing else. Text parts render with
 autoescaping off; the HTML part with it on.
+
+Render only through `render_text` / `render_html`: a bare `Context(...)`
+switches autoescaping on whatever the engine says, which is how
+"O'Brien & Sons" once became `O&#x27;Brien &amp; Sons` in subjects and tags.
 """
 
 from __future__ import annotations
@@ -40,17 +44,32 @@ class Rendered:
     body_html: str
 
 
+def render_text(source: str, context: dict[str, Any]) -> str:
+    """`source` filled in as plain text: subjects, text bodies, SMS, alerts, tag names, reasons.
+
+    Nothing is escaped; the result is never HTML, and whatever shows it in a
+    page escapes it there.
+    """
+    return _render(TEXT_ENGINE, source, context)
+
+
+def render_html(source: str, context: dict[str, Any]) -> str:
+    """`source` filled in as HTML: every value is escaped."""
+    return _render(HTML_ENGINE, source, context)
+
+
+def _render(engine: Engine, source: str, context: dict[str, Any]) -> str:
+    # Context's own autoescape default (True) would override the engine's.
+    return engine.from_string(source).render(Context(context, autoescape=engine.autoescape))
+
+
 def render(template: MessageTemplate, context: dict[str, Any]) -> Rendered:
     """Render every part of `template`; the subject is kept to one line."""
-    subject = TEXT_ENGINE.from_string(template.subject).render(Context(context))
+    subject = render_text(template.subject, context)
     return Rendered(
         subject=" ".join(subject.split())[:200],
-        body_text=TEXT_ENGINE.from_string(template.body_text).render(Context(context)).strip(),
-        body_html=(
-            HTML_ENGINE.from_string(template.body_html).render(Context(context))
-            if template.body_html.strip()
-            else ""
-        ),
+        body_text=render_text(template.body_text, context).strip(),
+        body_html=render_html(template.body_html, context) if template.body_html.strip() else "",
     )
 
 
@@ -68,7 +87,7 @@ def validate_template(template: MessageTemplate) -> None:
         if not source.strip():
             continue
         try:
-            output = CHECK_ENGINES[autoescape].from_string(source).render(Context(sample))
+            output = _render(CHECK_ENGINES[autoescape], source, sample)
         except TemplateSyntaxError as error:
             errors[field] = f"Template error: {error}"
             continue
