@@ -12,13 +12,14 @@ switches autoescaping on whatever the engine says, which is how
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine, TemplateSyntaxError
 from django.urls import reverse
+from django.utils.html import format_html
 
 if TYPE_CHECKING:
     from accounts.models import Account, Contact
@@ -71,6 +72,29 @@ def render(template: MessageTemplate, context: dict[str, Any]) -> Rendered:
         body_text=render_text(template.body_text, context).strip(),
         body_html=render_html(template.body_html, context) if template.body_html.strip() else "",
     )
+
+
+def with_help_footer(
+    rendered: Rendered, *, request_link: str, unsubscribe_link: str = ""
+) -> Rendered:
+    """`rendered` with "Need something? Ask us: <link>", the customer's way to the team.
+
+    Added here rather than in each template, so a template a manager writes
+    gets it too; left out where the text already offers the request link. It
+    goes last, or just above a closing unsubscribe line.
+    """
+    if not request_link or request_link in rendered.body_text:
+        return rendered
+    footer = f"Need something? Ask us: {request_link}"
+    paragraphs = rendered.body_text.split("\n\n")
+    at = len(paragraphs)
+    if unsubscribe_link and len(paragraphs) > 1 and unsubscribe_link in paragraphs[-1]:
+        at -= 1
+    paragraphs.insert(at, footer)
+    html = rendered.body_html
+    if html:
+        html += format_html('\n<p>Need something? <a href="{}">Ask us</a>.</p>', request_link)
+    return replace(rendered, body_text="\n\n".join(paragraphs), body_html=html)
 
 
 def validate_template(template: MessageTemplate) -> None:
@@ -129,11 +153,7 @@ def build_context(
         if owner
         else _person("", ""),
         "recipient": _person(recipient_name, ""),
-        "company": {
-            "name": settings.COMPANY_NAME,
-            "support_email": settings.COMPANY_SUPPORT_EMAIL,
-            "url": settings.COMPANY_URL,
-        },
+        "company": _company(),
         "data": dict(data or {}),
         "links": dict(links or {}),
     }
@@ -156,11 +176,7 @@ def sample_context() -> dict[str, Any]:
         "contact": _person("Jordan Rivera", "jordan@acme.example"),
         "owner": _person("Carla Success", "carla@opencsm.example"),
         "recipient": _person("Jordan Rivera", ""),
-        "company": {
-            "name": settings.COMPANY_NAME,
-            "support_email": settings.COMPANY_SUPPORT_EMAIL,
-            "url": settings.COMPANY_URL,
-        },
+        "company": _company(),
         "data": AnyData(),
         "links": AnyData(),
     }
@@ -169,6 +185,16 @@ def sample_context() -> dict[str, Any]:
 def absolute_url(path: str) -> str:
     """`path` on this OpenCSM installation, for links in messages."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+def _company() -> dict[str, str]:
+    return {
+        "name": settings.COMPANY_NAME,
+        "support_email": settings.COMPANY_SUPPORT_EMAIL,
+        "url": settings.COMPANY_URL,
+        # "" leaves the re-engagement e-mail's "What's new" paragraph out.
+        "whats_new": settings.COMPANY_WHATS_NEW,
+    }
 
 
 def _person(name: str, email: str) -> dict[str, str]:
