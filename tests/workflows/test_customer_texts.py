@@ -5,10 +5,8 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
 
-from accounts.models import Plan
-from accounts.services import change_health_status, sign_up_account, upsert_contact
+from accounts.services import change_health_status
 from activity.services.logins import record_login
 from activity.services.payments import record_payment
 from core.causes import Cause
@@ -18,12 +16,24 @@ from notifications.services import queue_customer_message
 from tests.factories import AccountFactory, ContactFactory
 from tests.workflows.conftest import NOW
 from tests.workflows.outcomes import emails_to
+from tests.workflows.test_playbook_a1 import sign_up
 from workflows.sweeps import inactive_accounts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time")]
 
 ASK_US = "Need something? Ask us: "
 BY_SYSTEM = Cause.by_system("test")
+
+
+def payment(account, cause, **outcome):
+    return record_payment(
+        account=account,
+        external_id="ch_1",
+        invoice_id="in_1",
+        amount=Decimal("99.00"),
+        cause=cause,
+        **outcome,
+    )
 
 
 def request_links(body: str) -> list[str]:
@@ -38,21 +48,7 @@ def opens_the_request_form(client, link: str, account) -> bool:
 
 
 def test_the_welcome_e_mail_says_where_to_ask_for_help(deliver, client, csm, by_api):
-    def sign_up():
-        with transaction.atomic():
-            account, _ = sign_up_account(
-                external_id="acct_1", name="Acme", plan=Plan.PRO, owner=csm, cause=by_api
-            )
-            upsert_contact(
-                account=account,
-                name="Jordan Rivera",
-                email="jordan@acme.example",
-                is_primary=True,
-                cause=by_api,
-            )
-        return account
-
-    account = deliver(sign_up)
+    account = deliver(lambda: sign_up(csm, by_api))
 
     [welcome] = emails_to("jordan@acme.example")
     [link] = request_links(welcome.body)  # in the "how to get help" paragraph, not twice
@@ -73,16 +69,7 @@ def test_the_struggling_e_mail_offers_the_request_form_first(
 
 
 def test_every_other_customer_e_mail_ends_with_ask_us(deliver, client, account, contact, by_api):
-    deliver(
-        lambda: record_payment(
-            account=account,
-            external_id="ch_1",
-            invoice_id="in_1",
-            amount=Decimal("99.00"),
-            succeeded=True,
-            cause=by_api,
-        )
-    )
+    deliver(lambda: payment(account, by_api, succeeded=True))
 
     [receipt] = emails_to(contact.email)
     last_line = receipt.body.rstrip().splitlines()[-1]
@@ -93,17 +80,7 @@ def test_every_other_customer_e_mail_ends_with_ask_us(deliver, client, account, 
 def test_the_payment_failure_e_mail_explains_the_decline_in_words(
     deliver, account, contact, by_api
 ):
-    deliver(
-        lambda: record_payment(
-            account=account,
-            external_id="ch_2",
-            invoice_id="in_2",
-            amount=Decimal("99.00"),
-            succeeded=False,
-            failure_reason="insufficient_funds",
-            cause=by_api,
-        )
-    )
+    deliver(lambda: payment(account, by_api, succeeded=False, failure_reason="insufficient_funds"))
 
     [notice] = emails_to(contact.email)
     assert "The card did not have enough funds available for this payment." in notice.body
