@@ -216,6 +216,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 COMPANY_NAME = env.str("COMPANY_NAME", default="Example SaaS")
 COMPANY_SUPPORT_EMAIL = env.str("COMPANY_SUPPORT_EMAIL", default="support@example.com")
 COMPANY_URL = env.str("COMPANY_URL", default="https://example.com")
+# A sentence or two for the re-engagement e-mail's "What's new"; empty leaves it out.
+COMPANY_WHATS_NEW = env.str("COMPANY_WHATS_NEW", default="")
 # SMS: "console" logs them; Twilio sends them when its credentials are set.
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")

@@ -20,6 +20,7 @@ from accounts import signals as account_signals
 from accounts.models import Account, AccountEvent, Contact, HealthStatus, Milestone, Plan
 from activity import signals as activity_signals
 from activity.models import Appointment, FeatureSession, Feedback, Payment, PaymentStatus, Task
+from activity.payment_failures import explain_payment_failure
 from core import clock
 from pipelines import signals as pipeline_signals
 from scoring import signals as scoring_signals
@@ -67,6 +68,8 @@ def _payment(kwargs: Data) -> Data:
         "currency": payment.currency,
         "invoice_id": payment.invoice_id or payment.external_id,
         "failure_reason": payment.failure_reason,
+        # What the customer is told: the provider's code as a plain sentence.
+        "failure_explanation": explain_payment_failure(payment.failure_reason),
         "paid_at": clock.format_local(payment.occurred_at, payment.account.timezone),
         "failures_last_30_days": failures,
     }
@@ -275,6 +278,7 @@ TRIGGERS: list[TriggerKind] = [
             "currency",
             "invoice_id",
             "failure_reason",
+            "failure_explanation",
             "failures_last_30_days",
         ),
     ),
@@ -416,7 +420,7 @@ TRIGGERS: list[TriggerKind] = [
         "Account inactive",
         "No login for the inactivity period (once per inactive spell).",
         None,
-        carries=("days_inactive",),
+        carries=("days_inactive", "never_logged_in"),
     ),
     TriggerKind(
         "feature_not_used",

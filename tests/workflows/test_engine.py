@@ -317,7 +317,9 @@ def test_an_edited_message_template_words_the_next_email_with_no_code_change(
     deliver(lambda: cancel_subscription(account=account, cause=by_api))
 
     [email] = emails_to(contact.email)
-    assert email.body == "Hi Jordan, the door at Example SaaS stays open."
+    edited, footer = email.body.split("\n\n")
+    assert edited == "Hi Jordan, the door at Example SaaS stays open."
+    assert footer.startswith("Need something? Ask us: ")  # every customer e-mail has it
 
 
 def test_an_edited_and_published_step_is_version_2_while_a_waiting_run_keeps_version_1(
