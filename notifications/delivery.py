@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import F, Q
 
 from core import clock
+from core.worker import stop_requested
 
 from .models import Channel, Message, MessageStatus
 from .optouts import opt_out_reason
@@ -84,9 +85,10 @@ def deliver_due(limit: int = DUE_BATCH) -> int:
     sent = 0
     started = clock.now()
     for pk in due:
-        # Stay well inside the task timeout: a killed worker would leave a row
-        # in `sending`; what is left is delivered on the next tick.
-        if clock.now() - started > TIME_BUDGET:
+        # Stay well inside the task timeout, and stop when the worker is asked
+        # to: a killed worker would leave a row in `sending`; what is left is
+        # delivered on the next tick.
+        if stop_requested() or clock.now() - started > TIME_BUDGET:
             break
         sent += deliver(pk) == MessageStatus.SENT
     return sent
