@@ -22,7 +22,7 @@ from workflows.selectors import explain_account
 from .filters import AccountFilter
 from .forms import HealthStatusForm
 from .models import Account
-from .selectors import accounts_for_list
+from .selectors import accounts_for_list, opt_outs_by_contact
 from .services import change_health_status
 
 PAGE_SIZE = 50
@@ -115,6 +115,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "account": account,
+        "contacts": opt_outs_by_contact(list(account.contacts.all())),
         "cards": account.cards.all(),
         "timeline": timeline(account),
         "ledger": ScoreEntry.objects.filter(account=account)
