@@ -127,8 +127,8 @@ def test_the_account_page_says_an_address_unsubscribed_on_another_account(client
 def test_the_migration_moves_each_contacts_opt_out_to_its_address():
     executor = MigrationExecutor(connection)
     before, after = (
-        [("accounts", "0006_account_name_index")],
-        [("accounts", "0007_opt_outs_per_address")],
+        [("accounts", "0007_unescape_workflow_tag_names")],
+        [("accounts", "0008_opt_outs_per_address")],
     )
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

@@ -44,7 +44,7 @@ def copy_contact_opt_outs(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0006_account_name_index"),
+        ("accounts", "0007_unescape_workflow_tag_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
