@@ -1,4 +1,4 @@
-"""`manage.py import_accounts FILE.csv [--preview] [--as-sign-ups]`: accounts and contacts from CSV."""
+"""`manage.py import_accounts FILE.csv [--preview] [--as-sign-ups]`: accounts from CSV."""
 
 import time
 from pathlib import Path
