@@ -1,15 +1,11 @@
 """Admin for accounts: inspect everything, change state only through services."""
 
-import base64
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from core import clock
@@ -22,7 +18,6 @@ from scoring.services import add_points
 from workflows.selectors import explain_account
 
 from . import selectors, services
-from .imports import OPTIONAL, REQUIRED, ImportFileError, import_accounts
 from .models import (
     Account,
     AccountEvent,
@@ -98,20 +93,6 @@ class AccountForm(forms.ModelForm):
         return value
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(required=False, help_text="CSV, UTF-8, first line naming the columns.")
-    # After a preview, the same file comes back with the confirmation.
-    content = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def csv_bytes(self) -> bytes:
-        if self.cleaned_data.get("file"):
-            return self.cleaned_data["file"].read()
-        try:
-            return base64.b64decode(self.cleaned_data.get("content") or "", validate=True)
-        except ValueError:
-            raise ImportFileError("The file to import was lost; upload it again.") from None
-
-
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     form = AccountForm
@@ -166,39 +147,6 @@ class AccountAdmin(admin.ModelAdmin):
     ]
     inlines = [ContactInline, AccountTagInline, CardInline]
     actions = ["add_tag", "remove_tag", "set_health_status", "move_to_stage", "adjust_score"]
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name="accounts_account_import"), *super().get_urls()]
-
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Upload a CSV, see what it would do, then import it (see accounts.imports)."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
-        report = error = content = None
-        if request.method == "POST" and form.is_valid():
-            apply = "confirm" in request.POST
-            try:
-                raw = form.csv_bytes()
-                report = import_accounts(content=raw, user=request.user, apply=apply)
-            except ImportFileError as problem:
-                error = str(problem)
-            else:
-                content = base64.b64encode(raw).decode()
-                if apply:
-                    self.message_user(request, f"Imported: {report.summary()}.")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Import accounts from CSV",
-            "form": form,
-            "report": report,
-            "error": error,
-            "content": content,
-            "columns": REQUIRED + OPTIONAL,
-        }
-        return TemplateResponse(request, "admin/accounts/account/import.html", context)
 
     @admin.display(description="What caused what")
     def why(self, account: Account) -> str:

@@ -89,6 +89,9 @@ _MANAGE = [
     "workflows.change_step",
     "workflows.delete_step",
     "workflows.change_run",
+    "imports.add_importjob",
+    "imports.view_importjob",
+    "imports.view_importrowerror",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

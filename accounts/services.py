@@ -142,11 +142,15 @@ def sign_up_account(
     mrr: Decimal = Decimal(0),
     signed_up_at: datetime | None = None,
     owner=None,
+    announce_as_sign_up: bool = True,
 ) -> tuple[Account, bool]:
     """Create the account for a new SaaS sign-up (playbook a1's trigger).
 
     Returns (account, created). The SaaS product's id is the identity: the
-    same sign-up reported again returns the existing account unchanged.
+    same sign-up reported again returns the existing account unchanged. An
+    existing customer brought in by an import is not a sign-up
+    (`announce_as_sign_up=False`): it is announced as imported, which places it
+    in its pipelines without a welcome e-mail or a new-account alert.
     """
     external_id = text_for_field(external_id, _account_field("external_id"), "The external id")
     name = text_for_field(name, _account_field("name"), "The account name")
@@ -179,7 +183,10 @@ def sign_up_account(
                 **cause.as_fields(),
             )
             send_on_commit(
-                signals.account_signed_up, sender=Account, account_id=account.pk, cause=cause
+                signals.account_signed_up if announce_as_sign_up else signals.account_imported,
+                sender=Account,
+                account_id=account.pk,
+                cause=cause,
             )
     except IntegrityError:
         # Another request created it between our read and our insert.
@@ -601,6 +608,12 @@ def update_account(*, account: Account, cause: Cause, **changes) -> list[str]:
     if "name" in changes:
         changes["name"] = text_for_field(
             changes["name"], _account_field("name"), "The account name", required=True
+        )
+    if "billing_customer_id" in changes:
+        changes["billing_customer_id"] = text_for_field(
+            changes["billing_customer_id"],
+            _account_field("billing_customer_id"),
+            "The billing customer id",
         )
     if changes.get("timezone"):
         validate_timezone(changes["timezone"])

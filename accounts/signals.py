@@ -8,6 +8,7 @@ into trigger events; nothing in here decides what happens next.
 from django.dispatch import Signal
 
 account_signed_up = Signal()  # account_id, cause
+account_imported = Signal()  # account_id, cause (an existing customer from a CSV import)
 tag_added = Signal()  # account_id, tag_name, tag_event_id, cause
 tag_removed = Signal()  # account_id, tag_name, tag_event_id, cause
 health_status_changed = Signal()  # account_id, change_id, from_status, to_status, note, cause

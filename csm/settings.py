@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "notifications",
     "portal",
     "api",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -180,6 +180,15 @@ TRIGGERS: list[TriggerKind] = [
         ("plan", "mrr", "owner_name"),
     ),
     TriggerKind(
+        "account_imported",
+        "Account imported",
+        "An existing customer was brought in by a CSV import (not a new sign-up).",
+        account_signals.account_imported,
+        lambda kw: f"account:{kw['account_id']}",
+        _signed_up,
+        ("plan", "mrr", "owner_name"),
+    ),
+    TriggerKind(
         "health_status_changed",
         "Health status changed by hand",
         "A manager set the account's health status.",
