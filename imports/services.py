@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from core import clock
 from core.causes import Cause
-from core.queue import enqueue_on_commit
+from core.queue import enqueue_on_commit, one_wake_up_per_task
 from notifications.services import notify_staff
 from notifications.templating import absolute_url
 
@@ -121,7 +121,8 @@ def _import_slice(job: ImportJob, rows: list[Row], heartbeat):
     owners = _owners(rows)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "error": 0}
     errors = []
-    with transaction.atomic():
+    # One engine wake-up for the slice, not one per row's trigger event.
+    with transaction.atomic(), one_wake_up_per_task():
         for row in rows:
             outcome, message = _apply_one(job, row, owners, cause)
             counts[outcome] += 1
