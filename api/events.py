@@ -6,13 +6,15 @@ ones. The sender's event id is recorded with the change in one transaction,
 unique per sender, so a resent event is acknowledged and changes nothing.
 """
 
+import random
+import time
 from collections.abc import Callable, Iterable
 from itertools import groupby
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from pydantic import TypeAdapter
 from pydantic import ValidationError as SchemaError
 
@@ -20,7 +22,7 @@ from accounts.models import Account, Contact
 from accounts.services import (
     cancel_subscription,
     change_plan,
-    lock_accounts,
+    lock_accounts_named,
     sign_up_account,
     upsert_contact,
 )
@@ -43,7 +45,11 @@ class Refused(Exception):
 
 
 def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
-    """Apply each item once; one result per item, in order."""
+    """Apply each item once; one result per item, in order.
+
+    Raises Contended if concurrent writers kept aborting the batch's
+    transaction (it wrote nothing then; the client should retry).
+    """
     parsed: list[tuple[str | None, Any, str]] = []
     for raw in items:
         raw_id = raw.get("id") if isinstance(raw, dict) else None
@@ -51,14 +57,58 @@ def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
             parsed.append((raw_id, EVENT.validate_python(raw), ""))
         except SchemaError as error:
             parsed.append((str(raw_id) if raw_id is not None else None, None, _explain(error)))
-    # One query for every account the batch names (sign-ups add to it as they go).
-    # Only their ids: every service re-reads the account under its lock anyway.
-    names = {event.account for _, event, _ in parsed if event is not None}
-    accounts = Account.objects.only("pk", "external_id").in_bulk(names, field_name="external_id")
-    results = []
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            results = _apply_batch(token, parsed)
+            break
+        except OperationalError as error:
+            if not _lost_a_race(error):
+                raise
+            if attempt == ATTEMPTS:
+                raise Contended(f"Aborted {ATTEMPTS} times by concurrent writers.") from error
+            # The other transaction goes on once ours is rolled back: a short,
+            # jittered pause lets it finish instead of meeting it again at once.
+            time.sleep(random.uniform(0.02, 0.1) * attempt)
+    count = {s: sum(r.status == s for r in results) for s in ("accepted", "duplicate", "rejected")}
+    return schemas.BatchResult(
+        accepted=count["accepted"],
+        duplicates=count["duplicate"],
+        rejected=count["rejected"],
+        results=results,
+    )
+
+
+# A deadlock or serialization failure aborts the whole batch: it is run again
+# from the start, this many times at most.
+ATTEMPTS = 4
+# SQLSTATEs for "your transaction lost a race; run it again": deadlock_detected,
+# serialization_failure (psycopg's `sqlstate`; SQLite waits instead, and has none).
+RETRYABLE = {"40P01", "40001"}
+
+
+class Contended(Exception):
+    """A batch whose transaction concurrent writers aborted ATTEMPTS times."""
+
+
+def _lost_a_race(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) in RETRYABLE
+
+
+def _apply_batch(token: ApiToken, parsed: list[tuple[str | None, Any, str]]):
+    """One attempt at the whole batch, in one transaction."""
+    results: list[schemas.ItemResult] = []
     # One transaction for the batch, a savepoint per item: one commit, and the
     # engine is woken once for everything the batch triggered.
     with transaction.atomic(), one_wake_up_per_task():
+        # Every account the batch names is locked first, in id order, outside
+        # any savepoint (undoing one would release its locks): each item's own
+        # locks are then already held, so two batches queue up on their first
+        # shared account whatever order their items come in, and the second
+        # finds the first's event ids committed. Only the ids are read: every
+        # service re-reads its account under the lock anyway. Names no account
+        # has yet are locked too, for the sign-ups among them.
+        names = {event.account for _, event, _ in parsed if event is not None}
+        accounts = lock_accounts_named(names, only=("pk", "external_id"))
         for together, run in groupby(parsed, key=lambda item: _applied_together(item[1])):
             if together:  # consecutive logins and feature use: in a few queries
                 results += _apply_together(token, [event for _, event, _ in run], accounts)
@@ -68,13 +118,7 @@ def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
                     results.append(schemas.ItemResult(id=raw_id, status="rejected", error=error))
                 else:
                     results.append(_apply(token, event, accounts))
-    count = {s: sum(r.status == s for r in results) for s in ("accepted", "duplicate", "rejected")}
-    return schemas.BatchResult(
-        accepted=count["accepted"],
-        duplicates=count["duplicate"],
-        rejected=count["rejected"],
-        results=results,
-    )
+    return results
 
 
 def apply_once(*, sender: str, event_id: str, kind: str, apply: Callable[[], Account]) -> bool:
@@ -120,8 +164,8 @@ def _apply_together(
     As one by one: an id sent before, or taken earlier in the batch, is a
     duplicate; otherwise the event is checked (a bad one is refused, the
     rest go in). The accepted ones are claimed and applied in one
-    savepoint, their accounts locked in id order (so two batches queue
-    up rather than deadlock), each type in one go: logins and
+    savepoint (their accounts are locked already, see `_apply_batch`),
+    each type in one go: logins and
     feature use do not depend on one another, so a stretch where they
     interleave needs no order between types (their trigger events and
     runs follow type by type). Should another request claim an id
@@ -147,10 +191,6 @@ def _apply_together(
         accepted[event.id] = (position, event, account)
     try:
         with transaction.atomic():
-            if len({event.type for _, event, _ in accepted.values()}) > 1:
-                # Each service locks its own accounts in id order; two of them
-                # would lock in two passes, which two batches could interleave.
-                lock_accounts({account.pk for _, _, account in accepted.values()}, only=("pk",))
             now = clock.now()
             insert_rows(
                 InboundEvent,
