@@ -38,6 +38,10 @@ from .batches import BATCHES
 from .models import ApiToken, InboundEvent
 
 EVENT = TypeAdapter(schemas.Event)
+# Whose event ids these are: the SaaS product's, whichever of its tokens sent
+# them, so replaying a backlog with a rotated token applies nothing twice.
+# (Stripe's ids are Stripe's: api.stripe records them as "stripe".)
+SENDER = "product"
 
 
 class Refused(Exception):
@@ -121,16 +125,28 @@ def _apply_batch(token: ApiToken, parsed: list[tuple[str | None, Any, str]]):
     return results
 
 
-def apply_once(*, sender: str, event_id: str, kind: str, apply: Callable[[], Account]) -> bool:
+def apply_once(
+    *,
+    sender: str,
+    event_id: str,
+    kind: str,
+    apply: Callable[[], Account],
+    token: ApiToken | None = None,
+) -> bool:
     """Run `apply` and record (sender, event_id) in one transaction. False: seen before.
 
+    `token` is the credential it came with, kept for audit only.
     Raises Refused or ValidationError (and writes nothing) when `apply` refuses.
     """
     with transaction.atomic():
         try:
             with transaction.atomic():
                 record = InboundEvent.objects.create(
-                    sender=sender, event_id=event_id, kind=kind, received_at=clock.now()
+                    sender=sender,
+                    event_id=event_id,
+                    kind=kind,
+                    token=token,
+                    received_at=clock.now(),
                 )
         except IntegrityError:
             return False
@@ -142,10 +158,11 @@ def apply_once(*, sender: str, event_id: str, kind: str, apply: Callable[[], Acc
 def _apply(token: ApiToken, event, accounts: dict[str, Account]) -> schemas.ItemResult:
     try:
         applied = apply_once(
-            sender=_sender(token),
+            sender=SENDER,
             event_id=event.id,
             kind=event.type,
             apply=lambda: HANDLERS[event.type](event, accounts, _cause(token, event)),
+            token=token,
         )
     except (Refused, ValidationError) as error:
         return _rejected(event, error)
@@ -174,8 +191,7 @@ def _apply_together(
     applied one by one, which sorts it out item by item.
     """
     batches = {kind: BATCHES[kind]([e for e in events if e.type == kind]) for kind in BATCHES}
-    sender = _sender(token)
-    seen = _already_received(sender, {event.id for event in events})
+    seen = _already_received(SENDER, {event.id for event in events})
     results: dict[int, schemas.ItemResult] = {}
     accepted: dict[str, tuple[int, Any, Account]] = {}
     for position, event in enumerate(events):
@@ -196,10 +212,11 @@ def _apply_together(
                 InboundEvent,
                 (
                     {
-                        "sender": sender,
+                        "sender": SENDER,
                         "event_id": event.id,
                         "kind": event.type,
                         "account": account,
+                        "token": token,
                         "received_at": now,
                     }
                     for _, event, account in accepted.values()
@@ -222,10 +239,6 @@ def _already_received(sender: str, event_ids: Iterable[str]) -> set[str]:
     """Which of these ids the sender has sent before (one query)."""
     seen = InboundEvent.objects.filter(sender=sender, event_id__in=list(event_ids))
     return set(seen.values_list("event_id", flat=True))
-
-
-def _sender(token: ApiToken) -> str:
-    return f"token:{token.pk}"
 
 
 def _cause(token: ApiToken, event) -> Cause:
