@@ -5,6 +5,7 @@ change after commit, and returns what changed, so repeating a call with the
 same effect is a visible no-op rather than an error or a duplicate row.
 """
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -12,7 +13,7 @@ from types import TracebackType
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from core import clock
@@ -115,6 +116,43 @@ def lock_accounts(account_ids: Iterable[int], *, only: tuple[str, ...] = ()) -> 
         phrase = f"Account {which} does" if len(missing) == 1 else f"Accounts {which} do"
         raise ValidationError(f"{phrase} not exist.", code="account_missing")
     return locked
+
+
+def lock_accounts_named(
+    external_ids: Iterable[str], *, only: tuple[str, ...] = ()
+) -> dict[str, Account]:
+    """The accounts with these external ids, locked in id order (as `lock_accounts`),
+    by external id; ids no account has are left out.
+
+    For an input that names accounts by the SaaS product's ids: taking every
+    lock it will need first, in one order, is what lets two such inputs queue
+    up whatever order their items come in. A name no account has yet has no
+    row to lock; on PostgreSQL it is locked by name instead (a transaction
+    advisory lock each, in one order), so two inputs signing up the same new
+    account queue up too. (SQLite lets one writer in at a time anyway.)
+    """
+    wanted = set(external_ids)
+    rows = Account.objects.select_for_update().order_by("pk")
+    rows = rows.only(*only) if only else rows
+    locked = {account.external_id: account for account in rows.filter(external_id__in=wanted)}
+    if (missing := wanted - locked.keys()) and connection.vendor == "postgresql":
+        _lock_names(missing)
+        # Whoever held a name may have signed the account up meanwhile.
+        locked |= {a.external_id: a for a in rows.filter(external_id__in=missing)}
+    return locked
+
+
+def _lock_names(names: Iterable[str]) -> None:
+    """A PostgreSQL advisory lock per name, held until the transaction ends, taken
+    in one global order (by key). Unrelated names sharing a key only queue up."""
+    keys = sorted({_name_key(name) for name in names})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(key) FROM unnest(%s::bigint[]) AS key", [keys])
+
+
+def _name_key(name: str) -> int:
+    digest = hashlib.blake2b(f"account:{name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 _account_field = Account._meta.get_field

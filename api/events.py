@@ -6,13 +6,15 @@ ones. The sender's event id is recorded with the change in one transaction,
 unique per sender, so a resent event is acknowledged and changes nothing.
 """
 
+import random
+import time
 from collections.abc import Callable, Iterable
 from itertools import groupby
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from pydantic import TypeAdapter
 from pydantic import ValidationError as SchemaError
 
@@ -20,7 +22,7 @@ from accounts.models import Account, Contact
 from accounts.services import (
     cancel_subscription,
     change_plan,
-    lock_accounts,
+    lock_accounts_named,
     sign_up_account,
     upsert_contact,
 )
@@ -36,6 +38,10 @@ from .batches import BATCHES
 from .models import ApiToken, InboundEvent
 
 EVENT = TypeAdapter(schemas.Event)
+# Whose event ids these are: the SaaS product's, whichever of its tokens sent
+# them, so replaying a backlog with a rotated token applies nothing twice.
+# (Stripe's ids are Stripe's: api.stripe records them as "stripe".)
+SENDER = "product"
 
 
 class Refused(Exception):
@@ -43,7 +49,11 @@ class Refused(Exception):
 
 
 def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
-    """Apply each item once; one result per item, in order."""
+    """Apply each item once; one result per item, in order.
+
+    Raises Contended if concurrent writers kept aborting the batch's
+    transaction (it wrote nothing then; the client should retry).
+    """
     parsed: list[tuple[str | None, Any, str]] = []
     for raw in items:
         raw_id = raw.get("id") if isinstance(raw, dict) else None
@@ -51,23 +61,18 @@ def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
             parsed.append((raw_id, EVENT.validate_python(raw), ""))
         except SchemaError as error:
             parsed.append((str(raw_id) if raw_id is not None else None, None, _explain(error)))
-    # One query for every account the batch names (sign-ups add to it as they go).
-    # Only their ids: every service re-reads the account under its lock anyway.
-    names = {event.account for _, event, _ in parsed if event is not None}
-    accounts = Account.objects.only("pk", "external_id").in_bulk(names, field_name="external_id")
-    results = []
-    # One transaction for the batch, a savepoint per item: one commit, and the
-    # engine is woken once for everything the batch triggered.
-    with transaction.atomic(), one_wake_up_per_task():
-        for together, run in groupby(parsed, key=lambda item: _applied_together(item[1])):
-            if together:  # consecutive logins and feature use: in a few queries
-                results += _apply_together(token, [event for _, event, _ in run], accounts)
-                continue
-            for raw_id, event, error in run:
-                if event is None:
-                    results.append(schemas.ItemResult(id=raw_id, status="rejected", error=error))
-                else:
-                    results.append(_apply(token, event, accounts))
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            results = _apply_batch(token, parsed)
+            break
+        except OperationalError as error:
+            if not _lost_a_race(error):
+                raise
+            if attempt == ATTEMPTS:
+                raise Contended(f"Aborted {ATTEMPTS} times by concurrent writers.") from error
+            # The other transaction goes on once ours is rolled back: a short,
+            # jittered pause lets it finish instead of meeting it again at once.
+            time.sleep(random.uniform(0.02, 0.1) * attempt)
     count = {s: sum(r.status == s for r in results) for s in ("accepted", "duplicate", "rejected")}
     return schemas.BatchResult(
         accepted=count["accepted"],
@@ -77,16 +82,71 @@ def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
     )
 
 
-def apply_once(*, sender: str, event_id: str, kind: str, apply: Callable[[], Account]) -> bool:
+# A deadlock or serialization failure aborts the whole batch: it is run again
+# from the start, this many times at most.
+ATTEMPTS = 4
+# SQLSTATEs for "your transaction lost a race; run it again": deadlock_detected,
+# serialization_failure (psycopg's `sqlstate`; SQLite waits instead, and has none).
+RETRYABLE = {"40P01", "40001"}
+
+
+class Contended(Exception):
+    """A batch whose transaction concurrent writers aborted ATTEMPTS times."""
+
+
+def _lost_a_race(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) in RETRYABLE
+
+
+def _apply_batch(token: ApiToken, parsed: list[tuple[str | None, Any, str]]):
+    """One attempt at the whole batch, in one transaction."""
+    results: list[schemas.ItemResult] = []
+    # One transaction for the batch, a savepoint per item: one commit, and the
+    # engine is woken once for everything the batch triggered.
+    with transaction.atomic(), one_wake_up_per_task():
+        # Every account the batch names is locked first, in id order, outside
+        # any savepoint (undoing one would release its locks): each item's own
+        # locks are then already held, so two batches queue up on their first
+        # shared account whatever order their items come in, and the second
+        # finds the first's event ids committed. Only the ids are read: every
+        # service re-reads its account under the lock anyway. Names no account
+        # has yet are locked too, for the sign-ups among them.
+        names = {event.account for _, event, _ in parsed if event is not None}
+        accounts = lock_accounts_named(names, only=("pk", "external_id"))
+        for together, run in groupby(parsed, key=lambda item: _applied_together(item[1])):
+            if together:  # consecutive logins and feature use: in a few queries
+                results += _apply_together(token, [event for _, event, _ in run], accounts)
+                continue
+            for raw_id, event, error in run:
+                if event is None:
+                    results.append(schemas.ItemResult(id=raw_id, status="rejected", error=error))
+                else:
+                    results.append(_apply(token, event, accounts))
+    return results
+
+
+def apply_once(
+    *,
+    sender: str,
+    event_id: str,
+    kind: str,
+    apply: Callable[[], Account],
+    token: ApiToken | None = None,
+) -> bool:
     """Run `apply` and record (sender, event_id) in one transaction. False: seen before.
 
+    `token` is the credential it came with, kept for audit only.
     Raises Refused or ValidationError (and writes nothing) when `apply` refuses.
     """
     with transaction.atomic():
         try:
             with transaction.atomic():
                 record = InboundEvent.objects.create(
-                    sender=sender, event_id=event_id, kind=kind, received_at=clock.now()
+                    sender=sender,
+                    event_id=event_id,
+                    kind=kind,
+                    token=token,
+                    received_at=clock.now(),
                 )
         except IntegrityError:
             return False
@@ -98,10 +158,11 @@ def apply_once(*, sender: str, event_id: str, kind: str, apply: Callable[[], Acc
 def _apply(token: ApiToken, event, accounts: dict[str, Account]) -> schemas.ItemResult:
     try:
         applied = apply_once(
-            sender=_sender(token),
+            sender=SENDER,
             event_id=event.id,
             kind=event.type,
             apply=lambda: HANDLERS[event.type](event, accounts, _cause(token, event)),
+            token=token,
         )
     except (Refused, ValidationError) as error:
         return _rejected(event, error)
@@ -120,8 +181,8 @@ def _apply_together(
     As one by one: an id sent before, or taken earlier in the batch, is a
     duplicate; otherwise the event is checked (a bad one is refused, the
     rest go in). The accepted ones are claimed and applied in one
-    savepoint, their accounts locked in id order (so two batches queue
-    up rather than deadlock), each type in one go: logins and
+    savepoint (their accounts are locked already, see `_apply_batch`),
+    each type in one go: logins and
     feature use do not depend on one another, so a stretch where they
     interleave needs no order between types (their trigger events and
     runs follow type by type). Should another request claim an id
@@ -130,8 +191,7 @@ def _apply_together(
     applied one by one, which sorts it out item by item.
     """
     batches = {kind: BATCHES[kind]([e for e in events if e.type == kind]) for kind in BATCHES}
-    sender = _sender(token)
-    seen = _already_received(sender, {event.id for event in events})
+    seen = _already_received(SENDER, {event.id for event in events})
     results: dict[int, schemas.ItemResult] = {}
     accepted: dict[str, tuple[int, Any, Account]] = {}
     for position, event in enumerate(events):
@@ -147,19 +207,16 @@ def _apply_together(
         accepted[event.id] = (position, event, account)
     try:
         with transaction.atomic():
-            if len({event.type for _, event, _ in accepted.values()}) > 1:
-                # Each service locks its own accounts in id order; two of them
-                # would lock in two passes, which two batches could interleave.
-                lock_accounts({account.pk for _, _, account in accepted.values()}, only=("pk",))
             now = clock.now()
             insert_rows(
                 InboundEvent,
                 (
                     {
-                        "sender": sender,
+                        "sender": SENDER,
                         "event_id": event.id,
                         "kind": event.type,
                         "account": account,
+                        "token": token,
                         "received_at": now,
                     }
                     for _, event, account in accepted.values()
@@ -182,10 +239,6 @@ def _already_received(sender: str, event_ids: Iterable[str]) -> set[str]:
     """Which of these ids the sender has sent before (one query)."""
     seen = InboundEvent.objects.filter(sender=sender, event_id__in=list(event_ids))
     return set(seen.values_list("event_id", flat=True))
-
-
-def _sender(token: ApiToken) -> str:
-    return f"token:{token.pk}"
 
 
 def _cause(token: ApiToken, event) -> Cause:

@@ -33,11 +33,25 @@ class InboundEvent(models.Model):
     """An input accepted from a sender, by the sender's own event id.
 
     (sender, event_id) is unique: a repeated id is acknowledged and ignored.
+    The sender is the system whose ids they are: the SaaS product, whichever
+    of its tokens it used (a rotated token replays nothing), or Stripe.
     Refused inputs are not kept, so the sender can correct and resend them.
     """
 
-    sender = models.CharField(max_length=40, help_text="'token:<id>' or 'stripe'.")
+    sender = models.CharField(max_length=40, help_text="'product' (the API) or 'stripe'.")
     event_id = models.CharField(max_length=200)
+    # Which credential it came with, for audit (what did a leaked token send?).
+    # No index: tokens are revoked, seldom deleted, and this table takes every
+    # event; deleting one scans it once.
+    token = models.ForeignKey(
+        ApiToken,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        help_text="The API token it was sent with (empty for Stripe, or once deleted).",
+    )
     kind = models.CharField(max_length=60)
     # No index of its own: the (account, received_at) index below leads with it.
     account = models.ForeignKey(

@@ -20,7 +20,7 @@ from pipelines.models import Card
 
 from . import schemas
 from .auth import RateLimited, TokenAuth
-from .events import ingest
+from .events import Contended, ingest
 
 
 class OpenCsmApi(NinjaAPI):
@@ -55,6 +55,21 @@ def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
         status=429,
     )
     response["Retry-After"] = "60"
+    return response
+
+
+@api.exception_handler(Contended)
+def contended(request: HttpRequest, exc: Contended) -> HttpResponse:
+    # Nothing was written: the same batch, sent again, is applied as if first.
+    response = api.create_response(
+        request,
+        {
+            "detail": "Too many concurrent writes to the same accounts; nothing was applied. "
+            "Send the batch again."
+        },
+        status=503,
+    )
+    response["Retry-After"] = "1"
     return response
 
 
@@ -101,6 +116,7 @@ EVENTS_BODY = {
         400: schemas.Problem,
         413: schemas.Problem,
         422: schemas.BatchResult,
+        503: schemas.Problem,
     },
     openapi_extra=EVENTS_BODY,
     summary="Send one event, or a batch of up to 1,000",
@@ -109,7 +125,8 @@ def post_events(request: HttpRequest):
     """One event object, or `{"events": [...]}`. Each item is answered on its own:
     `accepted`, `duplicate` (its id was seen before; nothing changed) or `rejected`
     with the reason. A bad item never blocks the good ones. 422 if every item was
-    rejected."""
+    rejected; 503 (with Retry-After, nothing applied) if concurrent batches kept
+    getting in each other's way."""
     try:
         body = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError) as error:

@@ -104,3 +104,16 @@ def deliver(django_capture_on_commit_callbacks):
             return change()
 
     return deliver
+
+
+def pytest_collection_modifyitems(config, items):
+    """`postgres_only` tests prove what PostgreSQL's row locks do; SQLite, which
+    takes one write lock for the whole database, has nothing for them to prove."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)

@@ -9,6 +9,7 @@ import time_machine
 from accounts.models import Account, Contact, Lifecycle, Plan
 from activity.models import Appointment, AppointmentStatus, FeatureSession, Login, Payment
 from activity.services.appointments import book_appointment
+from api.events import apply_once
 from api.models import InboundEvent
 from api.tokens import create_token, revoke_token
 from core.causes import Cause
@@ -595,17 +596,48 @@ def test_a_repeated_event_id_is_a_duplicate_and_changes_nothing(api, acme):
     ]
 
 
-def test_the_same_event_id_from_another_token_is_another_sender_and_accepted(client, api, acme):
-    api.send(login("evt-1", occurred_at=(NOW - timedelta(hours=2)).isoformat()))
-    _, other_secret = create_token(name="Mobile app")
+def test_a_backlog_replayed_with_a_rotated_token_is_all_duplicates_and_changes_nothing(
+    client, api, token, acme, reports
+):
+    """Event ids are the product's, not a token's: rotating the token (a new
+    one, the old revoked) and replaying what was sent before applies nothing."""
+    backlog = [
+        login("evt-1", occurred_at=(NOW - timedelta(hours=2)).isoformat()),
+        login("evt-2"),
+        feature_used("evt-3"),
+        payment("evt-4", payment_id="ch_1", amount="99.00"),
+    ]
+    api.send(*backlog)
+    before = row_counts()
+    _, rotated = create_token(name="Production app (rotated)")
+    revoke_token(token=token[0])
 
-    response = ApiClient(client, other_secret).send(
-        login("evt-1", occurred_at=AN_HOUR_AGO.isoformat())
-    )
+    response = ApiClient(client, rotated).send(*backlog)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["accepted"], body["duplicates"], body["rejected"]) == (0, 4, 0)
+    assert results(response) == [(e["id"], "duplicate", "") for e in backlog]
+    assert row_counts() == before
+
+
+def test_each_accepted_event_records_the_token_it_came_with(client, api, token, acme, reports):
+    _, mobile_secret = create_token(name="Mobile app")
+    api.send(login("evt-1"), payment("evt-2", payment_id="ch_1", amount="9.00"))
+
+    ApiClient(client, mobile_secret).send(login("evt-1"), feature_used("evt-3"))
+
+    senders = {e.event_id: e.token.name for e in InboundEvent.objects.select_related("token")}
+    assert senders == {"evt-1": "Production app", "evt-2": "Production app", "evt-3": "Mobile app"}
+
+
+def test_an_api_event_id_and_a_stripe_event_id_are_told_apart(api, acme):
+    apply_once(sender="stripe", event_id="evt-1", kind="invoice.paid", apply=lambda: acme)
+
+    response = api.send(login("evt-1"))
 
     assert results(response) == [("evt-1", "accepted", "")]
-    assert Login.objects.count() == 2
-    assert InboundEvent.objects.filter(event_id="evt-1").count() == 2
+    assert Login.objects.count() == 1
 
 
 def test_a_refused_event_can_be_resent_once_corrected(api, acme, reports):
