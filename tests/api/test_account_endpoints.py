@@ -132,8 +132,8 @@ def test_the_list_takes_as_many_queries_for_30_accounts_as_for_3(api):
     few = _list_queries(api, 3)
     many = _list_queries(api, 27)  # 30 in all
 
-    # Token, rate limit (3), last use, accounts, their tags, their cards.
-    assert (len(few), len(many)) == (8, 8), "\n".join(q["sql"] for q in many.captured_queries)
+    # Token, rate limit (3), last use, the total, accounts, their tags, contacts, cards.
+    assert (len(few), len(many)) == (10, 10), "\n".join(q["sql"] for q in many.captured_queries)
 
 
 # --- GET /accounts/{external_id} -----------------------------------------------------------
@@ -248,7 +248,7 @@ def test_put_with_an_unknown_owner_email_is_422_and_writes_nothing(api):
         pytest.param({"name": "Globex", "mrr": "-5"}, "mrr:", id="negative-mrr"),
         pytest.param({"name": "Globex", "mrr": "lots"}, "mrr:", id="mrr-word"),
         pytest.param({"name": "  "}, "name:", id="blank-name"),
-        pytest.param({"plan": "pro"}, "name:", id="no-name"),
+        pytest.param({"plan": "pro"}, "An account needs a name.", id="no-name"),
         pytest.param({"name": "Globex", "owner_email": "carl"}, "owner_email:", id="bad-email"),
         pytest.param({"name": "Globex", "colour": "red"}, "colour:", id="unknown-field"),
     ],
@@ -363,7 +363,7 @@ def test_put_contact_with_an_external_id_too_long_is_422_and_writes_nothing(api,
     response = api.put(contact_url("acme", "u" * 101), {"name": "Jordan"})
 
     assert response.status_code == 422
-    assert "longer than 100" in response.json()["detail"]
+    assert "at most 100 characters" in response.json()["detail"]
     assert row_counts() == before
 
 

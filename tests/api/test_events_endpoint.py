@@ -223,11 +223,32 @@ def test_appointment_rescheduled_moves_it(api, walkthrough):
     ],
 )
 def test_an_appointment_outcome_sets_its_status(api, walkthrough, kind, status):
-    response = api.send(event(kind, "evt-1", appointment_id="apt_1"))
+    with time_machine.travel(TOMORROW + timedelta(minutes=40), tick=False):
+        response = api.send(event(kind, "evt-1", appointment_id="apt_1"))
 
     assert results(response) == [("evt-1", "accepted", "")]
     walkthrough.refresh_from_db()
     assert walkthrough.status == status
+
+
+@pytest.mark.parametrize("kind", ["appointment.attended", "appointment.no_show"])
+def test_an_outcome_before_the_appointment_starts_is_rejected_and_earns_nothing(
+    api, walkthrough, kind
+):
+    acme = walkthrough.account
+    before = row_counts()
+
+    response = api.send(event(kind, "evt-1", appointment_id="apt_1"))
+
+    assert response.status_code == 422
+    [(_, status, error)] = results(response)
+    assert status == "rejected"
+    assert error.startswith(f"This appointment starts at {TOMORROW.isoformat()}")
+    assert row_counts() == before
+    walkthrough.refresh_from_db()
+    acme.refresh_from_db()
+    assert (walkthrough.status, acme.score) == (AppointmentStatus.BOOKED, 0)
+    assert not acme.score_entries.exists()
 
 
 def test_an_outcome_for_an_unknown_appointment_is_rejected(api, acme):
