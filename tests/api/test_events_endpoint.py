@@ -745,3 +745,33 @@ def test_a_rate_limited_token_may_send_again_a_minute_later(api, acme):
 def test_json_nested_too_deeply_is_a_clear_400(api):
     response = api.post("/api/v1/events", "[" * 100_000)
     assert response.status_code == 400
+
+
+# --- a re-sent sign-up keeps what it leaves out ----------------------------------------------
+
+
+def signed_up(event_id: str, **contact) -> dict:
+    return event(
+        "account.signed_up",
+        event_id,
+        account="globex",
+        name="Globex",
+        contact={"name": "Hank Scorpio", "email": "hank@globex.example", **contact},
+    )
+
+
+def test_a_resent_sign_up_without_the_phone_keeps_the_stored_phone(api):
+    api.send(signed_up("evt-1", phone="+14155550100"))
+
+    response = api.send(signed_up("evt-2"))
+
+    assert results(response) == [("evt-2", "accepted", "")]
+    assert Contact.objects.get().phone == "+14155550100"
+
+
+def test_a_resent_sign_up_with_a_null_phone_clears_it(api):
+    api.send(signed_up("evt-1", phone="+14155550100"))
+
+    api.send(signed_up("evt-2", phone=None))
+
+    assert Contact.objects.get().phone == ""
