@@ -33,7 +33,7 @@ from core.inputs import EMAIL_MAX_LENGTH, email_address
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 # An account's or a contact's id appears in URLs (/accounts/{id}), where a `/`
 # would split it; it is refused everywhere, so every id sent can be read back.
-EXTERNAL_ID_PATTERN = r"^[^/]*[^\s/][^/]*$"
+EXTERNAL_ID_PATTERN = r"^[^/\x00]*[^\s/\x00][^/\x00]*$"
 ExternalId = Annotated[
     str,
     StringConstraints(
@@ -91,6 +91,7 @@ def decimal_type(
     minimum: Decimal,
     maximum: Decimal,
     exclusive_minimum: bool = False,
+    text_pattern: str = "",
 ) -> Any:
     """A decimal sent as text (`"49.90"`) or as a JSON number (`49.9`), documented as accepted.
 
@@ -98,7 +99,8 @@ def decimal_type(
     decimals up to that rounding (0.57 can arrive as 0.5700000000000001) is
     read as that value; more decimals are refused, never rounded away.
     """
-    pattern = rf"^[0-9]{{1,{integer_digits}}}(\.[0-9]{{1,{places}}})?$"
+    # Text within the bounds, when a pattern can say them; else any such digits.
+    pattern = text_pattern or rf"^[0-9]{{1,{integer_digits}}}(\.[0-9]{{1,{places}}})?$"
     step = Decimal(1).scaleb(-places)
     bound = f"greater than {minimum}" if exclusive_minimum else f"at least {minimum}"
     problem = f"Expected a number {bound} and at most {maximum}, with at most {places} decimals."
@@ -152,6 +154,11 @@ Minutes = decimal_type(
     minimum=Decimal(0),
     maximum=Decimal(1440),
     exclusive_minimum=True,
+    # More than 0 and at most 1440 as text: 0.01–0.99, 1–1439.99, 1440.
+    text_pattern=(
+        r"^(0\.(0[1-9]|[1-9][0-9]?)|[1-9][0-9]{0,2}(\.[0-9]{1,2})?"
+        r"|1[0-3][0-9]{2}(\.[0-9]{1,2})?|14[0-3][0-9](\.[0-9]{1,2})?|1440(\.00?)?)$"
+    ),
 )
 
 
@@ -184,9 +191,24 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+# What `no_nul_characters` below refuses, as the document states it.
+NO_NUL = r"^[^\x00]*$"
+
+
+def _document_no_nul(schema: dict[str, Any]) -> None:
+    """Give every free-text field of a Strict model's schema the NO_NUL pattern."""
+    for field in schema.get("properties", {}).values():
+        for branch in [field, *field.get("anyOf", [])]:
+            free = not {"pattern", "format", "enum", "const"} & set(branch)
+            if branch.get("type") == "string" and free:
+                branch["pattern"] = NO_NUL
+
+
 class Strict(BaseModel):
     # Unknown fields are refused (a typo is an error, not silently dropped).
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra=_document_no_nul
+    )
 
     @model_validator(mode="before")
     @classmethod

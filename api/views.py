@@ -246,9 +246,10 @@ def _accounts():
 
 
 class AccountFilters(schemas.Strict):
-    health_status: str | None = None
-    tag: str | None = None
-    updated_since: schemas.DateTime | None = Field(
+    # Not Optional: a query parameter is text or absent, never null.
+    health_status: str = ""
+    tag: str = ""
+    updated_since: schemas.DateTime = Field(
         None, description="RFC 3339 date and time with its UTC offset: accounts changed since."
     )
     page: int = Field(1, ge=0, le=1_000_000, description="From 1 (0 reads as 1).")
@@ -286,6 +287,8 @@ def list_accounts(request: HttpRequest, response: HttpResponse, filters: Query[A
     A query parameter it does not know is 422 (a typo would list everything)."""
     if unknown := sorted(set(request.GET) - set(AccountFilters.model_fields)):
         return Status(422, {"detail": f"Unknown query parameter {', '.join(map(repr, unknown))}."})
+    if repeated := sorted(key for key, values in request.GET.lists() if len(values) > 1):
+        return Status(422, {"detail": f"{', '.join(map(repr, repeated))} given more than once."})
     accounts = _accounts().order_by("pk")
     if filters.health_status:
         accounts = accounts.filter(health_status=filters.health_status)

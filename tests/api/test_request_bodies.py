@@ -142,3 +142,10 @@ def test_the_api_client_helper_sends_json(client, token):
     # The shared helper used by every other API test sends application/json.
     _, secret = token
     assert ApiClient(client, secret).put(ACCOUNT, {"name": "Globex"}).status_code == 201
+
+
+def test_a_filter_given_twice_on_the_list_is_422(api):
+    response = api.get("/api/v1/accounts?tag=vip&tag=beta")
+
+    assert response.status_code == 422
+    assert "'tag' given more than once" in response.json()["detail"]
