@@ -33,7 +33,10 @@ from core.inputs import EMAIL_MAX_LENGTH, email_address
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 # An account's or a contact's id appears in URLs (/accounts/{id}), where a `/`
 # would split it; it is refused everywhere, so every id sent can be read back.
-EXTERNAL_ID_PATTERN = r"^[^/\x00]*[^\s/\x00][^/\x00]*$"
+# At least one character that is not blank: spelled out (every character Python's
+# strip() removes), since regex engines disagree on what `\s` covers.
+_BLANK = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+EXTERNAL_ID_PATTERN = rf"^[^/\x00]*[^/\x00{_BLANK}][^/\x00]*$"
 ExternalId = Annotated[
     str,
     StringConstraints(
@@ -191,23 +194,25 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-# What `no_nul_characters` below refuses, as the document states it.
+# What `no_nul_characters` below refuses, as the document states it; text that
+# must not be empty must not be blank either, since it is stripped.
 NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = rf"^[^\x00]*[^\x00{_BLANK}][^\x00]*$"
 
 
-def _document_no_nul(schema: dict[str, Any]) -> None:
-    """Give every free-text field of a Strict model's schema the NO_NUL pattern."""
+def _document_text(schema: dict[str, Any]) -> None:
+    """Give every free-text field of a Strict model's schema the pattern it is held to."""
     for field in schema.get("properties", {}).values():
         for branch in [field, *field.get("anyOf", [])]:
             free = not {"pattern", "format", "enum", "const"} & set(branch)
             if branch.get("type") == "string" and free:
-                branch["pattern"] = NO_NUL
+                branch["pattern"] = NOT_BLANK if branch.get("minLength") else NO_NUL
 
 
 class Strict(BaseModel):
     # Unknown fields are refused (a typo is an error, not silently dropped).
     model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=True, json_schema_extra=_document_no_nul
+        extra="forbid", str_strip_whitespace=True, json_schema_extra=_document_text
     )
 
     @model_validator(mode="before")

@@ -160,7 +160,18 @@ def test_the_document_states_the_body_limit_and_the_merge_rule(openapi, settings
     assert "merges" in description
 
 
-def test_free_text_is_documented_without_the_nul_the_server_refuses(openapi):
-    name = openapi["components"]["schemas"]["AccountIn"]["properties"]["name"]
+def test_text_is_documented_without_the_nul_and_blanks_the_server_refuses(openapi):
+    properties = openapi["components"]["schemas"]["AccountIn"]["properties"]
+    name = re.compile(properties["name"]["pattern"])
+    billing_id = re.compile(properties["billing_customer_id"]["anyOf"][0]["pattern"])
 
-    assert name["pattern"] == r"^[^\x00]*$"
+    assert [bool(name.search(text)) for text in ("Acme", " \u3000", "Ac\x00me")] == [
+        True,
+        False,
+        False,
+    ]
+    assert [bool(billing_id.search(text)) for text in ("", "cus_1", "cus\x00")] == [
+        True,
+        True,
+        False,
+    ]
