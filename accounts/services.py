@@ -12,14 +12,13 @@ from decimal import Decimal
 from types import TracebackType
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from core import clock
 from core.causes import Cause
 from core.events import send_many_on_commit, send_on_commit
-from core.inputs import decimal_for_field, text_for_field
+from core.inputs import decimal_for_field, email_address, text_for_field
 from core.records import json_value
 
 from . import signals
@@ -165,6 +164,21 @@ def _clean_mrr(mrr: Decimal) -> Decimal:
     return mrr
 
 
+def clean_external_id(value: str, field, what: str) -> str:
+    """A SaaS product's id for an account or a contact: stripped, within the column, no `/`.
+
+    The id is part of the API's URLs (/accounts/{id}), where a `/` would
+    split it, so an id with one could be written but never read back.
+    """
+    external_id = text_for_field(value, field, what)
+    if "/" in external_id:
+        raise ValidationError(
+            f"{what} {external_id!r} contains `/`, which cannot be part of a URL path.",
+            code="invalid_external_id",
+        )
+    return external_id
+
+
 def require_same_account(contact: Contact | None, account: Account) -> None:
     """Refuse a contact of another account (a mix-up in a form, an import, a workflow)."""
     if contact is not None and contact.account_id != account.pk:
@@ -190,7 +204,7 @@ def sign_up_account(
     (`announce_as_sign_up=False`): it is announced as imported, which places it
     in its pipelines without a welcome e-mail or a new-account alert.
     """
-    external_id = text_for_field(external_id, _account_field("external_id"), "The external id")
+    external_id = clean_external_id(external_id, _account_field("external_id"), "The external id")
     name = text_for_field(name, _account_field("name"), "The account name")
     if not external_id:
         raise ValidationError("An account needs the SaaS product's external id.", code="required")
@@ -437,13 +451,19 @@ def change_happiness(*, account: Account, level: str, cause: Cause) -> bool:
 
 
 @transaction.atomic
-def change_plan(*, account: Account, plan: str, cause: Cause, mrr: Decimal | None = None) -> bool:
-    """Move the account to another plan (and MRR). Returns False if both are unchanged."""
-    if plan not in Plan.values:
+def change_plan(
+    *, account: Account, cause: Cause, plan: str | None = None, mrr: Decimal | None = None
+) -> bool:
+    """Move the account to another plan and/or MRR (None keeps each as it is).
+
+    Returns False if both are unchanged.
+    """
+    if plan is not None and plan not in Plan.values:
         raise ValidationError(f"Unknown plan {plan!r}.", code="invalid_plan")
     if mrr is not None:
         mrr = _clean_mrr(mrr)
     locked = lock_account(account)
+    plan = locked.plan if plan is None else plan
     new_mrr = locked.mrr if mrr is None else mrr
     if locked.plan == plan and locked.mrr == new_mrr:
         return False
@@ -505,33 +525,42 @@ def upsert_contact(
     *,
     account: Account,
     cause: Cause,
-    name: str,
-    email: str = "",
-    phone: str = "",
-    is_primary: bool = False,
+    name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    is_primary: bool | None = None,
     external_id: str = "",
     contact: Contact | None = None,
 ) -> tuple[Contact, bool]:
     """Create or update a contact: `contact` if given, else matched by external id, then email.
 
-    A contact first created by e-mail and later sent with an external id is
-    the same person: the id is filled in, not a second contact created.
-    Making a contact primary demotes the previous primary contact. Returns
-    (contact, changed); a call that changes nothing writes nothing.
+    A field passed as None keeps the contact's current value (a new contact
+    gets an empty one, and is not primary); "" clears it. So a sender that
+    leaves the phone out of a re-sent sign-up does not erase it. A contact
+    first created by e-mail and later sent with an external id is the same
+    person: the id is filled in, not a second contact created. Making a
+    contact primary demotes the previous primary contact. Returns (contact,
+    changed); a call that changes nothing writes nothing.
     """
     field = Contact._meta.get_field
-    name = text_for_field(name, field("name"), "The contact's name")
-    email = text_for_field(email, field("email"), "The e-mail address").lower()
-    phone = text_for_field(phone, field("phone"), "The phone number")
-    external_id = text_for_field(external_id, field("external_id"), "The contact's external id")
-    if not name:
-        raise ValidationError("A contact needs a name.", code="required")
-    if email:
-        validate_email(email)
-    if phone and not (phone.startswith("+") and phone[1:].isdigit() and 8 <= len(phone) <= 16):
-        raise ValidationError(
-            f"Phone {phone!r} is not in E.164 form (e.g. +14155550100).", code="invalid_phone"
-        )
+    given = {}
+    if name is not None:
+        given["name"] = text_for_field(name, field("name"), "The contact's name")
+        if not given["name"]:
+            raise ValidationError("A contact needs a name.", code="required")
+    if email is not None:
+        given["email"] = email_address(email) if email.strip() else ""
+    if phone is not None:
+        given["phone"] = text_for_field(phone, field("phone"), "The phone number")
+        if given["phone"] and not _is_e164(given["phone"]):
+            raise ValidationError(
+                f"Phone {phone!r} is not in E.164 form (e.g. +14155550100).",
+                code="invalid_phone",
+            )
+    if is_primary is not None:
+        given["is_primary"] = is_primary
+    external_id = clean_external_id(external_id, field("external_id"), "The contact's external id")
+    email = given.get("email", "")
     locked = lock_account(account)
     require_same_account(contact, locked)
     contacts = Contact.objects.filter(account=locked)
@@ -541,10 +570,13 @@ def upsert_contact(
         contact = contacts.filter(email__iexact=email).first()
         if contact is not None and contact.external_id and external_id:
             contact = None  # the same address, but another person in the SaaS product
-    wanted = {"name": name, "email": email, "phone": phone, "is_primary": is_primary}
+    wanted = dict(given)
     if external_id:
         wanted["external_id"] = external_id
     if contact is None:
+        if "name" not in wanted:
+            raise ValidationError("A new contact needs a name.", code="required")
+        wanted = {"email": "", "phone": "", "is_primary": False, **wanted}
         contact = Contact(account=locked)
         changed_fields = sorted(wanted)
     else:
@@ -553,7 +585,7 @@ def upsert_contact(
         if not changed_fields:
             return contact, False
     previous_primary = None
-    if is_primary:
+    if wanted.get("is_primary"):
         demoted = contacts.filter(is_primary=True).exclude(pk=contact.pk)
         previous_primary = demoted.values_list("pk", flat=True).first()
         demoted.update(is_primary=False)
@@ -564,7 +596,7 @@ def upsert_contact(
             contact.save()
     except IntegrityError:
         raise ValidationError(
-            f"Another contact of this account already uses {email} or this external id.",
+            f"Another contact of this account already uses {contact.email} or this external id.",
             code="contact_conflict",
         ) from None
     event = AccountEvent.objects.create(
@@ -585,6 +617,10 @@ def upsert_contact(
         cause=cause,
     )
     return contact, True
+
+
+def _is_e164(phone: str) -> bool:
+    return phone.startswith("+") and phone[1:].isdigit() and 8 <= len(phone) <= 16
 
 
 @transaction.atomic

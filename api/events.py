@@ -275,12 +275,14 @@ def _signed_up(event: schemas.AccountSignedUp, accounts, cause) -> Account:
         cause=cause,
     )
     if event.contact is not None:
+        # A field left out keeps the stored value; null clears it.
+        sent = event.contact.model_fields_set
         upsert_contact(
             account=account,
             name=event.contact.name,
-            email=event.contact.email,
-            phone=event.contact.phone,
-            external_id=event.contact.external_id,
+            email=(event.contact.email or "") if "email" in sent else None,
+            phone=(event.contact.phone or "") if "phone" in sent else None,
+            external_id=event.contact.external_id or "",
             is_primary=True,
             cause=cause,
         )

@@ -1,6 +1,8 @@
 """The HTTP API, version 1: events in, accounts and contacts read and upserted."""
 
 import json
+from datetime import UTC, datetime
+from typing import Annotated
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -8,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query, Status
-from ninja.errors import AuthenticationError
+from ninja import NinjaAPI, Path, Query, Status
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from pydantic import Field
 
@@ -19,8 +21,29 @@ from core.causes import Cause
 from pipelines.models import Card
 
 from . import schemas
-from .auth import RateLimited, TokenAuth
+from .auth import BodyTooLarge, EmptyBody, RateLimited, TokenAuth, UnsupportedMediaType
 from .events import Contended, ingest
+
+DESCRIPTION = """\
+Send what your customers do (sign-ups, logins, feature use, payments, bookings)
+and read what OpenCSM knows about each account. Authenticate with
+`Authorization: Bearer <token>`; tokens are made by an admin.
+
+Every answer is JSON. Every operation may answer 401 (missing, unknown or
+revoked token) and 429 (the token's requests a minute are used up; retry after
+`Retry-After` seconds). A body must be sent as `Content-Type: application/json`
+(415 otherwise) and be at most {max_body} bytes (413 otherwise); a body that is
+not JSON is 400; a field or key the schema does not know, or a value it does
+not allow, is 422 naming it.
+
+`PUT` creates or updates by your id and **merges**: a field left out keeps its
+stored value (a new account or contact takes the defaults shown), a field sent
+as `null` is cleared (where it may be empty), anything else is set. The answer
+carries every field the request can write, so you can read back what you wrote.
+
+Account and contact ids are yours: 1–100 characters without `/` (they are part
+of URLs), refused with 422 anywhere else they could be sent.
+"""
 
 
 class OpenCsmApi(NinjaAPI):
@@ -34,25 +57,23 @@ class OpenCsmApi(NinjaAPI):
 api = OpenCsmApi(
     title="OpenCSM API",
     version="1",
-    description=(
-        "Send what your customers do (sign-ups, logins, feature use, payments, bookings) "
-        "and read what OpenCSM knows about each account. Authenticate with "
-        "`Authorization: Bearer <token>`; tokens are made by an admin."
-    ),
+    description=DESCRIPTION.format(max_body=settings.API_MAX_BODY_BYTES),
     auth=TokenAuth(),
     urls_namespace="api-v1",
 )
 
 
+def _problem(request: HttpRequest, status: int, detail: str) -> HttpResponse:
+    return api.create_response(request, {"detail": detail}, status=status)
+
+
 @api.exception_handler(RateLimited)
 def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-    response = api.create_response(
+    response = _problem(
         request,
-        {
-            "detail": f"Rate limit of {settings.API_RATE_LIMIT_PER_MINUTE} requests a minute "
-            "reached for this token; retry in a minute."
-        },
-        status=429,
+        429,
+        f"Rate limit of {settings.API_RATE_LIMIT_PER_MINUTE} requests a minute "
+        "reached for this token; retry in a minute.",
     )
     response["Retry-After"] = "60"
     return response
@@ -75,9 +96,31 @@ def contended(request: HttpRequest, exc: Contended) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(
-        request, {"detail": "Missing, unknown or revoked API token."}, status=401
-    )
+    return _problem(request, 401, "Missing, unknown or revoked API token.")
+
+
+@api.exception_handler(UnsupportedMediaType)
+def unsupported_media_type(request: HttpRequest, exc: UnsupportedMediaType) -> HttpResponse:
+    sent = f"`{exc.content_type}`" if exc.content_type else "no Content-Type"
+    return _problem(request, 415, f"Send the body as application/json, not {sent}.")
+
+
+@api.exception_handler(EmptyBody)
+def empty_body(request: HttpRequest, exc: EmptyBody) -> HttpResponse:
+    return _problem(request, 400, "The body is not valid JSON: it is empty.")
+
+
+@api.exception_handler(BodyTooLarge)
+def body_too_large(request: HttpRequest, exc: BodyTooLarge) -> HttpResponse:
+    limit = settings.API_MAX_BODY_BYTES
+    return _problem(request, 413, f"The body is over {limit} bytes, the most one request may send.")
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and exc.__cause__ is not None:  # ninja could not parse the body
+        return _problem(request, 400, _not_json(exc.__cause__))
+    return _problem(request, exc.status_code, str(exc))
 
 
 @api.exception_handler(SchemaValidationError)
@@ -85,8 +128,29 @@ def invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
     problems = "; ".join(
         f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in exc.errors[:5]
     )
-    return api.create_response(request, {"detail": problems}, status=422)
+    return _problem(request, 422, problems)
 
+
+def _not_json(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "The body is nested too deeply."
+    return f"The body is not valid JSON: {error}."
+
+
+# What every operation may answer besides its own results.
+EVERY_OPERATION = {401: schemas.Problem, 429: schemas.Problem}
+# What every operation with a JSON body may answer besides.
+WITH_A_BODY = {400: schemas.Problem, 413: schemas.Problem, 415: schemas.Problem}
+RETRY_AFTER = {
+    429: {
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before the next request.",
+                "schema": {"type": "integer"},
+            }
+        }
+    }
+}
 
 # The events body is read by hand (each item validated on its own), so its
 # schemas are added to the document's components explicitly.
@@ -105,7 +169,8 @@ EVENTS_BODY = {
                 }
             }
         },
-    }
+    },
+    "responses": RETRY_AFTER,
 }
 
 
@@ -113,10 +178,10 @@ EVENTS_BODY = {
     "/events",
     response={
         200: schemas.BatchResult,
-        400: schemas.Problem,
-        413: schemas.Problem,
-        422: schemas.BatchResult,
+        422: schemas.BatchResult | schemas.Problem,
         503: schemas.Problem,
+        **EVERY_OPERATION,
+        **WITH_A_BODY,
     },
     openapi_extra=EVENTS_BODY,
     summary="Send one event, or a batch of up to 1,000",
@@ -125,15 +190,22 @@ def post_events(request: HttpRequest):
     """One event object, or `{"events": [...]}`. Each item is answered on its own:
     `accepted`, `duplicate` (its id was seen before; nothing changed) or `rejected`
     with the reason. A bad item never blocks the good ones. 422 if every item was
-    rejected; 503 (with Retry-After, nothing applied) if concurrent batches kept
-    getting in each other's way."""
+    rejected (the results say why), or for a key beside `events` (`detail` names it).
+    413 also for more than 1,000 events; 503 (with Retry-After, nothing applied) if
+    concurrent batches kept getting in each other's way."""
     try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError) as error:
-        return Status(400, {"detail": f"The body is not valid JSON: {error}."})
-    except RecursionError:
-        return Status(400, {"detail": "The body is nested too deeply."})
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        return Status(400, {"detail": _not_json(error)})
     if isinstance(body, dict) and "events" in body:
+        if unknown := sorted(set(body) - {"events"}):
+            return Status(
+                422,
+                {
+                    "detail": f"Unknown key {', '.join(map(repr, unknown))} beside `events`: "
+                    'a batch is `{"events": [...]}` and nothing else.'
+                },
+            )
         items = body["events"]
         if not isinstance(items, list):
             return Status(400, {"detail": "`events` must be a list of event objects."})
@@ -150,6 +222,16 @@ def post_events(request: HttpRequest):
     return Status((422 if items and result.rejected == len(items) else 200), result)
 
 
+def _contact_out(contact: Contact) -> dict:
+    return {
+        "external_id": contact.external_id,
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "is_primary": contact.is_primary,
+    }
+
+
 def _account_out(account: Account) -> dict:
     return {
         "external_id": account.external_id,
@@ -158,6 +240,8 @@ def _account_out(account: Account) -> dict:
         "mrr": account.mrr,
         "lifecycle": account.lifecycle,
         "owner": account.owner.email if account.owner else None,
+        "billing_customer_id": account.billing_customer_id,
+        "timezone": account.timezone,
         "health_status": account.health_status,
         "happiness": account.happiness,
         "score": account.score,
@@ -166,45 +250,101 @@ def _account_out(account: Account) -> dict:
         "signed_up_at": account.signed_up_at,
         "tags": sorted(tag.name for tag in account.tags.all()),
         "stages": {card.pipeline.key: card.stage.name for card in account.cards.all()},
+        "contacts": [_contact_out(contact) for contact in account.contacts.all()],
     }
 
 
 def _accounts():
     return Account.objects.select_related("owner").prefetch_related(
-        "tags", Prefetch("cards", queryset=Card.objects.select_related("pipeline", "stage"))
+        "tags",
+        "contacts",
+        Prefetch("cards", queryset=Card.objects.select_related("pipeline", "stage")),
     )
 
 
 class AccountFilters(schemas.Strict):
-    health_status: str | None = None
-    tag: str | None = None
-    updated_since: schemas.Moment | None = None
-    page: int = Field(1, ge=0, le=1_000_000)  # 0 reads as the first page
+    # Not Optional: a query parameter is text or absent, never null.
+    health_status: str = ""
+    tag: str = ""
+    updated_since: schemas.DateTime = Field(
+        None, description="RFC 3339 date and time with its UTC offset: accounts changed since."
+    )
+    page: int = Field(1, ge=0, le=1_000_000, description="From 1 (0 reads as 1).")
 
 
 PAGE_SIZE = 100
+LIST_HEADERS = {
+    "responses": {
+        200: {
+            "headers": {
+                "X-Total-Count": {
+                    "description": "How many accounts match the filters, on every page.",
+                    "schema": {"type": "integer", "minimum": 0},
+                },
+                "Link": {
+                    "description": 'The next page, `<…?page=N>; rel="next"`; absent on the last.',
+                    "schema": {"type": "string"},
+                },
+            }
+        },
+        **RETRY_AFTER,
+    }
+}
 
 
-@api.get("/accounts", response=list[schemas.AccountOut], summary="List accounts")
-def list_accounts(request: HttpRequest, filters: Query[AccountFilters]):
-    """100 accounts a page, oldest first; filter by health, tag or last change."""
+@api.get(
+    "/accounts",
+    response={200: list[schemas.AccountOut], 422: schemas.Problem, **EVERY_OPERATION},
+    openapi_extra=LIST_HEADERS,
+    summary="List accounts",
+)
+def list_accounts(request: HttpRequest, response: HttpResponse, filters: Query[AccountFilters]):
+    """100 accounts a page, oldest first; filter by health, tag or last change.
+    `X-Total-Count` says how many match; `Link` points to the next page.
+    A query parameter it does not know is 422 (a typo would list everything)."""
+    if unknown := sorted(set(request.GET) - set(AccountFilters.model_fields)):
+        return Status(422, {"detail": f"Unknown query parameter {', '.join(map(repr, unknown))}."})
+    if repeated := sorted(key for key, values in request.GET.lists() if len(values) > 1):
+        return Status(422, {"detail": f"{', '.join(map(repr, repeated))} given more than once."})
     accounts = _accounts().order_by("pk")
     if filters.health_status:
         accounts = accounts.filter(health_status=filters.health_status)
     if filters.tag:
         accounts = accounts.filter(tags__name__iexact=filters.tag)
     if filters.updated_since:
-        accounts = accounts.filter(updated_at__gte=filters.updated_since)
-    start = (max(filters.page, 1) - 1) * PAGE_SIZE
-    return [_account_out(a) for a in accounts[start : start + PAGE_SIZE]]
+        try:
+            since = filters.updated_since.astimezone(UTC)
+        except OverflowError:  # before year 1 or after 9999 once in UTC
+            since = datetime.min.replace(tzinfo=UTC) if filters.updated_since.year < 2 else None
+        accounts = accounts.filter(updated_at__gte=since) if since else accounts.none()
+    page = max(filters.page, 1)
+    start = (page - 1) * PAGE_SIZE
+    total = accounts.count()
+    response["X-Total-Count"] = str(total)
+    if start + PAGE_SIZE < total:
+        following = request.GET.copy()
+        following["page"] = str(page + 1)
+        link = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
+        response["Link"] = f'<{link}>; rel="next"'
+    return Status(200, [_account_out(a) for a in accounts[start : start + PAGE_SIZE]])
+
+
+# An id in the path: what the events schema allows for an account or a contact.
+PathId = Annotated[str, Path(min_length=1, max_length=100, pattern=schemas.EXTERNAL_ID_PATTERN)]
 
 
 @api.get(
     "/accounts/{external_id}",
-    response={200: schemas.AccountOut, 404: schemas.Problem},
-    summary="One account with its score, health, tags and stages",
+    response={
+        200: schemas.AccountOut,
+        404: schemas.Problem,
+        422: schemas.Problem,
+        **EVERY_OPERATION,
+    },
+    openapi_extra={"responses": RETRY_AFTER},
+    summary="One account with its score, health, tags, stages and contacts",
 )
-def get_account(request: HttpRequest, external_id: str):
+def get_account(request: HttpRequest, external_id: PathId):
     account = _accounts().filter(external_id=external_id).first()
     if account is None:
         return Status(404, {"detail": f"No account {external_id!r}."})
@@ -213,37 +353,57 @@ def get_account(request: HttpRequest, external_id: str):
 
 @api.put(
     "/accounts/{external_id}",
-    response={200: schemas.AccountOut, 201: schemas.AccountOut, 422: schemas.Problem},
-    summary="Create or update an account by its external id",
+    response={
+        200: schemas.AccountOut,
+        201: schemas.AccountOut,
+        422: schemas.Problem,
+        **EVERY_OPERATION,
+        **WITH_A_BODY,
+    },
+    openapi_extra={"responses": RETRY_AFTER},
+    summary="Create or update (merge) an account by its external id",
 )
-def put_account(request: HttpRequest, external_id: str, data: schemas.AccountIn):
-    """Creates the account (a sign-up) or updates its name, plan, MRR, owner and ids."""
+def put_account(request: HttpRequest, external_id: PathId, data: schemas.AccountIn):
+    """Creates the account (a sign-up: 201) or updates it (200). Fields left out keep
+    their value; `null` clears the owner, the billing customer id or the timezone."""
+    sent = data.model_fields_set
     cause = Cause.by_api(f"PUT account from {request.auth.name}")
-    owner = None
-    if data.owner_email:
-        owner = get_user_model().objects.filter(email__iexact=data.owner_email).first()
-        if owner is None:
-            return Status(422, {"detail": f"No staff member has the e-mail {data.owner_email}."})
+    details: dict = {}
+    if "owner_email" in sent:
+        details["owner"] = None
+        if data.owner_email:
+            details["owner"] = (
+                get_user_model().objects.filter(email__iexact=data.owner_email).first()
+            )
+            if details["owner"] is None:
+                return Status(
+                    422, {"detail": f"No staff member has the e-mail {data.owner_email}."}
+                )
+    for field in ("name", "billing_customer_id", "timezone"):
+        if field in sent:
+            details[field] = getattr(data, field) or ""
     try:
         with transaction.atomic():
-            account, created = sign_up_account(
-                external_id=external_id,
-                name=data.name,
-                plan=data.plan,
-                mrr=data.mrr,
-                owner=owner,
-                cause=cause,
-            )
-            if not created:
-                change_plan(account=account, plan=data.plan, mrr=data.mrr, cause=cause)
-            details = {
-                "name": data.name,
-                "billing_customer_id": data.billing_customer_id,
-                "timezone": data.timezone,
-            }
-            if owner is not None:
-                details["owner"] = owner
-            update_account(account=account, cause=cause, **details)
+            account = Account.objects.filter(external_id=external_id).first()
+            created = False
+            if account is None:
+                account, created = sign_up_account(
+                    external_id=external_id,
+                    name=data.name or "",
+                    plan=data.plan,
+                    mrr=data.mrr,
+                    owner=details.get("owner"),
+                    cause=cause,
+                )
+            if not created and sent & {"plan", "mrr"}:
+                change_plan(
+                    account=account,
+                    plan=data.plan if "plan" in sent else None,
+                    mrr=data.mrr if "mrr" in sent else None,
+                    cause=cause,
+                )
+            if details:
+                update_account(account=account, cause=cause, **details)
     except ValidationError as error:
         return Status(422, {"detail": " ".join(error.messages)})
     return Status((201 if created else 200), _account_out(_accounts().get(pk=account.pk)))
@@ -251,35 +411,34 @@ def put_account(request: HttpRequest, external_id: str, data: schemas.AccountIn)
 
 @api.put(
     "/accounts/{external_id}/contacts/{contact_id}",
-    response={200: schemas.ContactOut, 404: schemas.Problem, 422: schemas.Problem},
-    summary="Create or update a contact by its external id",
+    response={
+        200: schemas.ContactOut,
+        404: schemas.Problem,
+        422: schemas.Problem,
+        **EVERY_OPERATION,
+        **WITH_A_BODY,
+    },
+    openapi_extra={"responses": RETRY_AFTER},
+    summary="Create or update (merge) a contact by its external id",
 )
 def put_contact(
-    request: HttpRequest, external_id: str, contact_id: str, data: schemas.ContactUpsert
+    request: HttpRequest, external_id: PathId, contact_id: PathId, data: schemas.ContactUpsert
 ):
+    """Fields left out keep their value; `null` or "" clears the e-mail or phone."""
     account = Account.objects.filter(external_id=external_id).first()
     if account is None:
         return Status(404, {"detail": f"No account {external_id!r}."})
+    sent = data.model_fields_set
     try:
         contact, _ = upsert_contact(
             account=account,
             external_id=contact_id,
             name=data.name,
-            email=data.email,
-            phone=data.phone,
-            is_primary=data.is_primary,
+            email=(data.email or "") if "email" in sent else None,
+            phone=(data.phone or "") if "phone" in sent else None,
+            is_primary=data.is_primary if "is_primary" in sent else None,
             cause=Cause.by_api(f"PUT contact from {request.auth.name}"),
         )
     except ValidationError as error:
         return Status(422, {"detail": " ".join(error.messages)})
-    contact = Contact.objects.get(pk=contact.pk)
-    return Status(
-        200,
-        {
-            "external_id": contact.external_id,
-            "name": contact.name,
-            "email": contact.email,
-            "phone": contact.phone,
-            "is_primary": contact.is_primary,
-        },
-    )
+    return Status(200, _contact_out(Contact.objects.get(pk=contact.pk)))

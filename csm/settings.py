@@ -244,6 +244,10 @@ TESTIMONIAL_URL = env.str("TESTIMONIAL_URL", default=COMPANY_URL.rstrip("/") + "
 # Requests per minute per API token; a batch of events is one request.
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
 API_MAX_BATCH = 1000
+# Largest API request body: a full batch of long, JSON-escaped events fits (a batch
+# of 1,000 sign-ups with 199-character Japanese names is 2.7 MB). API only: forms
+# keep Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=10 * 1024 * 1024)
 # Stripe's webhook signing secret (whsec_…); webhooks are refused without it.
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)

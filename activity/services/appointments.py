@@ -95,10 +95,20 @@ def _lock_booked(appointment: Appointment, action: str) -> Appointment:
     return locked
 
 
-def _set_status(appointment: Appointment, status: str, cause: Cause, signal) -> bool:
+def _set_status(
+    appointment: Appointment, status: str, cause: Cause, signal, *, once_started: bool = False
+) -> bool:
     locked = _lock_booked(appointment, status)
     if locked.status == status:
         return False
+    if once_started and locked.starts_at > clock.now():
+        # Whether the customer showed up is known only once it has begun; marking
+        # it earlier would award attendance points for a meeting yet to happen.
+        raise ValidationError(
+            f"This appointment starts at {locked.starts_at.isoformat()}; it can be marked "
+            f"{AppointmentStatus(status).label.lower()} once it has started.",
+            code="not_started",
+        )
     Appointment.objects.filter(pk=locked.pk).update(status=status)
     StatusChange.objects.create(
         appointment=locked,
@@ -119,14 +129,32 @@ def _set_status(appointment: Appointment, status: str, cause: Cause, signal) -> 
 
 @transaction.atomic
 def mark_appointment_attended(*, appointment: Appointment, cause: Cause) -> bool:
-    """The customer showed up. Returns False if already marked attended."""
-    return _set_status(appointment, AppointmentStatus.ATTENDED, cause, signals.appointment_attended)
+    """The customer showed up. Returns False if already marked attended.
+
+    Refused (ValidationError) before the appointment has started.
+    """
+    return _set_status(
+        appointment,
+        AppointmentStatus.ATTENDED,
+        cause,
+        signals.appointment_attended,
+        once_started=True,
+    )
 
 
 @transaction.atomic
 def mark_appointment_no_show(*, appointment: Appointment, cause: Cause) -> bool:
-    """The customer did not show up. Returns False if already marked."""
-    return _set_status(appointment, AppointmentStatus.NO_SHOW, cause, signals.appointment_no_show)
+    """The customer did not show up. Returns False if already marked.
+
+    Refused (ValidationError) before the appointment has started.
+    """
+    return _set_status(
+        appointment,
+        AppointmentStatus.NO_SHOW,
+        cause,
+        signals.appointment_no_show,
+        once_started=True,
+    )
 
 
 @transaction.atomic

@@ -274,7 +274,7 @@ def test_a_contact_of_another_account_with_the_same_id_is_left_alone(account, by
     ("fields", "message"),
     [
         ({"name": " "}, "A contact needs a name."),
-        ({"email": "ann@"}, "Enter a valid email address."),
+        ({"email": "ann@"}, "The e-mail address 'ann@' is not valid."),
         ({"phone": "0415 555 0100"}, "is not in E.164 form"),
         ({"phone": "+1"}, "is not in E.164 form"),
     ],

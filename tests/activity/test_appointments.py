@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime(2025, 9, 1, 9, 0, tzinfo=UTC)
 THURSDAY = NOW + timedelta(days=3, hours=5)
+BEGUN = NOW - timedelta(minutes=20)  # how it went can be told once it has begun
 
 
 @pytest.fixture(autouse=True)
@@ -181,7 +182,7 @@ def test_an_outcome_is_recorded_once_and_announced_once(
     status,
     signal,
 ):
-    appointment = book(account, by_api)
+    appointment = book(account, by_api, starts_at=BEGUN)
     sent = received(signal)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -204,7 +205,7 @@ def test_an_outcome_is_recorded_once_and_announced_once(
 
 
 def test_an_attended_appointment_cannot_become_a_no_show(account, by_api, by_manager):
-    appointment = book(account, by_api)
+    appointment = book(account, by_api, starts_at=BEGUN)
     mark_appointment_attended(appointment=appointment, cause=by_manager)
 
     with pytest.raises(ValidationError) as refusal:
@@ -219,7 +220,7 @@ def test_an_attended_appointment_cannot_become_a_no_show(account, by_api, by_man
 def test_a_rolled_back_outcome_is_not_announced(
     account, by_api, by_manager, received, rolled_back, django_capture_on_commit_callbacks
 ):
-    appointment = book(account, by_api)
+    appointment = book(account, by_api, starts_at=BEGUN)
     sent = received(signals.appointment_attended)
 
     with django_capture_on_commit_callbacks(execute=True), rolled_back():
@@ -228,6 +229,33 @@ def test_a_rolled_back_outcome_is_not_announced(
     assert sent == []
     assert status_of(appointment) == AppointmentStatus.BOOKED
     assert StatusChange.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("service", "label"),
+    [(mark_appointment_attended, "attended"), (mark_appointment_no_show, "no-show")],
+)
+def test_how_an_appointment_went_is_refused_before_it_has_started(
+    account, by_api, by_manager, service, label
+):
+    appointment = book(account, by_api)  # on Thursday
+
+    with pytest.raises(ValidationError) as refusal:
+        service(appointment=appointment, cause=by_manager)
+
+    assert refusal.value.code == "not_started"
+    assert refusal.value.messages == [
+        f"This appointment starts at {THURSDAY.isoformat()}; it can be marked {label} "
+        "once it has started."
+    ]
+    assert status_of(appointment) == AppointmentStatus.BOOKED
+    assert not StatusChange.objects.exists()
+
+
+def test_an_appointment_may_be_marked_attended_from_its_start(account, by_api, by_manager):
+    appointment = book(account, by_api, starts_at=NOW)
+
+    assert mark_appointment_attended(appointment=appointment, cause=by_manager) is True
 
 
 # --- rescheduling ------------------------------------------------------------------------

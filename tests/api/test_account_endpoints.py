@@ -132,8 +132,8 @@ def test_the_list_takes_as_many_queries_for_30_accounts_as_for_3(api):
     few = _list_queries(api, 3)
     many = _list_queries(api, 27)  # 30 in all
 
-    # Token, rate limit (3), last use, accounts, their tags, their cards.
-    assert (len(few), len(many)) == (8, 8), "\n".join(q["sql"] for q in many.captured_queries)
+    # Token, rate limit (3), last use, the total, accounts, their tags, contacts, cards.
+    assert (len(few), len(many)) == (10, 10), "\n".join(q["sql"] for q in many.captured_queries)
 
 
 # --- GET /accounts/{external_id} -----------------------------------------------------------
@@ -248,7 +248,7 @@ def test_put_with_an_unknown_owner_email_is_422_and_writes_nothing(api):
         pytest.param({"name": "Globex", "mrr": "-5"}, "mrr:", id="negative-mrr"),
         pytest.param({"name": "Globex", "mrr": "lots"}, "mrr:", id="mrr-word"),
         pytest.param({"name": "  "}, "name:", id="blank-name"),
-        pytest.param({"plan": "pro"}, "name:", id="no-name"),
+        pytest.param({"plan": "pro"}, "An account needs a name.", id="no-name"),
         pytest.param({"name": "Globex", "owner_email": "carl"}, "owner_email:", id="bad-email"),
         pytest.param({"name": "Globex", "colour": "red"}, "colour:", id="unknown-field"),
     ],
@@ -363,7 +363,7 @@ def test_put_contact_with_an_external_id_too_long_is_422_and_writes_nothing(api,
     response = api.put(contact_url("acme", "u" * 101), {"name": "Jordan"})
 
     assert response.status_code == 422
-    assert "longer than 100" in response.json()["detail"]
+    assert "at most 100 characters" in response.json()["detail"]
     assert row_counts() == before
 
 
@@ -383,3 +383,210 @@ def test_put_contact_by_staff_without_a_token_is_401(client, acme):
 
     assert response.status_code == 401
     assert not Contact.objects.exists()
+
+
+# --- PUT merges: what a body leaves out is kept ----------------------------------------------
+
+
+@pytest.fixture
+def linked(csm):
+    """An account on a paid plan, linked to Stripe, in its own timezone."""
+    return AccountFactory(
+        external_id="linked",
+        name="Linked",
+        owner=csm,
+        plan=Plan.BUSINESS,
+        mrr=Decimal("499.00"),
+        timezone="Europe/Berlin",
+        billing_customer_id="cus_9",
+    )
+
+
+def test_a_name_only_put_renames_and_keeps_everything_else(api, linked, csm):
+    response = api.put(f"{ACCOUNTS}/linked", {"name": "Linked GmbH"})
+
+    assert response.status_code == 200
+    linked.refresh_from_db()
+    assert (
+        linked.name,
+        linked.plan,
+        linked.mrr,
+        linked.timezone,
+        linked.billing_customer_id,
+        linked.owner,
+    ) == ("Linked GmbH", "business", Decimal("499.00"), "Europe/Berlin", "cus_9", csm)
+
+
+def test_a_put_without_a_name_updates_an_existing_account(api, linked):
+    response = api.put(f"{ACCOUNTS}/linked", {"mrr": "520.00"})
+
+    assert response.status_code == 200
+    linked.refresh_from_db()
+    assert (linked.name, linked.plan, linked.mrr) == ("Linked", "business", Decimal("520.00"))
+
+
+def test_null_unlinks_the_billing_id_clears_the_timezone_and_the_owner(api, linked):
+    response = api.put(
+        f"{ACCOUNTS}/linked", {"billing_customer_id": None, "timezone": None, "owner_email": None}
+    )
+
+    assert response.status_code == 200
+    linked.refresh_from_db()
+    assert (linked.billing_customer_id, linked.timezone, linked.owner) == ("", "", None)
+    assert (linked.plan, linked.mrr) == ("business", Decimal("499.00"))
+
+
+@pytest.mark.parametrize("field", ["name", "plan", "mrr"])
+def test_null_for_a_field_that_cannot_be_empty_is_422(api, linked, field):
+    response = api.put(f"{ACCOUNTS}/linked", {field: None})
+
+    assert response.status_code == 422
+    assert f"{field}:" in response.json()["detail"]
+
+
+def test_put_answers_with_every_field_it_can_write(api, linked):
+    ContactFactory(
+        account=linked, name="Ana", email="ana@linked.example", phone="", is_primary=True
+    )
+
+    body = api.put(f"{ACCOUNTS}/linked", {"timezone": "Asia/Tokyo"}).json()
+
+    assert {key: body[key] for key in ("billing_customer_id", "timezone")} == {
+        "billing_customer_id": "cus_9",
+        "timezone": "Asia/Tokyo",
+    }
+    assert body["contacts"] == [
+        {
+            "external_id": "",
+            "name": "Ana",
+            "email": "ana@linked.example",
+            "phone": "",
+            "is_primary": True,
+        }
+    ]
+    assert api.get(f"{ACCOUNTS}/linked").json() == body
+
+
+def test_put_contact_leaving_out_the_phone_keeps_it_and_null_clears_it(api, acme):
+    url = contact_url("acme", "u_42")
+    api.put(url, {"name": "Jordan", "email": "jordan@acme.example", "phone": "+14155550100"})
+
+    kept = api.put(url, {"name": "Jordan Rivera"})
+    cleared = api.put(url, {"phone": None})
+
+    assert (kept.status_code, kept.json()["phone"], kept.json()["email"]) == (
+        200,
+        "+14155550100",
+        "jordan@acme.example",
+    )
+    assert (cleared.status_code, cleared.json()["phone"], cleared.json()["name"]) == (
+        200,
+        "",
+        "Jordan Rivera",
+    )
+
+
+def test_put_contact_without_a_name_cannot_create_it(api, acme):
+    response = api.put(contact_url("acme", "u_42"), {"email": "jordan@acme.example"})
+
+    assert response.status_code == 422
+    assert "needs a name" in response.json()["detail"]
+    assert not Contact.objects.exists()
+
+
+# --- the list's page metadata ------------------------------------------------------------
+
+
+def test_the_list_says_how_many_match_and_where_the_next_page_is(api):
+    Account.objects.bulk_create(AccountFactory.build_batch(101))
+
+    first = api.get(ACCOUNTS, {"tag": ""})
+    last = api.get(ACCOUNTS, {"page": 2})
+
+    assert first["X-Total-Count"] == last["X-Total-Count"] == "101"
+    assert first["Link"] == '<http://testserver/api/v1/accounts?tag=&page=2>; rel="next"'
+    assert "Link" not in last
+
+
+# --- updated_since is an RFC 3339 date-time, and any such is accepted -------------------------
+
+
+@pytest.mark.parametrize("value", ["2774", "1751328000", "2025-06-30", "2025-06-30 00:00:00Z"])
+def test_updated_since_that_is_not_a_date_time_with_offset_is_422(api, value):
+    response = api.get(ACCOUNTS, {"updated_since": value})
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("updated_since:")
+
+
+@pytest.mark.parametrize(
+    ("value", "listed"),
+    [
+        ("1900-01-01T00:00:00Z", ["acme"]),
+        ("0001-01-01T00:00:00+14:00", ["acme"]),  # before year 1 in UTC
+        ("9999-12-31T23:59:59-12:00", []),  # after year 9999 in UTC
+        ("2500-01-01T00:00:00z", []),
+    ],
+)
+def test_updated_since_takes_any_year_a_date_time_can_have(api, acme, value, listed):
+    response = api.get(ACCOUNTS, {"updated_since": value})
+
+    assert response.status_code == 200
+    assert external_ids(response) == listed
+
+
+# --- ids with a slash: refused everywhere, since a URL could never reach them ----------------
+
+
+def test_an_account_id_with_a_slash_is_refused_with_the_reason(api):
+    response = api.send(
+        {"id": "evt-1", "type": "account.signed_up", "account": "org/9369", "name": "Org"}
+    )
+
+    assert response.status_code == 422
+    [item] = response.json()["results"]
+    assert "account:" in item["error"]
+    assert not Account.objects.exists()
+
+
+def test_a_contact_id_with_a_slash_in_a_sign_up_is_refused(api):
+    response = api.send(
+        {
+            "id": "evt-1",
+            "type": "account.signed_up",
+            "account": "org-9369",
+            "name": "Org",
+            "contact": {"name": "Ana", "external_id": "u/1"},
+        }
+    )
+
+    assert response.status_code == 422
+    assert not Account.objects.exists()
+
+
+def test_every_account_the_api_lets_you_create_can_be_read_back(api):
+    api.send({"id": "evt-1", "type": "account.signed_up", "account": "org:9369", "name": "Org"})
+
+    assert api.get(f"{ACCOUNTS}/org:9369").status_code == 200
+
+
+def test_the_services_refuse_an_account_id_with_a_slash(db):
+    from django.core.exceptions import ValidationError
+
+    from accounts.services import sign_up_account
+
+    with pytest.raises(ValidationError) as refusal:
+        sign_up_account(external_id="org/9369", name="Org", cause=BY_HAND)
+
+    assert "`/`" in refusal.value.messages[0]
+    assert not Account.objects.exists()
+
+
+# --- one e-mail rule ---------------------------------------------------------------------------
+
+
+def test_an_address_at_a_test_domain_is_accepted_as_the_admin_accepts_it(api, acme):
+    # Staging systems use reserved names such as .test; every door takes them alike.
+    response = api.put(contact_url("acme", "u_42"), {"name": "Jordan", "email": "jo@acme.test"})
+
+    assert (response.status_code, response.json()["email"]) == (200, "jo@acme.test")

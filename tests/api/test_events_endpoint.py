@@ -224,11 +224,32 @@ def test_appointment_rescheduled_moves_it(api, walkthrough):
     ],
 )
 def test_an_appointment_outcome_sets_its_status(api, walkthrough, kind, status):
-    response = api.send(event(kind, "evt-1", appointment_id="apt_1"))
+    with time_machine.travel(TOMORROW + timedelta(minutes=40), tick=False):
+        response = api.send(event(kind, "evt-1", appointment_id="apt_1"))
 
     assert results(response) == [("evt-1", "accepted", "")]
     walkthrough.refresh_from_db()
     assert walkthrough.status == status
+
+
+@pytest.mark.parametrize("kind", ["appointment.attended", "appointment.no_show"])
+def test_an_outcome_before_the_appointment_starts_is_rejected_and_earns_nothing(
+    api, walkthrough, kind
+):
+    acme = walkthrough.account
+    before = row_counts()
+
+    response = api.send(event(kind, "evt-1", appointment_id="apt_1"))
+
+    assert response.status_code == 422
+    [(_, status, error)] = results(response)
+    assert status == "rejected"
+    assert error.startswith(f"This appointment starts at {TOMORROW.isoformat()}")
+    assert row_counts() == before
+    walkthrough.refresh_from_db()
+    acme.refresh_from_db()
+    assert (walkthrough.status, acme.score) == (AppointmentStatus.BOOKED, 0)
+    assert not acme.score_entries.exists()
 
 
 def test_an_outcome_for_an_unknown_appointment_is_rejected(api, acme):
@@ -756,3 +777,33 @@ def test_a_rate_limited_token_may_send_again_a_minute_later(api, acme):
 def test_json_nested_too_deeply_is_a_clear_400(api):
     response = api.post("/api/v1/events", "[" * 100_000)
     assert response.status_code == 400
+
+
+# --- a re-sent sign-up keeps what it leaves out ----------------------------------------------
+
+
+def signed_up(event_id: str, **contact) -> dict:
+    return event(
+        "account.signed_up",
+        event_id,
+        account="globex",
+        name="Globex",
+        contact={"name": "Hank Scorpio", "email": "hank@globex.example", **contact},
+    )
+
+
+def test_a_resent_sign_up_without_the_phone_keeps_the_stored_phone(api):
+    api.send(signed_up("evt-1", phone="+14155550100"))
+
+    response = api.send(signed_up("evt-2"))
+
+    assert results(response) == [("evt-2", "accepted", "")]
+    assert Contact.objects.get().phone == "+14155550100"
+
+
+def test_a_resent_sign_up_with_a_null_phone_clears_it(api):
+    api.send(signed_up("evt-1", phone="+14155550100"))
+
+    api.send(signed_up("evt-2", phone=None))
+
+    assert Contact.objects.get().phone == ""

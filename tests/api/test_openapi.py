@@ -103,3 +103,75 @@ def test_the_docs_page_renders_without_a_token_from_our_own_static_files(client)
     assert [a for a in assets if not a.startswith(settings.STATIC_URL)] == []
     assert [a for a in assets if not finders.find(a.removeprefix(settings.STATIC_URL))] == []
     assert not re.search(r"cdn\.|unpkg|jsdelivr", html)
+
+
+def operations(openapi):
+    for path, methods in openapi["paths"].items():
+        for method, operation in methods.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def test_every_operation_documents_401_and_429_with_retry_after(openapi):
+    for name, operation in operations(openapi):
+        responses = operation["responses"]
+        assert {"401", "429"} <= set(responses), name
+        assert "Retry-After" in responses["429"]["headers"], name
+
+
+def test_every_operation_with_a_body_documents_400_413_and_415(openapi):
+    for name, operation in operations(openapi):
+        if "requestBody" in operation:
+            assert {"400", "413", "415", "422"} <= set(operation["responses"]), name
+
+
+def test_the_list_documents_422_and_its_page_headers(openapi):
+    responses = openapi["paths"]["/api/v1/accounts"]["get"]["responses"]
+
+    assert "422" in responses
+    assert set(responses["200"]["headers"]) == {"X-Total-Count", "Link"}
+
+
+def test_money_is_documented_as_the_server_reads_it(openapi):
+    mrr = openapi["components"]["schemas"]["AccountIn"]["properties"]["mrr"]
+
+    text, number = mrr["anyOf"]
+    assert (text["type"], text["pattern"]) == ("string", r"^[0-9]{1,10}(\.[0-9]{1,2})?$")
+    assert (number["minimum"], number["maximum"], number["multipleOf"]) == (
+        0,
+        9999999999.99,
+        0.01,
+    )
+
+
+def test_updated_since_is_documented_as_a_date_time(openapi):
+    [parameter] = [
+        p
+        for p in openapi["paths"]["/api/v1/accounts"]["get"]["parameters"]
+        if p["name"] == "updated_since"
+    ]
+
+    assert (parameter["schema"]["type"], parameter["schema"]["format"]) == ("string", "date-time")
+
+
+def test_the_document_states_the_body_limit_and_the_merge_rule(openapi, settings):
+    description = openapi["info"]["description"]
+
+    assert f"{settings.API_MAX_BODY_BYTES} bytes" in description
+    assert "merges" in description
+
+
+def test_text_is_documented_without_the_nul_and_blanks_the_server_refuses(openapi):
+    properties = openapi["components"]["schemas"]["AccountIn"]["properties"]
+    name = re.compile(properties["name"]["pattern"])
+    billing_id = re.compile(properties["billing_customer_id"]["anyOf"][0]["pattern"])
+
+    assert [bool(name.search(text)) for text in ("Acme", " \u3000", "Ac\x00me")] == [
+        True,
+        False,
+        False,
+    ]
+    assert [bool(billing_id.search(text)) for text in ("", "cus_1", "cus\x00")] == [
+        True,
+        True,
+        False,
+    ]
