@@ -1,7 +1,7 @@
 """Admin building blocks shared by the domain apps."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
 from core.causes import Cause
@@ -45,8 +45,9 @@ def apply_to_each(
 ) -> None:
     """Run `change(obj, cause)` for each selected row through its service; report the outcome.
 
-    Each change is its own transaction: a refusal stops the loop and says how
-    many rows had already changed, so nothing is left unexplained.
+    Each change is its own transaction: a refusal (invalid, or not this user's to make)
+    stops the loop and says how many rows had already changed, so nothing is left
+    unexplained.
     """
     cause = Cause.by_user(request.user, request.POST.get("note") or "admin action")
     objects = list(objects)
@@ -54,10 +55,11 @@ def apply_to_each(
     for obj in objects:
         try:
             changed += bool(change(obj, cause))
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else error
             modeladmin.message_user(
                 request,
-                f"{obj}: {' '.join(error.messages)} ({changed} changed before this one).",
+                f"{obj}: {reason} ({changed} changed before this one).",
                 messages.ERROR,
             )
             return
