@@ -1,5 +1,8 @@
 """Admin building blocks shared by the domain apps."""
 
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -64,3 +67,21 @@ def apply_to_each(
             )
             return
     modeladmin.message_user(request, f"{done}: {changed} of {len(objects)} changed.")
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+    """django-axes' failed log-ins (delete a username's rows to lift its lockout).
+
+    Its "Clean up expired attempts" reads the time of the request from an attribute only
+    a log-in sets, so from the admin it was a 500; it also deletes, so it asks for that.
+    """
+
+    @admin.action(description="Clean up expired attempts", permissions=["delete"])
+    def cleanup_expired_attempts(self, request: HttpRequest, queryset) -> None:
+        AxesProxyHandler.update_request(request)
+        super().cleanup_expired_attempts(request, queryset)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
@@ -133,6 +135,15 @@ def _finished_task(success: bool) -> QueuedTask:
     )
 
 
+def _expired_login_attempt() -> AccessAttempt:
+    attempt = AccessAttempt.objects.create(
+        username="carol", ip_address="198.51.100.1", failures_since_start=1
+    )
+    old = clock.now() - settings.AXES_COOLOFF_TIME - timedelta(minutes=1)
+    AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=old)
+    return attempt
+
+
 def _stage(pipeline: str, name: str) -> dict:
     return {"stage": Stage.objects.get(pipeline__key=pipeline, name=name).pk}
 
@@ -255,6 +266,14 @@ CASES = [
         _failed_message,
         lambda m: Message.objects.get(pk=m.pk).status != MessageStatus.FAILED,
         MANAGERS,
+    ),
+    # django-axes: login records and lockouts are the Admin role's.
+    Case(
+        AccessAttempt,
+        "cleanup_expired_attempts",
+        _expired_login_attempt,
+        lambda a: not AccessAttempt.objects.filter(pk=a.pk).exists(),
+        {ADMIN},
     ),
     # django-q2's own admin: the task queue is the Admin role's alone.
     Case(
