@@ -146,6 +146,7 @@ if AXES_LOCKOUT_PARAMETERS is None:
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True  # a good login forgets earlier typos
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are in the admin
 # Which request header holds the client address (django-ipware): REMOTE_ADDR unless a
 # proxy you run sets e.g. X-Forwarded-For; never trust a header clients can set directly.
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
