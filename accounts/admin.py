@@ -12,7 +12,7 @@ from core import clock
 from core.admin import HistoryAdmin, ReadOnlyInline, apply_to_each
 from core.causes import Cause
 from pipelines.models import Card, Stage
-from pipelines.services import move_card
+from pipelines.services import move_card_by_hand
 from scoring.models import ScoreSource
 from scoring.services import add_points
 from workflows.selectors import explain_account
@@ -290,8 +290,13 @@ class AccountAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda a, cause: move_card(
-                account=a, pipeline=stage.pipeline, stage=stage, cause=cause
+            lambda a, cause: move_card_by_hand(
+                account=a,
+                pipeline=stage.pipeline,
+                stage=stage,
+                user=request.user,
+                cause=cause,
+                note=cause.reason,
             ),
             f"Moved to {stage}",
         )

@@ -1,7 +1,5 @@
 """Staff pages for accounts: the filtered list (and its CSV), the account page."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -13,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.causes import Cause
+from core.csv_export import csv_response
 from core.timeline import timeline
 from pipelines.models import Card
 from portal.links import form_links
@@ -56,48 +55,30 @@ def account_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (names come from outside)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 @permission_required("accounts.view_account", raise_exception=True)
 def account_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV, streamed in chunks (any size, flat memory)."""
     filters = AccountFilter(request.GET, queryset=accounts_for_list().order_by("pk"))
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield writer.writerow(EXPORT_COLUMNS)
-        for a in filters.qs.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    _cell(a.external_id),
-                    _cell(a.name),
-                    a.plan,
-                    a.mrr,
-                    a.owner.email if a.owner else "",
-                    a.health_status,
-                    a.happiness,
-                    a.score,
-                    a.milestone,
-                    a.lifecycle,
-                    a.last_login_at.isoformat() if a.last_login_at else "",
-                    a.signed_up_at.isoformat(),
-                    "; ".join(sorted(t.name for t in a.tags.all())),
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="accounts.csv"'
-    return response
+    rows = (
+        [
+            a.external_id,
+            a.name,
+            a.plan,
+            a.mrr,
+            a.owner.email if a.owner else "",
+            a.health_status,
+            a.happiness,
+            a.score,
+            a.milestone,
+            a.lifecycle,
+            a.last_login_at,
+            a.signed_up_at,
+            "; ".join(sorted(t.name for t in a.tags.all())),
+        ]
+        for a in filters.qs.iterator(chunk_size=2000)
+    )
+    return csv_response(filename="accounts.csv", header=EXPORT_COLUMNS, rows=rows)
 
 
 @login_required

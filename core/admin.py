@@ -1,7 +1,10 @@
 """Admin building blocks shared by the domain apps."""
 
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
 from core.causes import Cause
@@ -45,8 +48,9 @@ def apply_to_each(
 ) -> None:
     """Run `change(obj, cause)` for each selected row through its service; report the outcome.
 
-    Each change is its own transaction: a refusal stops the loop and says how
-    many rows had already changed, so nothing is left unexplained.
+    Each change is its own transaction: a refusal (invalid, or not this user's to make)
+    stops the loop and says how many rows had already changed, so nothing is left
+    unexplained.
     """
     cause = Cause.by_user(request.user, request.POST.get("note") or "admin action")
     objects = list(objects)
@@ -54,11 +58,30 @@ def apply_to_each(
     for obj in objects:
         try:
             changed += bool(change(obj, cause))
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else error
             modeladmin.message_user(
                 request,
-                f"{obj}: {' '.join(error.messages)} ({changed} changed before this one).",
+                f"{obj}: {reason} ({changed} changed before this one).",
                 messages.ERROR,
             )
             return
     modeladmin.message_user(request, f"{done}: {changed} of {len(objects)} changed.")
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+    """django-axes' failed log-ins (delete a username's rows to lift its lockout).
+
+    Its "Clean up expired attempts" reads the time of the request from an attribute only
+    a log-in sets, so from the admin it was a 500; it also deletes, so it asks for that.
+    """
+
+    @admin.action(description="Clean up expired attempts", permissions=["delete"])
+    def cleanup_expired_attempts(self, request: HttpRequest, queryset) -> None:
+        AxesProxyHandler.update_request(request)
+        super().cleanup_expired_attempts(request, queryset)

@@ -6,7 +6,6 @@ configuration passed with json_script) and /reports/<key>.csv serves the same
 rows. Months are the team's (settings.TIME_ZONE).
 """
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from django.shortcuts import render
 from accounts.models import AccountEvent, AccountEventKind
 from activity.models import Feedback, Payment, PaymentStatus, Task, TaskStatus
 from core import clock
+from core.csv_export import csv_response
 from notifications.models import Channel, Message, MessageStatus
 from workflows.models import Run
 
@@ -295,9 +295,4 @@ def report_csv(request: HttpRequest, key: str) -> HttpResponse:
     if report is None:
         raise Http404
     table = report.table(clock.now())
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{key}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(table.columns)
-    writer.writerows(["" if value is None else value for value in row] for row in table.rows)
-    return response
+    return csv_response(filename=f"{key}.csv", header=table.columns, rows=table.rows)

@@ -5,6 +5,7 @@ defaults run on one machine with nothing else installed: SQLite under the
 project and django-q2's ORM broker on the same database.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "ninja",
+    "axes",
     "core",
     "accounts",
     "pipelines",
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "csm.urls"
@@ -116,6 +120,40 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes), for the staff login and the admin's alike: after
+# AXES_FAILURE_LIMIT wrong passwords a username is refused, even with the right one,
+# until the cool-off passes or an admin lifts it (Admin → Access attempts, or
+# `manage.py axes_reset_username`). Locked per username by default: behind a proxy (or a
+# botnet) the address says little, and a spoofable one would let a guesser reset the
+# count; "username_and_ip" locks a username only from the address that failed, for
+# installs whose client address is trustworthy (AXES_IPWARE_* below).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked usernames
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# 0: no cool-off, a locked username waits for an admin.
+_cool_off_minutes = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=_cool_off_minutes) if _cool_off_minutes else None
+AXES_LOCKOUT_PARAMETERS = {
+    "username": ["username"],
+    "username_and_ip": [["username", "ip_address"]],
+}.get(env.str("AXES_LOCKOUT_BY", default="username"))
+if AXES_LOCKOUT_PARAMETERS is None:
+    raise environ.ImproperlyConfigured("AXES_LOCKOUT_BY is 'username' or 'username_and_ip'.")
+# axes warns when the address is not part of the lock; leaving it out is the choice above.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True  # a good login forgets earlier typos
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are in the admin
+# Which request header holds the client address (django-ipware): REMOTE_ADDR unless a
+# proxy you run sets e.g. X-Forwarded-For; never trust a header clients can set directly.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
+    "AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"]
+)
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
 
 # --- Time -------------------------------------------------------------------
 USE_TZ = True

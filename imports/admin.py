@@ -40,7 +40,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_superuser
+        return request.user.has_perm("imports.delete_importjob")  # the Admin role only
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -18,8 +18,20 @@ from .services import retry_message
 from .templating import AnyData, build_context, render, sample_context
 
 
+class AccountIdField(forms.ModelChoiceField):
+    """An account by id; anything that is not one is an invalid choice, never a crash."""
+
+    def to_python(self, value):
+        # Past 18 digits an id would overflow the database's integer before the lookup.
+        if value not in self.empty_values and not (str(value).isdigit() and len(str(value)) <= 18):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
 class PreviewForm(forms.Form):
-    account = forms.ModelChoiceField(
+    account = AccountIdField(
         queryset=Account.objects.all(),
         widget=AutocompleteSelect(Message._meta.get_field("account"), admin.site),
         help_text="Render with this account's real values.",
@@ -72,8 +84,12 @@ class MessageTemplateAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, template):
             return HttpResponse(status=403)
         form = PreviewForm(request.GET or None)
-        if form.is_valid():
-            account = form.cleaned_data["account"]
+        account = form.cleaned_data["account"] if form.is_valid() else None
+        error = ""
+        if account is None and request.GET.get("account"):
+            error = "No such account; showing sample values."
+            form = PreviewForm()  # the widget would look the bad value up again to show it
+        if account is not None:
             contact = account.contacts.filter(is_primary=True).first()
             context = build_context(
                 account=account,
@@ -93,6 +109,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
                 "title": f"Preview: {template.name}",
                 "template_obj": template,
                 "form": form,
+                "error": error,
                 "media": self.media + form.media,
                 "rendered": render(template, context),
             },

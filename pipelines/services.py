@@ -1,15 +1,18 @@
 """Moving accounts through pipelines: the one door that writes cards."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.models import Account
-from accounts.services import account_transaction
+from accounts.models import Account, HealthStatus
+from accounts.services import account_transaction, change_health_status
 from core import clock
 from core.causes import Cause
 from core.events import send_on_commit
 
 from . import signals
 from .models import Card, Pipeline, Stage, StageMove
+
+# The board that mirrors the manager-set health status (playbook b1).
+HEALTH_PIPELINE = "health"
 
 
 def move_card(*, account: Account, pipeline: Pipeline, stage: Stage, cause: Cause) -> bool:
@@ -55,3 +58,21 @@ def move_card(*, account: Account, pipeline: Pipeline, stage: Stage, cause: Caus
             cause=cause,
         )
         return True
+
+
+def move_card_by_hand(
+    *, account: Account, pipeline: Pipeline, stage: Stage, user, cause: Cause, note: str = ""
+) -> bool:
+    """A person puts `account`'s card into `stage`: a board drop or the admin action.
+
+    A column of the Customer Health Status board is the account's health status, which
+    only managers set by hand (SPEC §1): a move there is that change, made through
+    `change_health_status` so playbook b1 follows (and moves the card), or refused with
+    PermissionDenied. Every other move is `move_card`. Returns whether anything changed.
+    """
+    status = stage.name.lower()
+    if pipeline.key == HEALTH_PIPELINE and status in HealthStatus.values:
+        if not user.has_perm("accounts.change_health_status"):
+            raise PermissionDenied("Only managers change the health status.")
+        return change_health_status(account=account, status=status, cause=cause, note=note)
+    return move_card(account=account, pipeline=pipeline, stage=stage, cause=cause)

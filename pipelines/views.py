@@ -9,19 +9,18 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.query import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import Account, HealthStatus, Tag
-from accounts.services import change_health_status
+from accounts.models import Account, Tag
 from core.causes import Cause
 
 from .models import Card, Pipeline, Stage
-from .services import move_card
+from .services import move_card_by_hand
 
 COLUMN_PAGE_SIZE = 30
 # What a card shows (pipelines/_cards.html): a page reads these columns, not whole rows.
@@ -39,9 +38,6 @@ CARD_FIELDS = [
 ]
 # Past any real column (3M cards); a larger page number would overflow the database's OFFSET.
 MAX_COLUMN_PAGE = 100_000
-
-# The board that mirrors the manager-set health status (playbook b1).
-HEALTH_PIPELINE = "health"
 
 
 class CardFilter(django_filters.FilterSet):
@@ -194,18 +190,16 @@ def move(request: HttpRequest, key: str) -> JsonResponse:
         return JsonResponse({"error": "That account or stage no longer exists."}, status=400)
     cause = Cause.by_user(request.user, "dragged on the board")
     try:
-        if pipeline.key == HEALTH_PIPELINE and stage.name.lower() in HealthStatus.values:
-            # The health board mirrors the account's health status, which only
-            # managers set by hand: a drop there is that change (playbook b1).
-            if not request.user.has_perm("accounts.change_health_status"):
-                return JsonResponse(
-                    {"error": "Only managers change the health status."}, status=403
-                )
-            moved = change_health_status(
-                account=account, status=stage.name.lower(), cause=cause, note="kanban board"
-            )
-        else:
-            moved = move_card(account=account, pipeline=pipeline, stage=stage, cause=cause)
+        moved = move_card_by_hand(
+            account=account,
+            pipeline=pipeline,
+            stage=stage,
+            user=request.user,
+            cause=cause,
+            note="kanban board",
+        )
+    except PermissionDenied as refusal:
+        return JsonResponse({"error": str(refusal)}, status=403)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     return JsonResponse({"moved": moved, "account": account.pk, "stage": stage.pk})

@@ -93,7 +93,7 @@ def test_csm_is_not_offered_the_health_status_action(client, csm):
 
 def test_move_to_stage_of_the_admin_records_who_moved_the_card(client, superuser, account):
     client.force_login(superuser)
-    stage = Stage.objects.get(pipeline__key="health", name="Healthy")
+    stage = Stage.objects.get(pipeline__key="login_activity", name="Inactive")
     client.post(
         reverse("admin:accounts_account_changelist"),
         {"action": "move_to_stage", "_selected_action": [account.pk], "stage": stage.pk},

@@ -152,3 +152,15 @@ def test_a_template_for_staff_cannot_be_sent_to_a_customer(account):
             cause_key="x",
             cause=Cause.by_system(),
         )
+
+
+@pytest.mark.parametrize("chosen", ["abc", "1e400", "-1", "999999999", "9" * 30])
+def test_a_preview_for_an_unreadable_or_unknown_account_says_so_and_shows_samples(client, chosen):
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    saved = MessageTemplate.objects.get(key="a1-welcome")
+    url = reverse("admin:notifications_messagetemplate_preview", args=[saved.pk])
+
+    response = client.get(url, {"account": chosen})
+
+    assert response.status_code == 200
+    assert "No such account; showing sample values." in response.content.decode()

@@ -61,7 +61,7 @@ def test_the_csv_export_has_the_filtered_accounts(client, csm, by_manager):
 
     response = client.get(reverse("accounts:export"), {"health_status": "struggling"})
 
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:2] == ["external_id", "name"]
     assert [row[1] for row in rows[1:]] == ["Down Co"]
 

@@ -60,8 +60,8 @@ def report(client, key: str) -> dict:
 def csv_rows(client, key: str) -> list[list[str]]:
     response = client.get(reverse("reports:csv", args=[key]))
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv"
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
 def as_csv(table) -> list[list[str]]:
