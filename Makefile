@@ -41,9 +41,12 @@ run: install
 	@echo "OpenCSM on http://127.0.0.1:8000 - log in as admin / $${DEMO_PASSWORD:-opencsm-demo}"
 	@echo "(also manager / csm / affiliate with the same password). Ctrl-C stops both."
 	@echo
-	@trap 'kill 0' EXIT; \
-	$(PY) manage.py qcluster & \
-	$(PY) manage.py runserver 127.0.0.1:8000
+# Each in its own process group (set -m); Ctrl-C, a TERM or either one ending
+# stops both: the worker finishes the item in hand and exits within 10 s.
+	@set -m; trap 'trap - INT TERM EXIT; kill -TERM -- -$$worker -$$web 2>/dev/null; wait' INT TERM EXIT; \
+	$(PY) manage.py worker & worker=$$!; \
+	$(PY) manage.py runserver 127.0.0.1:8000 & web=$$!; \
+	wait -n
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -21,7 +21,7 @@ from scoring.models import ScoreSource
 from scoring.services import add_points
 from workflows.selectors import explain_account
 
-from . import services
+from . import selectors, services
 from .imports import OPTIONAL, REQUIRED, ImportFileError, import_accounts
 from .models import (
     Account,
@@ -31,6 +31,7 @@ from .models import (
     HappinessChange,
     HealthStatus,
     HealthStatusChange,
+    OptOut,
     Tag,
     TagEvent,
 )
@@ -54,8 +55,12 @@ class ContactInline(ReadOnlyInline):
     """Contacts change through ContactAdmin (and upsert_contact); here they are listed."""
 
     model = Contact
-    fields = ["name", "email", "phone", "is_primary", "email_opted_out_at", "sms_opted_out_at"]
+    fields = ["name", "email", "phone", "is_primary", "opt_outs"]
     readonly_fields = fields
+
+    @admin.display(description="Opt-outs")
+    def opt_outs(self, contact: Contact) -> str:
+        return contact_opt_outs_label(contact)
 
 
 class CardInline(ReadOnlyInline):
@@ -366,11 +371,48 @@ class AccountAdmin(admin.ModelAdmin):
         return request.user.has_perm("scoring.add_scoreentry")
 
 
+def contact_opt_outs_label(contact: Contact) -> str:
+    """What the contact's addresses opted out of, e.g. "E-mail since 2026-12-01"."""
+    if contact.pk is None:
+        return "—"
+    [(_, opt_outs)] = selectors.opt_outs_by_contact([contact])
+    return (
+        ", ".join(
+            f"{opt_out.get_channel_display()} since {opt_out.created_at:%Y-%m-%d}"
+            for opt_out in opt_outs
+        )
+        or "None"
+    )
+
+
+@admin.register(OptOut)
+class OptOutAdmin(admin.ModelAdmin):
+    """Addresses that asked for no more messages. Deleting one subscribes it again:
+    only do so when the person asks."""
+
+    list_display = ["address", "channel", "created_at", "cause_display"]
+    list_filter = ["channel"]
+    search_fields = ["address"]
+    readonly_fields = ["channel", "address", "created_at", "cause_display"]
+    fields = readonly_fields
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # only the person opts out (unsubscribe link, STOP reply)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "phone", "account", "is_primary"]
     fields = ["account", "name", "email", "phone", "is_primary", "external_id"]
-    readonly_fields = ["email_opted_out_at", "sms_opted_out_at"]
+    readonly_fields = ["opt_outs"]
+
+    @admin.display(description="Opt-outs")
+    def opt_outs(self, contact: Contact) -> str:
+        return contact_opt_outs_label(contact)
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return [*self.readonly_fields, *(["account"] if obj else [])]

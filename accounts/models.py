@@ -139,10 +139,6 @@ class Contact(models.Model):
     phone = models.CharField(max_length=32, blank=True, help_text="E.164, e.g. +14155550100.")
     is_primary = models.BooleanField(default=False)
     external_id = models.CharField(max_length=100, blank=True)
-    # Opt-outs: set by the contact (unsubscribe link, STOP reply) and honoured
-    # by the outbox for every non-transactional message on that channel.
-    email_opted_out_at = models.DateTimeField(null=True, blank=True)
-    sms_opted_out_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -170,6 +166,45 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.email else self.name
+
+
+class OptOutChannel(models.TextChoices):
+    EMAIL = "email", "E-mail"  # stops every non-transactional e-mail to the address
+    SMS = "sms", "SMS"  # stops every SMS to the number, transactional or not
+
+
+def normalized_address(channel: str, address: str) -> str:
+    """The form an address is compared in: e-mail case-insensitively, a phone by its digits.
+
+    "Jordan@ACME.example" and "jordan@acme.example" are one inbox, "+1 (415)
+    555-0100" and "+14155550100" one phone: an opt-out must cover every spelling.
+    """
+    address = address.strip()
+    if channel == OptOutChannel.EMAIL:
+        return address.lower()
+    digits = "".join(ch for ch in address if ch.isdigit())
+    return f"+{digits}" if digits else ""
+
+
+class OptOut(CausedModel):
+    """An address that asked for no more messages on a channel, on every account listing it.
+
+    Set by the person (unsubscribe link, STOP reply); the outbox checks it for
+    every message whichever contact row the address sits on. Deleting the row
+    (admin) subscribes the address again, which only the person may ask for.
+    """
+
+    channel = models.CharField(max_length=8, choices=OptOutChannel.choices)
+    address = models.CharField(max_length=254, help_text="Normalized: lower-case e-mail, +digits.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "address"], name="one_opt_out_per_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.get_channel_display()})"
 
 
 class Tag(models.Model):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
 
-from .models import Account, Lifecycle
+from .models import Account, Contact, Lifecycle, OptOut, OptOutChannel, normalized_address
 
 
 def portfolio_summary() -> dict:
@@ -49,3 +49,40 @@ def portfolio_summary() -> dict:
 def accounts_for_list() -> QuerySet[Account]:
     """Accounts with what a list row shows, joined (no query per row)."""
     return Account.objects.select_related("owner").prefetch_related("tags")
+
+
+def opt_outs_by_contact(contacts: list[Contact]) -> list[tuple[Contact, list[OptOut]]]:
+    """Each contact with the opt-outs covering its e-mail and phone, for pages that list them.
+
+    One query whatever the number of contacts.
+    """
+    wanted = {
+        contact.pk: [
+            (channel, normalized_address(channel, address))
+            for channel, address in (
+                (OptOutChannel.EMAIL, contact.email),
+                (OptOutChannel.SMS, contact.phone),
+            )
+            if address
+        ]
+        for contact in contacts
+    }
+    addresses = {address for pairs in wanted.values() for _, address in pairs}
+    found = (
+        {(o.channel, o.address): o for o in OptOut.objects.filter(address__in=addresses)}
+        if addresses
+        else {}
+    )
+    return [
+        (contact, [found[pair] for pair in wanted[contact.pk] if pair in found])
+        for contact in contacts
+    ]
+
+
+def contact_opt_out(contact: Contact, channel: str) -> OptOut | None:
+    """The opt-out that covers `contact`'s address on `channel`, if any."""
+    address = contact.email if channel == OptOutChannel.EMAIL else contact.phone
+    normalized = normalized_address(channel, address)
+    if not normalized:
+        return None
+    return OptOut.objects.filter(channel=channel, address=normalized).first()

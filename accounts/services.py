@@ -33,10 +33,13 @@ from .models import (
     HealthStatus,
     HealthStatusChange,
     Lifecycle,
+    OptOut,
+    OptOutChannel,
     Plan,
     Tag,
     TagAction,
     TagEvent,
+    normalized_address,
     validate_timezone,
 )
 
@@ -543,27 +546,36 @@ def upsert_contact(
 def opt_out_contact(
     *, contact: Contact, cause: Cause, email: bool = False, sms: bool = False
 ) -> bool:
-    """Record that a contact wants no more non-transactional e-mail and/or any SMS.
+    """Record that a contact's address wants no more non-transactional e-mail and/or any SMS.
 
-    Returns False if they had already opted out of everything asked. The
-    outbox checks these flags for every message, whichever playbook sent it.
+    The opt-out belongs to the address (OptOut), so it holds on every account
+    that lists the same e-mail or phone. Returns False if the addresses asked
+    had already opted out. The outbox checks them for every message.
     """
-    lock_account(contact.account_id)
     current = Contact.objects.get(pk=contact.pk)
-    now = clock.now()
-    changes = {}
-    if email and current.email_opted_out_at is None:
-        changes["email_opted_out_at"] = now
-    if sms and current.sms_opted_out_at is None:
-        changes["sms_opted_out_at"] = now
-    if not changes:
+    asked = [
+        (OptOutChannel.EMAIL, current.email) if email else None,
+        (OptOutChannel.SMS, current.phone) if sms else None,
+    ]
+    fields = []
+    for channel, address in filter(None, asked):
+        normalized = normalized_address(channel, address)
+        if not normalized:
+            continue
+        _, created = OptOut.objects.get_or_create(
+            channel=channel,
+            address=normalized,
+            defaults={"created_at": clock.now(), **cause.as_fields()},
+        )
+        if created:
+            fields.append(f"{channel}_opt_out")
+    if not fields:
         return False
-    Contact.objects.filter(pk=contact.pk).update(**changes, updated_at=now)
     AccountEvent.objects.create(
         account_id=contact.account_id,
         kind=AccountEventKind.CONTACT_CHANGED,
-        data={"contact_id": contact.pk, "fields": sorted(changes)},
-        created_at=now,
+        data={"contact_id": contact.pk, "fields": fields},
+        created_at=clock.now(),
         **cause.as_fields(),
     )
     return True

@@ -9,4 +9,5 @@ urlpatterns = [
     path("export.csv", views.account_export, name="export"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/health/", views.account_health, name="health"),
+    path("<int:pk>/form-links/", views.account_form_links, name="form-links"),
 ]

@@ -2,6 +2,7 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -14,13 +15,14 @@ from django.views.decorators.http import require_POST
 from core.causes import Cause
 from core.timeline import timeline
 from pipelines.models import Card
+from portal.links import form_links
 from scoring.models import ScoreEntry
 from workflows.selectors import explain_account
 
 from .filters import AccountFilter
 from .forms import HealthStatusForm
 from .models import Account
-from .selectors import accounts_for_list
+from .selectors import accounts_for_list, opt_outs_by_contact
 from .services import change_health_status
 
 PAGE_SIZE = 50
@@ -113,6 +115,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "account": account,
+        "contacts": opt_outs_by_contact(list(account.contacts.all())),
         "cards": account.cards.all(),
         "timeline": timeline(account),
         "ledger": ScoreEntry.objects.filter(account=account)
@@ -123,6 +126,24 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change_health": request.user.has_perm("accounts.change_health_status"),
     }
     return render(request, "accounts/account_detail.html", context)
+
+
+@login_required
+@permission_required(["accounts.view_account", "accounts.view_contact"], raise_exception=True)
+def account_form_links(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each contact's task-request and feedback links, for staff to paste into a chat or e-mail.
+
+    Made only when asked for (each feedback link carries its own answer), not on every
+    view of the account page; htmx gets the panel, a plain request the page around it.
+    """
+    account = get_object_or_404(Account.objects.prefetch_related("contacts"), pk=pk)
+    context = {
+        "account": account,
+        "contacts": [(contact, form_links(contact)) for contact in account.contacts.all()],
+        "link_days": settings.PORTAL_LINK_DAYS,
+    }
+    template = "accounts/_form_links.html" if request.htmx else "accounts/form_links.html"
+    return render(request, template, context)
 
 
 @login_required

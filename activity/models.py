@@ -196,6 +196,10 @@ class Feedback(CausedModel):
     submitted_at = models.DateTimeField()
     # The form submission's own id (e.g. the signed link's nonce): a double submit counts once.
     submission_key = models.CharField(max_length=100, blank=True)
+    # How often the customer changed this answer (FeedbackChange keeps each); nps and
+    # comment are always the latest answer, submitted_at the first.
+    revision = models.PositiveSmallIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -212,6 +216,32 @@ class Feedback(CausedModel):
 
     def __str__(self) -> str:
         return f"{self.account}: NPS {self.nps}"
+
+    @property
+    def answered_at(self):
+        """When the customer gave the answer it holds now."""
+        return self.changed_at or self.submitted_at
+
+
+class FeedbackChange(CausedModel):
+    """A customer replacing their feedback answer: what it was, what it became."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="changes")
+    revision = models.PositiveSmallIntegerField()  # the feedback's revision this change made
+    from_nps = models.PositiveSmallIntegerField("NPS before")
+    to_nps = models.PositiveSmallIntegerField("NPS after")
+    from_comment = models.TextField(blank=True)
+    to_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["feedback", "revision"]
+        constraints = [
+            # One change per revision: a replayed change form cannot change the answer twice.
+            models.UniqueConstraint(fields=["feedback", "revision"], name="feedback_change_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feedback.account}: NPS {self.from_nps} → {self.to_nps}"
 
 
 class TaskPriority(models.TextChoices):

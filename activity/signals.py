@@ -14,6 +14,6 @@ appointment_rescheduled = Signal()  # appointment_id, previous_starts_at
 appointment_cancelled = Signal()  # appointment_id
 appointment_attended = Signal()  # appointment_id
 appointment_no_show = Signal()  # appointment_id
-feedback_submitted = Signal()  # feedback_id, nps
+feedback_submitted = Signal()  # feedback_id, nps, revision, previous_nps (None if first)
 task_created = Signal()  # task_id
 task_resolved = Signal()  # task_id

@@ -216,6 +216,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 COMPANY_NAME = env.str("COMPANY_NAME", default="Example SaaS")
 COMPANY_SUPPORT_EMAIL = env.str("COMPANY_SUPPORT_EMAIL", default="support@example.com")
 COMPANY_URL = env.str("COMPANY_URL", default="https://example.com")
+# A sentence or two for the re-engagement e-mail's "What's new"; empty leaves it out.
+COMPANY_WHATS_NEW = env.str("COMPANY_WHATS_NEW", default="")
 # SMS: "console" logs them; Twilio sends them when its credentials are set.
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
@@ -231,6 +233,10 @@ BILLING_URL = env.str("BILLING_URL", default=COMPANY_URL.rstrip("/") + "/billing
 AFFILIATE_URL = env.str("AFFILIATE_URL", default=COMPANY_URL.rstrip("/") + "/affiliates")
 # How long a feedback or request link in a message stays valid.
 PORTAL_LINK_DAYS = env.int("PORTAL_LINK_DAYS", default=30)
+# Behind a reverse proxy: the header it writes the client's address into (e.g.
+# X-Forwarded-For) and how many proxies append to it; empty trusts REMOTE_ADDR only.
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 TESTIMONIAL_URL = env.str("TESTIMONIAL_URL", default=COMPANY_URL.rstrip("/") + "/testimonial")
 
 # --- API and webhooks ----------------------------------------------------------

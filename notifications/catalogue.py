@@ -5,6 +5,7 @@ after install); `catalogue.json` lists each one's key, channel, audience and
 whether it is transactional.
 """
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -43,6 +44,37 @@ def install_default_templates(template_model) -> int:
         _, was_created = template_model.objects.get_or_create(key=values["key"], defaults=values)
         created += was_created
     return created
+
+
+def shipped_fingerprint(template) -> str:
+    """A short hash of a template's texts (a row or a dict of field values).
+
+    Equal to the fingerprint of a shipped text means nobody has edited it since.
+    """
+    get = template.get if isinstance(template, dict) else lambda field: getattr(template, field)
+    texts = "\x00".join([get("subject"), get("body_text"), get("body_html")])
+    return hashlib.sha256(texts.encode()).hexdigest()[:16]
+
+
+def update_untouched_templates(template_model, shipped_before: dict[str, set[str]]) -> list[str]:
+    """Give templates still exactly as an earlier version shipped them today's default texts.
+
+    `shipped_before` maps a template key to the fingerprints of the texts that
+    earlier versions installed; a template whose texts match none of them was
+    edited by a manager and is left alone. Takes the model class so a migration
+    can pass its historical model. Returns the keys updated.
+    """
+    defaults = {values["key"]: values for values in default_templates()}
+    updated = []
+    for template in template_model.objects.filter(key__in=shipped_before).order_by("key"):
+        values = defaults.get(template.key)
+        if values is None or shipped_fingerprint(template) not in shipped_before[template.key]:
+            continue
+        for field in ("subject", "body_text", "body_html"):
+            setattr(template, field, values[field])
+        template.save(update_fields=["subject", "body_text", "body_html", "updated_at"])
+        updated.append(template.key)
+    return updated
 
 
 def _read(name: str) -> str:

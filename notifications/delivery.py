@@ -3,8 +3,10 @@
 Safe to run twice, concurrently, or after dying at any line
 (../shared/DJANGO-Q2.md): a worker only sends a message it claimed with a
 conditional UPDATE (queued → sending), sends outside any transaction, then
-records sent / queued-for-retry / failed. A row left in `sending` by a dead
-worker is settled by `release_stuck_messages`.
+records sent / queued-for-retry / failed. A message whose outcome is unknown
+(the connection broke after it was handed over, or its worker died while
+sending) is never resent automatically: it is marked failed with that
+explanation, for a person to check and retry from the admin.
 """
 
 import logging
@@ -14,11 +16,12 @@ from django.conf import settings
 from django.db.models import F, Q
 
 from core import clock
+from core.worker import stop_requested
 
 from .models import Channel, Message, MessageStatus
 from .optouts import opt_out_reason
 from .transports import transport_for
-from .transports.base import TransportError
+from .transports.base import OutcomeUnknown, TransportError
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,10 @@ BACKOFF_CAP = timedelta(hours=6)
 STUCK_AFTER = timedelta(minutes=10)
 DUE_BATCH = 500
 TIME_BUDGET = timedelta(seconds=30)
+NOT_RESENT = (
+    "Not resent automatically, to avoid a duplicate: check with the recipient "
+    "or the provider's log, and retry it from the admin if it did not arrive."
+)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -47,13 +54,16 @@ def deliver(message_id: int) -> str:
     ).update(status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return Message.objects.filter(pk=message_id).values_list("status", flat=True).first() or ""
-    message = Message.objects.select_related("contact").get(pk=message_id)
+    message = Message.objects.select_related("contact", "account__owner").get(pk=message_id)
     reason = _suppression_at_send(message)
     if reason:
         _record(message, MessageStatus.SUPPRESSED, last_error=reason)
         return MessageStatus.SUPPRESSED
     try:
         provider_id = transport_for(message.channel).send(message)
+    except OutcomeUnknown as error:
+        _record(message, MessageStatus.FAILED, last_error=f"{error} {NOT_RESENT}")
+        return MessageStatus.FAILED
     except TransportError as error:
         return _record_failure(message, str(error), permanent=error.permanent)
     except Exception as error:  # a bug in a transport must not leave the row claimed
@@ -75,9 +85,10 @@ def deliver_due(limit: int = DUE_BATCH) -> int:
     sent = 0
     started = clock.now()
     for pk in due:
-        # Stay well inside the task timeout: a killed worker would leave a row
-        # in `sending`; what is left is delivered on the next tick.
-        if clock.now() - started > TIME_BUDGET:
+        # Stay well inside the task timeout, and stop when the worker is asked
+        # to: a killed worker would leave a row in `sending`; what is left is
+        # delivered on the next tick.
+        if stop_requested() or clock.now() - started > TIME_BUDGET:
             break
         sent += deliver(pk) == MessageStatus.SENT
     return sent
@@ -100,8 +111,8 @@ def release_stuck_messages() -> int:
         .exclude(channel=Channel.IN_APP)
         .update(
             status=MessageStatus.FAILED,
-            last_error="The worker stopped while sending; it may or may not have been delivered. "
-            "Not resent automatically, to avoid a duplicate.",
+            last_error="The worker stopped while sending; it may or may not have been "
+            f"delivered. {NOT_RESENT}",
         )
     )
     return retried + failed

@@ -23,7 +23,7 @@ from .audiences import StaffRule, staff_recipients
 from .links import company_links, unsubscribe_url
 from .models import Alert, Audience, Channel, Message, MessageStatus, MessageTemplate
 from .optouts import opt_out_reason
-from .templating import account_url, build_context, render
+from .templating import account_url, build_context, render, with_help_footer
 
 DELIVER_TASK = "notifications.tasks.deliver_message"
 
@@ -78,6 +78,12 @@ def queue_customer_message(
             links=links,
         ),
     )
+    if template.channel == Channel.EMAIL:  # an SMS has no room for it
+        rendered = with_help_footer(
+            rendered,
+            request_link=links.get("request", ""),
+            unsubscribe_link=links.get("unsubscribe", ""),
+        )
     return _create_once(
         cause=cause,
         cause_key=cause_key,

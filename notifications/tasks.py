@@ -1,10 +1,17 @@
 """django-q2 entry points for the outbox: thin, take ids, safe to run twice."""
 
+from core.worker import stop_requested
+
 from . import delivery
 
 
 def deliver_message(message_id: int) -> str:
-    """Deliver one message (enqueued after the commit that wrote it)."""
+    """Deliver one message (enqueued after the commit that wrote it).
+
+    A worker that is stopping leaves it queued for the reconciler.
+    """
+    if stop_requested():
+        return "left queued: the worker is stopping"
     return delivery.deliver(message_id)
 
 

@@ -4,17 +4,22 @@ Templates are edited by managers, so they see plain values only (no model
 instances, no methods), through engines with no loaders: a template can
 format what it is given and nothing else. Text parts render with
 autoescaping off; the HTML part with it on.
+
+Render only through `render_text` / `render_html`: a bare `Context(...)`
+switches autoescaping on whatever the engine says, which is how
+"O'Brien & Sons" once became `O&#x27;Brien &amp; Sons` in subjects and tags.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine, TemplateSyntaxError
 from django.urls import reverse
+from django.utils.html import format_html
 
 if TYPE_CHECKING:
     from accounts.models import Account, Contact
@@ -40,18 +45,56 @@ class Rendered:
     body_html: str
 
 
+def render_text(source: str, context: dict[str, Any]) -> str:
+    """`source` filled in as plain text: subjects, text bodies, SMS, alerts, tag names, reasons.
+
+    Nothing is escaped; the result is never HTML, and whatever shows it in a
+    page escapes it there.
+    """
+    return _render(TEXT_ENGINE, source, context)
+
+
+def render_html(source: str, context: dict[str, Any]) -> str:
+    """`source` filled in as HTML: every value is escaped."""
+    return _render(HTML_ENGINE, source, context)
+
+
+def _render(engine: Engine, source: str, context: dict[str, Any]) -> str:
+    # Context's own autoescape default (True) would override the engine's.
+    return engine.from_string(source).render(Context(context, autoescape=engine.autoescape))
+
+
 def render(template: MessageTemplate, context: dict[str, Any]) -> Rendered:
     """Render every part of `template`; the subject is kept to one line."""
-    subject = TEXT_ENGINE.from_string(template.subject).render(Context(context))
+    subject = render_text(template.subject, context)
     return Rendered(
         subject=" ".join(subject.split())[:200],
-        body_text=TEXT_ENGINE.from_string(template.body_text).render(Context(context)).strip(),
-        body_html=(
-            HTML_ENGINE.from_string(template.body_html).render(Context(context))
-            if template.body_html.strip()
-            else ""
-        ),
+        body_text=render_text(template.body_text, context).strip(),
+        body_html=render_html(template.body_html, context) if template.body_html.strip() else "",
     )
+
+
+def with_help_footer(
+    rendered: Rendered, *, request_link: str, unsubscribe_link: str = ""
+) -> Rendered:
+    """`rendered` with "Need something? Ask us: <link>", the customer's way to the team.
+
+    Added here rather than in each template, so a template a manager writes
+    gets it too; left out where the text already offers the request link. It
+    goes last, or just above a closing unsubscribe line.
+    """
+    if not request_link or request_link in rendered.body_text:
+        return rendered
+    footer = f"Need something? Ask us: {request_link}"
+    paragraphs = rendered.body_text.split("\n\n")
+    at = len(paragraphs)
+    if unsubscribe_link and len(paragraphs) > 1 and unsubscribe_link in paragraphs[-1]:
+        at -= 1
+    paragraphs.insert(at, footer)
+    html = rendered.body_html
+    if html:
+        html += format_html('\n<p>Need something? <a href="{}">Ask us</a>.</p>', request_link)
+    return replace(rendered, body_text="\n\n".join(paragraphs), body_html=html)
 
 
 def validate_template(template: MessageTemplate) -> None:
@@ -68,7 +111,7 @@ def validate_template(template: MessageTemplate) -> None:
         if not source.strip():
             continue
         try:
-            output = CHECK_ENGINES[autoescape].from_string(source).render(Context(sample))
+            output = _render(CHECK_ENGINES[autoescape], source, sample)
         except TemplateSyntaxError as error:
             errors[field] = f"Template error: {error}"
             continue
@@ -110,11 +153,7 @@ def build_context(
         if owner
         else _person("", ""),
         "recipient": _person(recipient_name, ""),
-        "company": {
-            "name": settings.COMPANY_NAME,
-            "support_email": settings.COMPANY_SUPPORT_EMAIL,
-            "url": settings.COMPANY_URL,
-        },
+        "company": _company(),
         "data": dict(data or {}),
         "links": dict(links or {}),
     }
@@ -137,11 +176,7 @@ def sample_context() -> dict[str, Any]:
         "contact": _person("Jordan Rivera", "jordan@acme.example"),
         "owner": _person("Carla Success", "carla@opencsm.example"),
         "recipient": _person("Jordan Rivera", ""),
-        "company": {
-            "name": settings.COMPANY_NAME,
-            "support_email": settings.COMPANY_SUPPORT_EMAIL,
-            "url": settings.COMPANY_URL,
-        },
+        "company": _company(),
         "data": AnyData(),
         "links": AnyData(),
     }
@@ -150,6 +185,16 @@ def sample_context() -> dict[str, Any]:
 def absolute_url(path: str) -> str:
     """`path` on this OpenCSM installation, for links in messages."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+def _company() -> dict[str, str]:
+    return {
+        "name": settings.COMPANY_NAME,
+        "support_email": settings.COMPANY_SUPPORT_EMAIL,
+        "url": settings.COMPANY_URL,
+        # "" leaves the re-engagement e-mail's "What's new" paragraph out.
+        "whats_new": settings.COMPANY_WHATS_NEW,
+    }
 
 
 def _person(name: str, email: str) -> dict[str, str]:

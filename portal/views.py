@@ -1,31 +1,43 @@
 """The customer forms: feedback / NPS and task requests, reached by signed links."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
-from activity.models import TaskPriority, TaskSource
-from activity.services.feedback import record_feedback
+from activity.models import Feedback, Task, TaskPriority, TaskSource
+from activity.services.feedback import Answer, answer_feedback
 from activity.services.tasks import create_task
 from core import clock
 from core.causes import Cause
-from core.ratelimit import allow
+from core.ratelimit import allow_each, client_address
 
 from .forms import FeedbackForm, TaskRequestForm
-from .links import LinkError, read_token
+from .links import LinkError, LinkPayload, feedback_key, read_token, request_key, request_key_prefix
 
 # When we promise to have a request done, by urgency.
 EXPECTED_DAYS = {TaskPriority.HIGH: 1, TaskPriority.NORMAL: 3, TaskPriority.LOW: 7}
-# Per client address and form: generous for people, tight for scripts.
-SUBMIT_LIMIT, SUBMIT_WINDOW = 20, timedelta(hours=1)
+# Accepted submissions an hour, per form. A link and its contact are one person
+# answering or asking again; an address may be a whole office (or, behind a proxy
+# without TRUSTED_PROXY_HEADER, every customer), so it only stops a flood.
+SUBMIT_WINDOW = timedelta(hours=1)
+PER_LINK, PER_CONTACT, PER_ADDRESS = 10, 20, 200
 
 
-def _too_many(request: HttpRequest, form: str) -> bool:
-    # REMOTE_ADDR is the client behind a proxy only if the proxy sets it (see README).
-    key = f"form:{form}:{request.META.get('REMOTE_ADDR', '')}"
-    return not allow(key=key, limit=SUBMIT_LIMIT, window=SUBMIT_WINDOW)
+def _over_limit(request: HttpRequest, form: str, link: LinkPayload) -> bool:
+    # Only submissions that would be acted on are counted: a refused link or a form
+    # with a mistake writes nothing, so it costs no more than opening the page and
+    # must not lock out a customer who got a field wrong.
+    limits = {
+        f"form:{form}:link:{link.nonce}": PER_LINK,
+        f"form:{form}:contact:{link.contact.pk}": PER_CONTACT,
+        f"form:{form}:addr:{client_address(request)}": PER_ADDRESS,
+    }
+    return not allow_each(limits=limits, window=SUBMIT_WINDOW)
 
 
 def _invalid_link(request: HttpRequest, error: LinkError) -> HttpResponse:
@@ -34,42 +46,90 @@ def _invalid_link(request: HttpRequest, error: LinkError) -> HttpResponse:
     )
 
 
+def _feedback_page(
+    request: HttpRequest,
+    form: FeedbackForm,
+    link: LinkPayload,
+    recorded: Feedback | None,
+    *,
+    proposed: int | None = None,
+) -> HttpResponse:
+    zone = ZoneInfo(link.contact.account.timezone or settings.TIME_ZONE)
+    context = {
+        "form": form,
+        "contact": link.contact,
+        "recorded": recorded,
+        "answered_on": recorded.answered_at.astimezone(zone).date() if recorded else None,
+        "proposed": proposed,  # a different answer waiting for "change my answer"
+    }
+    return render(request, "portal/feedback.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def feedback(request: HttpRequest, token: str) -> HttpResponse:
-    """The NPS question and a comment; the answer feeds playbook b2."""
-    if request.method == "POST" and _too_many(request, "feedback"):
-        return rate_limited(request)
+    """The NPS question and a comment; the answer feeds playbook b2.
+
+    A link holds one answer: opened again, it shows that answer and lets the
+    customer change it; a different answer sent without that says what is
+    recorded and asks before replacing it.
+    """
     try:
         link = read_token("feedback", token)
     except LinkError as error:
         return _invalid_link(request, error)
-    form = FeedbackForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        record_feedback(
-            account=link.contact.account,
-            contact=link.contact,
-            nps=form.cleaned_data["nps"],
-            comment=form.cleaned_data["comment"],
-            submission_key=f"portal:{link.nonce}",
-            cause=Cause.by_customer(f"feedback form ({link.contact.email})"),
-        )
+    recorded = Feedback.objects.filter(
+        submission_key=feedback_key(link), account_id=link.contact.account_id
+    ).first()
+    if request.method == "GET":
+        initial = {}
+        if recorded:
+            initial = {"nps": recorded.nps, "comment": recorded.comment}
+            initial["replaces"] = recorded.revision
+        return _feedback_page(request, FeedbackForm(initial=initial), link, recorded)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        return _feedback_page(request, form, link, recorded)
+    if _over_limit(request, "feedback", link):
+        return rate_limited(request)
+    answer = answer_feedback(
+        account=link.contact.account,
+        contact=link.contact,
+        nps=form.cleaned_data["nps"],
+        comment=form.cleaned_data["comment"],
+        submission_key=feedback_key(link),
+        replaces=form.cleaned_data["replaces"],
+        cause=Cause.by_customer(f"feedback form ({link.contact.email})"),
+    )
+    if answer.outcome == Answer.CHANGED:
+        return redirect("portal:thanks", kind="feedback-changed")
+    if answer.outcome in (Answer.RECORDED, Answer.UNCHANGED):
         return redirect("portal:thanks", kind="feedback")
-    return render(request, "portal/feedback.html", {"form": form, "contact": link.contact})
+    # CONFIRM or STALE: their new answer, ready to replace the one on record.
+    confirm = FeedbackForm(
+        initial={**form.cleaned_data, "replaces": answer.feedback.revision},
+    )
+    return _feedback_page(
+        request, confirm, link, answer.feedback, proposed=form.cleaned_data["nps"]
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def task_request(request: HttpRequest, token: str) -> HttpResponse:
-    """What the customer needs; opens a task for the account's owner (playbook g1)."""
-    if request.method == "POST" and _too_many(request, "request"):
-        return rate_limited(request)
+    """What the customer needs; opens a task for the account's owner (playbook g1).
+
+    The same request sent again on a link (Back, then Send) opens no second
+    task: it shows the first one's confirmation.
+    """
     try:
         link = read_token("request", token)
     except LinkError as error:
         return _invalid_link(request, error)
     form = TaskRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        if _over_limit(request, "request", link):
+            return rate_limited(request)
         urgency = form.cleaned_data["urgency"]
-        create_task(
+        task, created = create_task(
             account=link.contact.account,
             contact=link.contact,
             title=form.cleaned_data["title"],
@@ -77,11 +137,35 @@ def task_request(request: HttpRequest, token: str) -> HttpResponse:
             priority=urgency,
             due_at=clock.now() + timedelta(days=EXPECTED_DAYS[urgency]),
             source=TaskSource.CUSTOMER,
-            request_key=f"portal:{link.nonce}:{form.cleaned_data['submission_id']}",
+            request_key=request_key(
+                link, title=form.cleaned_data["title"], details=form.cleaned_data["details"]
+            ),
             cause=Cause.by_customer(f"request form ({link.contact.email})"),
         )
-        return redirect("portal:thanks", kind="request")
+        sent = reverse("portal:request_sent", args=[token, task.pk])
+        return redirect(sent if created else f"{sent}?again=1")
     return render(request, "portal/task_request.html", {"form": form, "contact": link.contact})
+
+
+@require_GET
+def request_sent(request: HttpRequest, token: str, task_id: int) -> HttpResponse:
+    """The confirmation of one request sent through this link (and only this link)."""
+    try:
+        link = read_token("request", token)
+    except LinkError as error:
+        return _invalid_link(request, error)
+    task = get_object_or_404(
+        Task, pk=task_id, contact=link.contact, request_key__startswith=request_key_prefix(link)
+    )
+    zone = link.contact.account.timezone
+    context = {
+        "task": task,
+        "again": request.GET.get("again") == "1",
+        "sent_at": clock.format_local(task.created_at, zone),
+        "due_at": clock.format_local(task.due_at, zone),
+        "resolved_at": clock.format_local(task.resolved_at, zone),
+    }
+    return render(request, "portal/request_sent.html", context)
 
 
 def thanks(request: HttpRequest, kind: str) -> HttpResponse:
@@ -89,5 +173,5 @@ def thanks(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def rate_limited(request: HttpRequest) -> HttpResponse:
-    """Too many submissions from one address: a clear 429, nothing written."""
+    """Too many submissions on a link, from a contact or an address: a 429, nothing written."""
     return render(request, "portal/rate_limited.html", status=429)

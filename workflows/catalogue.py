@@ -16,6 +16,26 @@ def default_playbooks() -> list[dict]:
     return json.loads(PLAYBOOKS_FILE.read_text())
 
 
+def validate_playbook(playbook: dict) -> None:
+    """Refuse a playbook from a file that could not be installed or could not run."""
+    from django.core.exceptions import ValidationError
+
+    from .models import Workflow
+    from .services import validate_definition
+
+    if not isinstance(playbook, dict):
+        raise ValidationError("A playbook is an object with `key`, `name`, `trigger`, … .")
+    for name in ("key", "name"):
+        value, length = playbook.get(name), Workflow._meta.get_field(name).max_length
+        if not isinstance(value, str) or not value.strip() or len(value) > length:
+            raise ValidationError(f"`{name}` is a text of 1 to {length} characters.")
+    if not isinstance(playbook.get("description", ""), str):
+        raise ValidationError("`description` is text.")
+    if not isinstance(playbook.get("is_active", True), bool):
+        raise ValidationError("`is_active` is true or false.")
+    validate_definition(playbook)
+
+
 def install_playbooks(models: dict, playbooks: list[dict] | None = None, now=None) -> int:
     """Create each missing playbook with its conditions, steps and version 1.
 

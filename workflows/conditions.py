@@ -4,13 +4,14 @@ Every test is recorded with the value it saw, so a run that did not happen
 explains itself ("account.plan equals pro: saw free → no").
 """
 
+import math
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from accounts.models import Account
 
-from .models import ConditionOperator
+from .models import Condition, ConditionOperator
 
 ACCOUNT_FIELDS = (
     "plan",
@@ -67,15 +68,33 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+SUBJECT_LENGTH = Condition._meta.get_field("subject").max_length
+VALUE_LENGTH = Condition._meta.get_field("value").max_length
+COMPARISONS = {ConditionOperator.AT_LEAST, ConditionOperator.AT_MOST}
+
+
 def validate(condition: dict) -> None:
-    """Refuse a condition that can never be evaluated (typo'd subject, missing value)."""
+    """Refuse a condition that can never be evaluated (typo'd subject, missing value).
+
+    A condition read from a file may be any JSON, so its shape is checked too.
+    """
+    if not isinstance(condition, dict) or not set(condition) <= {"subject", "operator", "value"}:
+        raise ValidationError("A condition is an object with `subject`, `operator` and `value`.")
     operator = condition.get("operator")
-    if operator not in ConditionOperator.values:
+    if not isinstance(operator, str) or operator not in ConditionOperator.values:
         raise ValidationError(f"Unknown operator {operator!r}.")
+    for name, length in (("subject", SUBJECT_LENGTH), ("value", VALUE_LENGTH)):
+        if not isinstance(condition.get(name, ""), str):
+            raise ValidationError(f"`{name}` is text.")
+        if len(condition.get(name, "")) > length:
+            raise ValidationError(f"`{name}` is at most {length} characters.")
     if operator in TAG_OPERATORS:
         if not condition.get("value"):
             raise ValidationError("A tag condition needs the tag's name as its value.")
         return
+    value = condition.get("value", "")
+    if operator in COMPARISONS and not _is_number(value):
+        raise ValidationError(f"`value` is a number to compare with, not {value!r}.")
     scope, _, name = (condition.get("subject") or "").partition(".")
     if scope == "data" and name:
         return
@@ -84,3 +103,10 @@ def validate(condition: dict) -> None:
             f"Unknown subject {condition.get('subject')!r}: use data.<key> or account."
             f"{{{','.join(ACCOUNT_FIELDS)}}}."
         )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False

@@ -30,6 +30,7 @@ from accounts.models import Account
 from core import clock
 from core.bulk import insert_rows
 from core.queue import enqueue_on_commit
+from core.worker import stop_requested
 
 from .actions import ACTIONS, WAIT, StepContext
 from .actions.wait import delay
@@ -79,13 +80,22 @@ class LostClaim(Exception):
 
 
 def process_pending_events(limit: int = DUE_BATCH) -> int:
-    """Match every event not yet matched (a sweep's batch); returns how many runs started."""
+    """Match every event not yet matched (a sweep's batch); returns how many runs started.
+
+    Stops early when the worker is asked to or its time budget is spent: the
+    reconciler matches what is left.
+    """
     pending = list(
         TriggerEvent.objects.filter(processed_at=None)
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(process_event(event_id) for event_id in pending)
+    started, since = 0, clock.now()
+    for event_id in pending:
+        if stop_requested() or clock.now() - since > TIME_BUDGET:
+            break
+        started += process_event(event_id)
+    return started
 
 
 def process_event(event_id: int) -> int:
@@ -157,6 +167,14 @@ def execute_run(run_id: int) -> str:
     account = Account.from_db(DEFAULT_DB_ALIAS, ["id"], [run.account_id])
     for position in range(run.next_step, len(steps)):
         spec = steps[position]
+        try:
+            _check_step(spec)
+        except ValidationError as refusal:
+            if not isinstance(spec, dict):
+                spec = {"action": repr(spec)}
+            action, params = str(spec.get("action")), spec.get("params", {})
+            _record_failure(run, position, action[:24], params, refusal)
+            return Run.objects.values_list("status", flat=True).get(pk=run.pk)
         if spec["action"] == WAIT:
             return _park(run, position, spec)
         last = position == len(steps) - 1
@@ -169,6 +187,16 @@ def execute_run(run_id: int) -> str:
         status=RunStatus.SUCCEEDED, next_step=len(steps), finished_at=clock.now(), last_error=""
     )
     return RunStatus.SUCCEEDED
+
+
+def _check_step(spec: dict) -> None:
+    """Refuse a stored step that could not run: one saved before its parameters' rules
+    existed, or changed in the database. It then fails its run once, with the reason."""
+    action = spec.get("action") if isinstance(spec, dict) else None
+    kind = ACTIONS.get(action) if isinstance(action, str) else None
+    if kind is None:
+        raise ValidationError("There is no such action.", code="unknown_action")
+    kind.check(spec.get("params", {}))
 
 
 def _execute_step(run: Run, account: Account, position: int, spec: dict, *, last: bool) -> bool:
@@ -310,8 +338,13 @@ def resume_due_runs(limit: int = DUE_BATCH) -> dict[str, int]:
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
+    started = clock.now()
+    matched = 0
     for event_id in events:
+        if stop_requested() or clock.now() - started > TIME_BUDGET:
+            break
         process_event(event_id)
+        matched += 1
     due = list(
         Run.objects.filter(
             Q(status=RunStatus.QUEUED) | Q(status=RunStatus.WAITING), due_at__lte=now
@@ -320,13 +353,13 @@ def resume_due_runs(limit: int = DUE_BATCH) -> dict[str, int]:
         .values_list("pk", flat=True)[:limit]
     )
     executed = 0
-    started = clock.now()
     for run_id in due:
-        # Stay well inside the task timeout; what is left is picked up next minute.
-        if clock.now() - started > TIME_BUDGET:
+        # Stay well inside the task timeout (one budget for the whole tick), and
+        # stop when the worker is asked to; what is left is picked up next minute.
+        if stop_requested() or clock.now() - started > TIME_BUDGET:
             break
         executed += execute_run(run_id) == RunStatus.SUCCEEDED
-    return {"released": released, "events": len(events), "due": len(due), "finished": executed}
+    return {"released": released, "events": matched, "due": len(due), "finished": executed}
 
 
 @transaction.atomic

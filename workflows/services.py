@@ -24,17 +24,31 @@ def snapshot(workflow: Workflow) -> dict:
 
 
 def validate_definition(definition: dict) -> None:
-    """Refuse a workflow that could not run: unknown trigger, conditions or actions."""
+    """Refuse a workflow that could not run: unknown trigger, conditions or actions.
+
+    A definition read from a file may be any JSON, so its shape is checked too.
+    """
+    missing = [name for name in ("trigger", "conditions", "steps") if name not in definition]
+    if missing:
+        raise ValidationError(f"Missing {', '.join(f'`{name}`' for name in missing)}.")
     errors = []
-    if definition["trigger"] not in BY_KEY:
+    if not isinstance(definition["trigger"], str) or definition["trigger"] not in BY_KEY:
         errors.append(f"Unknown trigger {definition['trigger']!r}.")
+    for label, rows in (("conditions", definition["conditions"]), ("steps", definition["steps"])):
+        if not isinstance(rows, list):
+            errors.append(f"`{label}` is a list.")
+    if errors:
+        raise ValidationError(errors)
     for number, condition in enumerate(definition["conditions"], start=1):
         try:
             condition_rules.validate(condition)
         except ValidationError as error:
             errors.append(f"Condition {number}: {' '.join(error.messages)}")
     for number, step in enumerate(definition["steps"], start=1):
-        kind = ACTIONS.get(step["action"])
+        if not isinstance(step, dict) or set(step) != {"action", "params"}:
+            errors.append(f"Step {number}: a step is an object with `action` and `params`.")
+            continue
+        kind = ACTIONS.get(step["action"]) if isinstance(step["action"], str) else None
         if kind is None:
             errors.append(f"Step {number}: unknown action {step['action']!r}.")
             continue

@@ -169,13 +169,18 @@ def inactive_accounts() -> int:
         )
         .filter(since__lt=cutoff)
         .exclude(reported)
-        .values_list("pk", "since")
+        .values_list("pk", "since", "last_login_at")
     )
     return _record(
         "account_inactive",
         (
-            (pk, f"{pk}:{since.isoformat()}", {"days_inactive": (now - since).days})
-            for pk, since in due
+            (
+                pk,
+                f"{pk}:{since.isoformat()}",
+                # Never logged in: the spell counts from sign-up, and the e-mail says so.
+                {"days_inactive": (now - since).days, "never_logged_in": last_login is None},
+            )
+            for pk, since, last_login in due
         ),
         "inactivity sweep",
     )

@@ -1,5 +1,7 @@
 """django-q2 entry points for the engine: thin, take ids, safe to run twice."""
 
+from core.worker import stop_requested
+
 from . import engine, sweeps
 
 
@@ -9,7 +11,12 @@ def process_pending_events() -> int:
 
 
 def execute_run(run_id: int) -> str:
-    """Execute one run from its next step (enqueued after the commit that queued it)."""
+    """Execute one run from its next step (enqueued after the commit that queued it).
+
+    A worker that is stopping leaves it queued for the reconciler.
+    """
+    if stop_requested():
+        return "left queued: the worker is stopping"
     return engine.execute_run(run_id)
 
 

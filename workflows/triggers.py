@@ -20,6 +20,7 @@ from accounts import signals as account_signals
 from accounts.models import Account, AccountEvent, Contact, HealthStatus, Milestone, Plan
 from activity import signals as activity_signals
 from activity.models import Appointment, FeatureSession, Feedback, Payment, PaymentStatus, Task
+from activity.payment_failures import explain_payment_failure
 from core import clock
 from pipelines import signals as pipeline_signals
 from scoring import signals as scoring_signals
@@ -67,6 +68,8 @@ def _payment(kwargs: Data) -> Data:
         "currency": payment.currency,
         "invoice_id": payment.invoice_id or payment.external_id,
         "failure_reason": payment.failure_reason,
+        # What the customer is told: the provider's code as a plain sentence.
+        "failure_explanation": explain_payment_failure(payment.failure_reason),
         "paid_at": clock.format_local(payment.occurred_at, payment.account.timezone),
         "failures_last_30_days": failures,
     }
@@ -204,13 +207,17 @@ TRIGGERS: list[TriggerKind] = [
         "Feedback submitted",
         "A customer answered the feedback / NPS form.",
         activity_signals.feedback_submitted,
-        lambda kw: f"feedback:{kw['feedback_id']}",
+        # A changed answer is a new fact (b2 runs again); the first keeps its old key.
+        lambda kw: (
+            f"feedback:{kw['feedback_id']}" + (f":{kw['revision']}" if kw.get("revision") else "")
+        ),
         lambda kw: {
             "feedback_id": kw["feedback_id"],
             "nps": kw["nps"],
             "comment": Feedback.objects.values_list("comment", flat=True).get(pk=kw["feedback_id"]),
+            "previous_nps": kw.get("previous_nps"),  # None for a first answer
         },
-        ("feedback_id", "nps", "comment"),
+        ("feedback_id", "nps", "comment", "previous_nps"),
     ),
     TriggerKind(
         "milestone_reached",
@@ -271,6 +278,7 @@ TRIGGERS: list[TriggerKind] = [
             "currency",
             "invoice_id",
             "failure_reason",
+            "failure_explanation",
             "failures_last_30_days",
         ),
     ),
@@ -412,7 +420,7 @@ TRIGGERS: list[TriggerKind] = [
         "Account inactive",
         "No login for the inactivity period (once per inactive spell).",
         None,
-        carries=("days_inactive",),
+        carries=("days_inactive", "never_logged_in"),
     ),
     TriggerKind(
         "feature_not_used",

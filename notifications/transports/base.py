@@ -26,3 +26,13 @@ class Transport:
 
     def send(self, message: Message) -> str:
         raise NotImplementedError
+
+
+class OutcomeUnknown(Exception):
+    """The provider may or may not have accepted the message.
+
+    Raised when the connection broke after the message was handed over (for
+    SMTP: once DATA has begun) but before the provider confirmed it. Sending
+    again could deliver a second copy, so the delivery loop never retries
+    this on its own: a person decides.
+    """

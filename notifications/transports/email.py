@@ -1,6 +1,7 @@
 """E-mail through Django's configured e-mail backend (SMTP, console, …)."""
 
 import smtplib
+from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -8,6 +9,10 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from ..links import one_click_unsubscribe_url, unsubscribe_url
 from ..models import Message
 from .base import Transport, TransportError
+
+DJANGO_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Same settings, but a connection lost during DATA is "outcome unknown", not a failure.
+SMTP_BACKEND = "notifications.transports.smtp.EmailBackend"
 
 
 class EmailTransport(Transport):
@@ -24,11 +29,13 @@ class EmailTransport(Transport):
             subject=message.subject,
             body=message.body_text,
             to=[message.recipient],
+            reply_to=reply_to(message),
             headers=headers,
-            connection=get_connection(fail_silently=False),
+            connection=_connection(),
         )
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")
+        # OutcomeUnknown (the SMTP backend's) passes through: the delivery loop settles it.
         try:
             email.send()
         except smtplib.SMTPRecipientsRefused as error:
@@ -38,3 +45,23 @@ class EmailTransport(Transport):
         except (TimeoutError, smtplib.SMTPException, OSError) as error:
             raise TransportError(f"{type(error).__name__}: {error}") from error
         return message_id
+
+
+def reply_to(message: Message) -> list[str]:
+    """Where a customer's reply goes: the account's owner, else the company's support address.
+
+    The texts say "reply, it goes straight to me"; staff copies need no Reply-To.
+    """
+    if message.user_id is not None:
+        return []
+    owner = message.account.owner if message.account_id else None
+    if owner is not None and owner.email:
+        return [formataddr((owner.get_full_name(), owner.email))]
+    return [settings.COMPANY_SUPPORT_EMAIL]
+
+
+def _connection():
+    backend = settings.EMAIL_BACKEND
+    return get_connection(
+        SMTP_BACKEND if backend == DJANGO_SMTP_BACKEND else backend, fail_silently=False
+    )

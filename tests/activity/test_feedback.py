@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import Account
 from activity import signals
-from activity.models import Feedback
-from activity.services.feedback import MAX_COMMENT, record_feedback
+from activity.models import Feedback, FeedbackChange
+from activity.services.feedback import MAX_COMMENT, Answer, answer_feedback, record_feedback
 from core.causes import Cause, CauseKind
 from tests.factories import AccountFactory, ContactFactory
 
@@ -139,6 +139,8 @@ def test_an_answer_is_announced_once_after_commit(
             "account_id": account.pk,
             "feedback_id": feedback.pk,
             "nps": 3,
+            "revision": 0,
+            "previous_nps": None,
             "cause": by_form,
         }
     ]
@@ -154,3 +156,120 @@ def test_a_rolled_back_answer_is_not_announced(
 
     assert sent == []
     assert Feedback.objects.count() == 0
+
+
+def answer(account, nps, *, replaces=None, comment="", cause=None, key="link-1"):
+    return answer_feedback(
+        account=account,
+        nps=nps,
+        comment=comment,
+        submission_key=key,
+        replaces=replaces,
+        cause=cause or Cause.by_customer("feedback form"),
+    )
+
+
+def test_a_first_answer_on_a_link_is_recorded(account):
+    result = answer(account, 7, comment="Fine")
+
+    assert result.outcome == Answer.RECORDED
+    feedback = result.feedback
+    assert (feedback.nps, feedback.comment, feedback.revision) == (7, "Fine", 0)
+
+
+def test_the_same_answer_again_changes_nothing(account):
+    answer(account, 7, comment="Fine")
+
+    result = answer(account, 7, comment=" Fine ")
+
+    assert result.outcome == Answer.UNCHANGED
+    assert FeedbackChange.objects.count() == 0
+
+
+def test_a_different_answer_is_not_taken_until_the_customer_says_it_replaces_the_first(account):
+    answer(account, 3)
+
+    result = answer(account, 9)
+
+    assert result.outcome == Answer.CONFIRM
+    assert Feedback.objects.get().nps == 3
+    assert FeedbackChange.objects.count() == 0
+
+
+def test_a_confirmed_change_replaces_the_answer_and_keeps_the_old_one_in_its_history(account):
+    with time_machine.travel(SUBMITTED, tick=False):
+        answer(account, 3, comment="Broken export")
+    later = datetime(2025, 8, 22, 9, 0, tzinfo=UTC)
+    with time_machine.travel(later, tick=False):
+        result = answer(account, 9, comment="Fixed", replaces=0)
+
+    assert result.outcome == Answer.CHANGED
+    feedback = Feedback.objects.get()
+    assert (feedback.nps, feedback.comment, feedback.revision) == (9, "Fixed", 1)
+    assert (feedback.submitted_at, feedback.changed_at) == (SUBMITTED, later)
+    change = FeedbackChange.objects.get()
+    assert (change.revision, change.from_nps, change.to_nps) == (1, 3, 9)
+    assert (change.from_comment, change.to_comment) == ("Broken export", "Fixed")
+    assert (change.created_at, change.cause_kind) == (later, CauseKind.CUSTOMER)
+
+
+def test_a_change_sent_twice_is_made_once(account):
+    answer(account, 3)
+    answer(account, 9, replaces=0)
+
+    again = answer(account, 9, replaces=0)
+
+    assert again.outcome == Answer.UNCHANGED
+    assert FeedbackChange.objects.count() == 1
+
+
+def test_a_change_of_an_answer_that_changed_meanwhile_is_not_made(account):
+    answer(account, 3)
+    answer(account, 7, replaces=0)  # another tab
+
+    stale = answer(account, 9, replaces=0)
+
+    assert stale.outcome == Answer.STALE
+    assert (stale.feedback.nps, stale.feedback.revision) == (7, 1)
+    assert FeedbackChange.objects.count() == 1
+
+
+def test_a_change_is_announced_with_its_revision_and_the_answer_it_replaces(
+    account, received, django_capture_on_commit_callbacks
+):
+    sent = received(signals.feedback_submitted)
+    first = answer(account, 3)
+    by_form = Cause.by_customer("feedback form")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(account, 9, replaces=0, cause=by_form)
+        answer(account, 9, replaces=0, cause=by_form)
+
+    assert sent == [
+        {
+            "sender": Feedback,
+            "account_id": account.pk,
+            "feedback_id": first.feedback.pk,
+            "nps": 9,
+            "revision": 1,
+            "previous_nps": 3,
+            "cause": by_form,
+        }
+    ]
+
+
+def test_the_same_revision_can_be_written_only_once(account):
+    from django.db import IntegrityError, transaction
+
+    feedback = answer(account, 3).feedback
+    answer(account, 9, replaces=0)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FeedbackChange.objects.create(
+            feedback=feedback,
+            revision=1,
+            from_nps=3,
+            to_nps=5,
+            created_at=SUBMITTED,
+            **Cause.by_customer("feedback form").as_fields(),
+        )

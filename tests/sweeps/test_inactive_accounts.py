@@ -31,7 +31,7 @@ def test_an_account_without_a_login_for_more_than_seven_days_is_reported_once(ac
 
     [event] = events(KIND, account)
     assert event.event_key == f"{account.pk}:{last_login.isoformat()}"
-    assert event.data == {"days_inactive": 8}
+    assert event.data == {"days_inactive": 8, "never_logged_in": False}
     assert event.processed_at is None  # the engine matches it after commit
 
 
@@ -80,7 +80,7 @@ def test_an_account_that_never_logged_in_counts_from_its_sign_up(csm):
 
     [event] = events(KIND, never)
     assert event.event_key == f"{never.pk}:{never.signed_up_at.isoformat()}"
-    assert event.data == {"days_inactive": 10}
+    assert event.data == {"days_inactive": 10, "never_logged_in": True}
 
 
 def test_a_login_then_seven_more_quiet_days_start_a_new_spell(account, by_api, frozen_time):

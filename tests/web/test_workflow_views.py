@@ -365,6 +365,52 @@ def test_a_step_that_could_not_run_is_refused_and_nothing_is_published(
     assert list(workflow.steps.values_list("action", "params")) == before
 
 
+@pytest.mark.parametrize(
+    ("action", "params", "error"),
+    [
+        ("wait", '{"days": 1000000000}', "`days` is from 0 to 365."),
+        ("wait", '{"days": 999999999}', "`days` is from 0 to 365."),
+        ("wait", '{"days": 1e9}', "`days` is a whole number, not 1000000000.0."),
+        ("wait", '{"days": true}', "`days` is a whole number, not true."),
+        ("wait", '{"days": 1e400}', "`days` is a whole number, not Infinity."),
+        ("wait", '{"days": 1' + "0" * 400 + "}", "`days` is from 0 to 365."),
+        ("wait", '{"hours": 8000, "days": 60}', "A wait is at most 365 days."),
+        ("send_email", '{"template": "e3-winback", "throttle_days": "abc"}', "`throttle_days` is"),
+        ("send_email", '{"template": "e3-winback", "throttle_days": -5}', "is from 0 to 3,650."),
+        ("send_email", '{"template": "e3-winback", "throttle_days": 1e400}', "not Infinity."),
+        ("add_tag", '{"tag": ""}', "Missing parameter(s): tag."),
+        ("add_tag", '{"tag": "x", "replace": ["y"]}', "Unknown parameter `replace`"),
+        ("notify_staff", '{"template": "e3-churn-alert", "rule": "owner", "email": 1}', "true or"),
+    ],
+)
+def test_a_step_with_parameters_out_of_type_or_range_is_refused_and_nothing_is_saved(
+    client, manager, action, params, error
+):
+    workflow = Workflow.objects.get(key="e3-churn")
+    before = list(workflow.steps.values_list("action", "params"))
+    data = edit_form(workflow)
+    added = len(before)
+    data["steps-TOTAL_FORMS"] = str(added + 1)
+    data.update(
+        {
+            f"steps-{added}-id": "",
+            f"steps-{added}-workflow": workflow.pk,
+            f"steps-{added}-position": str(added),
+            f"steps-{added}-action": action,
+            f"steps-{added}-params": params,
+        }
+    )
+    client.force_login(manager)
+
+    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
+
+    assert response.status_code == 200
+    errors = response.context["editor"].steps.forms[added].errors["params"]
+    assert any(error in message for message in errors), errors
+    assert list(workflow.steps.values_list("action", "params")) == before
+    assert workflow.versions.count() == 1
+
+
 def test_an_unknown_condition_subject_is_refused(client, manager):
     workflow = Workflow.objects.get(key="e3-churn")
     data = edit_form(
@@ -377,6 +423,24 @@ def test_an_unknown_condition_subject_is_refused(client, manager):
 
     assert response.status_code == 200
     assert "Unknown subject &#x27;account.colour&#x27;" in response.content.decode()
+    assert not workflow.conditions.exists()
+    assert workflow.versions.count() == 1
+
+
+def test_a_comparison_with_a_value_that_is_not_a_number_is_refused(client, manager):
+    workflow = Workflow.objects.get(key="e3-churn")
+    data = edit_form(
+        workflow,
+        conditions=[
+            {"position": 0, "subject": "account.score", "operator": "gte", "value": "lots"}
+        ],
+    )
+    client.force_login(manager)
+
+    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
+
+    assert response.status_code == 200
+    assert "`value` is a number to compare with, not &#x27;lots&#x27;." in response.content.decode()
     assert not workflow.conditions.exists()
     assert workflow.versions.count() == 1
 

@@ -249,6 +249,46 @@ def test_a_wait_step_parks_the_run_until_its_delay_has_passed(
     assert tag_names(account) == {"Upgraded", "Upgrade check-in due"}
 
 
+@pytest.mark.parametrize(
+    ("step", "error"),
+    [
+        (("wait", {"days": 999999999}), "Step 2 (wait): `days` is from 0 to 365."),
+        (("wait", {"days": True}), "Step 2 (wait): `days` is a whole number, not true."),
+        (
+            ("send_email", {"template": "e3-winback", "throttle_days": "abc"}),
+            'Step 2 (send_email): `throttle_days` is a whole number, not "abc".',
+        ),
+        (("launch_rocket", {}), "Step 2 (launch_rocket): There is no such action."),
+        (("add_tag", ["VIP"]), "Step 2 (add_tag): Parameters are a JSON object."),
+    ],
+)
+def test_a_stored_step_with_bad_parameters_fails_its_run_once_with_the_reason(
+    deliver, frozen_time, account, manager, by_manager, step, error
+):
+    # A version saved before its parameters were checked (or edited in the database).
+    workflow = build_workflow("upgrade-check-in", "plan_changed", UPGRADE_STEPS, user=manager)
+    version = workflow.versions.get()
+    action, params = step
+    version.steps[1] = {"action": action, "params": params}
+    version.save()
+
+    deliver(lambda: upgrade(account, by_manager))
+
+    [run] = runs_of("upgrade-check-in", account)
+    assert (run.status, run.attempts, run.finished_at) == (RunStatus.FAILED, 1, NOW)
+    assert run.last_error == error
+    assert list(run.results.values_list("position", "outcome", "error")) == [
+        (0, StepOutcome.DONE, ""),
+        (1, StepOutcome.FAILED, error.split(": ", 1)[1]),
+    ]
+    for _ in range(3):  # past the stuck-run release and every back-off: left alone
+        frozen_time.shift(engine.STUCK_AFTER + timedelta(hours=2))
+        deliver(engine.resume_due_runs)
+    run.refresh_from_db()
+    assert (run.status, run.attempts, run.last_error) == (RunStatus.FAILED, 1, error)
+    assert tag_names(account) == {"Upgraded"}
+
+
 def test_a_workflow_switched_off_starts_no_run_until_it_is_switched_on(deliver, account, contact):
     receipt = Workflow.objects.get(key="e1-payment-succeeded")
 
@@ -277,7 +317,9 @@ def test_an_edited_message_template_words_the_next_email_with_no_code_change(
     deliver(lambda: cancel_subscription(account=account, cause=by_api))
 
     [email] = emails_to(contact.email)
-    assert email.body == "Hi Jordan, the door at Example SaaS stays open."
+    edited, footer = email.body.split("\n\n")
+    assert edited == "Hi Jordan, the door at Example SaaS stays open."
+    assert footer.startswith("Need something? Ask us: ")  # every customer e-mail has it
 
 
 def test_an_edited_and_published_step_is_version_2_while_a_waiting_run_keeps_version_1(

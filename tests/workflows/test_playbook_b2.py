@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import Account, Happiness
-from activity.services.feedback import record_feedback
+from activity.services.feedback import answer_feedback, record_feedback
 from core.causes import Cause
 from notifications.models import Alert
 from tests.workflows.outcomes import emails_to, footprint, inbox, stage, tag_names
@@ -81,3 +81,38 @@ def test_the_owners_alert_quotes_the_customers_comment(deliver, account, contact
 
     [alert] = Alert.objects.filter(user=csm)
     assert 'Comment: "Reports are too slow"' in alert.body
+
+
+def change_answer(account, contact, nps, replaces, submission_key="form-1"):
+    return answer_feedback(
+        account=account,
+        contact=contact,
+        nps=nps,
+        submission_key=submission_key,
+        replaces=replaces,
+        cause=BY_FORM,
+    )
+
+
+def test_a_changed_answer_runs_the_playbook_again_and_the_happiness_follows_it(
+    deliver, account, contact, csm, manager
+):
+    deliver(lambda: answer(account, contact, 3, "form-1"))
+
+    deliver(lambda: change_answer(account, contact, 9, replaces=0))
+
+    assert Account.objects.get(pk=account.pk).happiness == Happiness.VERY_HAPPY
+    assert tag_names(account) == {"Very Happy"}
+    assert stage(account, "happiness") == "Very Happy"
+    assert inbox(csm) == [f"NPS 3 from {account.name}", f"NPS 9 from {account.name}"]
+    assert len(inbox(manager)) == 1  # the first answer's escalation, not another
+
+
+def test_the_same_change_sent_again_changes_nothing(deliver, account, contact, csm):
+    deliver(lambda: answer(account, contact, 3, "form-1"))
+    deliver(lambda: change_answer(account, contact, 9, replaces=0))
+    before = footprint(account)
+
+    deliver(lambda: change_answer(account, contact, 9, replaces=0))
+
+    assert footprint(account) == before

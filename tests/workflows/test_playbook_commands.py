@@ -6,7 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from workflows.catalogue import default_playbooks
 from workflows.models import Workflow
+from workflows.services import validate_definition
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +59,62 @@ def test_a_broken_file_is_refused_and_installs_nothing(tmp_path):
     with pytest.raises(CommandError, match="Unknown trigger"):
         run("install_playbooks", "--file", str(path))
     assert not Workflow.objects.filter(key="x").exists()
+
+
+def test_a_file_with_a_step_out_of_range_is_refused_with_the_step_and_installs_nothing(tmp_path):
+    Workflow.objects.filter(key="e3-churn").delete()
+    good = next(p for p in default_playbooks() if p["key"] == "e3-churn")
+    bad = {
+        "key": "long-wait",
+        "name": "Long wait",
+        "trigger": "plan_changed",
+        "conditions": [],
+        "steps": [
+            {"action": "add_tag", "params": {"tag": "Upgraded"}},
+            {"action": "wait", "params": {"days": 999999999}},
+        ],
+    }
+    path = tmp_path / "playbooks.json"
+    path.write_text(json.dumps([good, bad]))
+
+    with pytest.raises(CommandError) as refused:
+        run("install_playbooks", "--file", str(path))
+
+    assert str(refused.value) == "long-wait: Step 2 (Wait): `days` is from 0 to 365."
+    assert not Workflow.objects.filter(key__in=["e3-churn", "long-wait"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("playbook", "error"),
+    [
+        ({"key": "x", "name": "X", "trigger": "plan_changed"}, "x: Missing `conditions`"),
+        (
+            {"key": "x", "name": "X", "trigger": "plan_changed", "conditions": [], "steps": [1]},
+            "x: Step 1: a step is an object with `action` and `params`.",
+        ),
+        (
+            {
+                "key": "x",
+                "name": "X",
+                "trigger": "plan_changed",
+                "conditions": [{"subject": "", "operator": "has_tag", "value": 5}],
+                "steps": [],
+            },
+            "x: Condition 1: `value` is text.",
+        ),
+    ],
+)
+def test_a_malformed_playbook_is_refused_with_a_readable_reason(tmp_path, playbook, error):
+    path = tmp_path / "playbooks.json"
+    path.write_text(json.dumps([playbook]))
+
+    with pytest.raises(CommandError) as refused:
+        run("install_playbooks", "--file", str(path))
+
+    assert str(refused.value).startswith(error)
+    assert not Workflow.objects.filter(key="x").exists()
+
+
+def test_every_shipped_playbook_passes_the_checks_an_import_makes():
+    for playbook in default_playbooks():
+        validate_definition(playbook)

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from activity.services.payments import record_payment
+from notifications.models import Alert
 from tests.workflows.outcomes import emails_to, footprint, inbox, runs_of, stage, tag_names
 from workflows.models import RunStatus
 
@@ -36,7 +37,9 @@ def test_a_failed_payment_tags_moves_the_card_emails_the_customer_and_tells_the_
     assert stage(account, "subscription") == "Subscription Failed"
     [notice] = emails_to("jordan@acme.example")
     assert notice.subject == "Your Example SaaS payment didn't go through"
-    assert "The reason given by the payment provider: card_declined" in notice.body
+    assert "Your bank declined the payment without saying why." in notice.body
+    assert "card_declined" not in notice.body  # the provider's code is for the team
+    assert "Reason: card_declined" in Alert.objects.get(user=csm).body
     assert inbox(csm) == [f"Payment failed: {account.name}"]
     assert (inbox(manager), emails_to(manager.email)) == ([], [])
 

@@ -94,6 +94,33 @@ def test_a_step_that_could_not_run_is_refused_with_the_reason(manager_client):
     assert workflow.current_version.number == 1
 
 
+@pytest.mark.parametrize(
+    ("action", "params", "error"),
+    [
+        ("wait", '{"days": 999999999}', "`days` is from 0 to 365."),
+        ("wait", '{"days": 1000000000}', "`days` is from 0 to 365."),
+        ("send_email", '{"template": "e3-winback", "throttle_days": true}', "whole number"),
+    ],
+)
+def test_a_step_out_of_range_is_refused_in_the_admin_too(manager_client, action, params, error):
+    workflow = Workflow.objects.get(key="e3-churn")
+    steps = [
+        {"position": s.position, "action": s.action, "params": json.dumps(s.params)}
+        for s in workflow.steps.all()
+    ]
+    steps.append({"position": 9, "action": action, "params": params})
+
+    response = manager_client.post(
+        reverse("admin:workflows_workflow_change", args=[workflow.pk]), edit_form(workflow, steps)
+    )
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert workflow.steps.count() == len(steps) - 1
+    workflow.refresh_from_db()
+    assert workflow.current_version.number == 1
+
+
 def test_a_csm_can_read_workflows_but_not_change_them(client, csm):
     csm.is_staff = True
     csm.save()

@@ -1,7 +1,9 @@
-"""The step kinds a workflow can use: one small function each, plus its validator.
+"""The step kinds a workflow can use: one small function each, plus its parameters' rules.
 
 Each action only calls a domain service or the notifications app, and
 returns a sentence saying what it did (kept on the run's step result).
+Each module states its parameters' rules once (.params): `check` is what the
+engine asks before running a step, `validate` what saving and importing ask.
 """
 
 from collections.abc import Callable
@@ -18,6 +20,9 @@ class ActionKind:
     key: str
     label: str
     run: Callable[[StepContext, dict], str] | None  # None: handled by the engine (wait)
+    # Types, ranges and lengths, without the database: asked before every step runs.
+    check: Callable[[dict], None]
+    # `check`, then that what the step names exists: asked when it is saved or imported.
     validate: Callable[[dict], None]
     example: dict
 
@@ -29,25 +34,47 @@ ACTIONS: dict[str, ActionKind] = {
             "send_email",
             "Send e-mail",
             messages.send_email,
+            messages.check,
             messages.validate_email,
             {"template": "a1-welcome"},
         ),
         ActionKind(
-            "send_sms", "Send SMS", messages.send_sms, messages.validate_sms, {"template": "…-sms"}
+            "send_sms",
+            "Send SMS",
+            messages.send_sms,
+            messages.check,
+            messages.validate_sms,
+            {"template": "…-sms"},
         ),
         ActionKind(
             "notify_staff",
             "Notify staff",
             staff.notify_staff,
+            staff.check,
             staff.validate,
             {"template": "a1-new-account", "rule": "owner", "email": False},
         ),
-        ActionKind("add_tag", "Add tag", tags.add_tag, tags.validate, {"tag": "VIP"}),
-        ActionKind("remove_tag", "Remove tag", tags.remove_tag, tags.validate, {"tag": "VIP"}),
+        ActionKind(
+            "add_tag",
+            "Add tag",
+            tags.add_tag,
+            tags.check_add,
+            tags.validate_add,
+            {"tag": "VIP"},
+        ),
+        ActionKind(
+            "remove_tag",
+            "Remove tag",
+            tags.remove_tag,
+            tags.check_remove,
+            tags.validate_remove,
+            {"tag": "VIP"},
+        ),
         ActionKind(
             "move_to_stage",
             "Move to stage",
             stages.move_to_stage,
+            stages.check,
             stages.validate,
             {"pipeline": "health", "stage": "Healthy"},
         ),
@@ -55,6 +82,7 @@ ACTIONS: dict[str, ActionKind] = {
             "add_points",
             "Add / subtract points",
             score.add_points,
+            score.check,
             score.validate,
             {"points": 50, "reason": "…"},
         ),
@@ -62,6 +90,7 @@ ACTIONS: dict[str, ActionKind] = {
             "set_happiness",
             "Set happiness",
             happiness.set_happiness,
+            happiness.check,
             happiness.validate,
             {"level": "happy"},
         ),
@@ -69,10 +98,11 @@ ACTIONS: dict[str, ActionKind] = {
             "create_task",
             "Create task",
             tasks.create_task,
+            tasks.check,
             tasks.validate,
             {"title": "Follow up", "due_in_days": 3},
         ),
-        ActionKind(WAIT, "Wait", None, wait.validate, {"days": 1}),
+        ActionKind(WAIT, "Wait", None, wait.check, wait.validate, {"days": 1}),
     ]
 }
 CHOICES = [(kind.key, kind.label) for kind in ACTIONS.values()]

@@ -5,11 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
-from django.template import Context
-
 from core.causes import Cause
-from notifications.templating import TEXT_ENGINE
+from notifications.templating import render_text
 
 if TYPE_CHECKING:
     from accounts.models import Account
@@ -55,17 +52,10 @@ class StepContext:
         context = {"data": self.event.data}
         if "account" in value:  # the name is read from the database only when used
             context["account"] = {"name": self.account.name}
-        return TEXT_ENGINE.from_string(value).render(Context(context)).strip()
+        return render_text(value, context).strip()
 
     def value(self, reference: Any) -> Any:
         """`data.<key>` read from the trigger's data; anything else as given."""
         if isinstance(reference, str) and reference.startswith("data."):
             return self.event.data.get(reference.removeprefix("data."))
         return reference
-
-
-def require(params: dict, *names: str) -> None:
-    """Refuse a step whose parameters lack one of `names`."""
-    missing = [name for name in names if params.get(name) in (None, "")]
-    if missing:
-        raise ValidationError(f"Missing parameter(s): {', '.join(missing)}.", code="missing_param")

@@ -1,11 +1,10 @@
 """Setting the account's happiness level (from an NPS answer)."""
 
-from django.core.exceptions import ValidationError
-
 from accounts.models import Happiness
 from accounts.services import change_happiness
 
-from .base import StepContext, require
+from .base import StepContext
+from .params import Params
 
 
 def set_happiness(ctx: StepContext, params: dict) -> str:
@@ -14,7 +13,14 @@ def set_happiness(ctx: StepContext, params: dict) -> str:
     return f"Happiness {'set to' if changed else 'already'} {label}."
 
 
-def validate(params: dict) -> None:
-    require(params, "level")
-    if params["level"] not in Happiness.values:
-        raise ValidationError(f"`level` is one of {', '.join(Happiness.values)}.")
+LEVELS = Happiness.values
+
+
+def check(params: dict) -> None:
+    read = Params(params, allowed=["level"])
+    read.choice("level", LEVELS, required=True)
+    read.done()
+
+
+# The levels are fixed: checking is all there is.
+validate = check

@@ -10,7 +10,8 @@ from core import clock
 from notifications.models import Audience, Channel, Message, MessageTemplate
 from notifications.services import queue_customer_message
 
-from .base import StepContext, require
+from .base import StepContext
+from .params import REFERENCE_LENGTH, Params
 
 
 def send_email(ctx: StepContext, params: dict) -> str:
@@ -69,6 +70,25 @@ def _send(ctx: StepContext, params: dict) -> str:
     return f"{message.get_channel_display()} {template} to {message.recipient}: {state}{reason}."
 
 
+# How long a message may hold back its repeats: ten years is "once".
+LONGEST_THROTTLE_DAYS = 3650
+TEMPLATE_KEY_LENGTH = MessageTemplate._meta.get_field("key").max_length
+
+
+def check(params: dict) -> None:
+    """`template`; optionally `contact`, `links`, and `throttle_days` with a `throttle_scope`."""
+    read = Params(
+        params, allowed=["template", "throttle_days", "throttle_scope", "contact", "links"]
+    )
+    read.text("template", max_length=TEMPLATE_KEY_LENGTH, required=True)
+    # 0 (or none): every trigger sends.
+    read.whole_number("throttle_days", minimum=0, maximum=LONGEST_THROTTLE_DAYS)
+    read.text("throttle_scope", max_length=REFERENCE_LENGTH)
+    read.reference("contact")
+    read.links("links")
+    read.done()
+
+
 def validate_email(params: dict) -> None:
     _validate(params, Channel.EMAIL)
 
@@ -78,7 +98,7 @@ def validate_sms(params: dict) -> None:
 
 
 def _validate(params: dict, channel: str) -> None:
-    require(params, "template")
+    check(params)
     template = MessageTemplate.objects.filter(key=params["template"]).first()
     if template is None:
         raise ValidationError(f"There is no message template {params['template']!r}.")

@@ -1,12 +1,12 @@
 """Adding or subtracting points."""
 
-from django.core.exceptions import ValidationError
-
-from scoring.models import ScoreSource
+from scoring.models import ScoreEntry, ScoreSource
 from scoring.selectors import scoring_rules
+from scoring.services import MAX_POINTS_PER_ENTRY
 from scoring.services import add_points as add
 
-from .base import StepContext, require
+from .base import StepContext
+from .params import Params
 
 # Points a step can take from the scoring rules (editable in the admin) …
 RULE_POINTS = {"payment_points", "appointment_attended_points"}
@@ -41,15 +41,27 @@ def _points(ctx: StepContext, params: dict) -> int:
     return int(params["points"])
 
 
-def validate(params: dict) -> None:
-    source = params.get("points_from")
-    if source is None:
-        require(params, "points")
-        if not isinstance(params["points"], int) or params["points"] == 0:
-            raise ValidationError("`points` is a non-zero whole number.")
-    elif source not in RULE_POINTS | DATA_POINTS:
-        raise ValidationError(
-            f"`points_from` is one of {', '.join(sorted(RULE_POINTS | DATA_POINTS))}."
+REASON_LENGTH = ScoreEntry._meta.get_field("reason").max_length
+SOURCES = ScoreSource.values
+POINTS_FROM = sorted(RULE_POINTS | DATA_POINTS)
+
+
+def check(params: dict) -> None:
+    """Either `points` (a non-zero whole number) or `points_from`; optional `reason`, `source`."""
+    read = Params(params, allowed=["points", "points_from", "reason", "source"])
+    source = read.choice("points_from", POINTS_FROM)
+    if source is None and "points_from" not in params:
+        points = read.whole_number(
+            "points", minimum=-MAX_POINTS_PER_ENTRY, maximum=MAX_POINTS_PER_ENTRY, required=True
         )
-    if params.get("source", ScoreSource.WORKFLOW) not in ScoreSource.values:
-        raise ValidationError(f"Unknown score source {params['source']!r}.")
+        if points == 0:
+            read.refuse("`points` is a non-zero whole number.")
+    elif "points" in params:
+        read.refuse("Give `points` or `points_from`, not both.")
+    read.text("reason", max_length=REASON_LENGTH, template=True)
+    read.choice("source", SOURCES)
+    read.done()
+
+
+# The rules' points are read when the step runs: nothing to look up before.
+validate = check

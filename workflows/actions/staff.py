@@ -1,12 +1,15 @@
 """Internal notifications: staff alerts (in-app, optionally e-mailed)."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from notifications.audiences import StaffRule
 from notifications.models import Audience, MessageTemplate
 from notifications.services import notify_staff as notify
 
-from .base import StepContext, require
+from .base import StepContext
+from .params import Params
 
 
 def notify_staff(ctx: StepContext, params: dict) -> str:
@@ -35,15 +38,29 @@ def notify_staff(ctx: StepContext, params: dict) -> str:
     return f"Alerted {', '.join(recipients) or 'nobody new'} ({params['template']})."
 
 
+TEMPLATE_KEY_LENGTH = MessageTemplate._meta.get_field("key").max_length
+ROLE_LENGTH = Group._meta.get_field("name").max_length
+RULES = StaffRule.values
+
+
+def check(params: dict) -> None:
+    """`template` and `rule`; `role` for a role rule, `user` for a user rule; `email`."""
+    read = Params(params, allowed=["template", "rule", "role", "user", "email"])
+    read.text("template", max_length=TEMPLATE_KEY_LENGTH, required=True)
+    rule = read.choice("rule", RULES, required=True)
+    read.text("role", max_length=ROLE_LENGTH, required=rule == StaffRule.ROLE)
+    read.reference("user", required=rule == StaffRule.USER)
+    read.boolean("email")
+    read.done()
+
+
 def validate(params: dict) -> None:
-    require(params, "template", "rule")
-    if params["rule"] not in StaffRule.values:
-        raise ValidationError(
-            f"Unknown staff rule {params['rule']!r}; one of {', '.join(StaffRule.values)}."
-        )
-    if params["rule"] == StaffRule.ROLE:
-        require(params, "role")
-    if params["rule"] == StaffRule.USER:
-        require(params, "user")
+    check(params)
     if not MessageTemplate.objects.filter(key=params["template"], audience=Audience.STAFF).exists():
         raise ValidationError(f"There is no staff template {params['template']!r}.")
+    role = params.get("role")
+    if role and not Group.objects.filter(name=role).exists():
+        raise ValidationError(f"There is no role {role!r}.")
+    user = params.get("user")
+    if isinstance(user, int) and not get_user_model().objects.filter(pk=user).exists():
+        raise ValidationError(f"There is no user #{user}.")

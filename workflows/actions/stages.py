@@ -1,9 +1,11 @@
 """Moving the account's card to a stage of a pipeline."""
 
+from pipelines.models import Pipeline, Stage
 from pipelines.selectors import stage_named
 from pipelines.services import move_card
 
-from .base import StepContext, require
+from .base import StepContext
+from .params import Params
 
 
 def move_to_stage(ctx: StepContext, params: dict) -> str:
@@ -12,7 +14,19 @@ def move_to_stage(ctx: StepContext, params: dict) -> str:
     return f"Card {'moved to' if moved else 'already in'} {stage}."
 
 
+# A pipeline is named by its key or its (longer) name.
+PIPELINE_LENGTH = Pipeline._meta.get_field("name").max_length
+STAGE_LENGTH = Stage._meta.get_field("name").max_length
+
+
+def check(params: dict) -> None:
+    read = Params(params, allowed=["pipeline", "stage"])
+    read.text("pipeline", max_length=PIPELINE_LENGTH, required=True)
+    read.text("stage", max_length=STAGE_LENGTH, required=True, template=True)
+    read.done()
+
+
 def validate(params: dict) -> None:
-    require(params, "pipeline", "stage")
+    check(params)
     if "{{" not in params["stage"]:
         stage_named(pipeline=params["pipeline"], stage=params["stage"])

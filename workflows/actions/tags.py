@@ -1,11 +1,13 @@
 """Adding and removing tags."""
 
-from django.core.exceptions import ValidationError
-
+from accounts.models import Tag
 from accounts.services import remove_tag as remove
 from accounts.services import replace_tags
 
-from .base import StepContext, require
+from .base import StepContext
+from .params import Params
+
+TAG_LENGTH = Tag._meta.get_field("name").max_length
 
 
 def add_tag(ctx: StepContext, params: dict) -> str:
@@ -24,7 +26,18 @@ def remove_tag(ctx: StepContext, params: dict) -> str:
     return f"Tag {tag!r} {'removed' if removed else 'was not there'}."
 
 
-def validate(params: dict) -> None:
-    require(params, "tag")
-    if not isinstance(params.get("replaces", []), list):
-        raise ValidationError("`replaces` is a list of tag names.")
+def check_add(params: dict) -> None:
+    read = Params(params, allowed=["tag", "replaces"])
+    read.text("tag", max_length=TAG_LENGTH, required=True, template=True)
+    read.texts("replaces", max_length=TAG_LENGTH)
+    read.done()
+
+
+def check_remove(params: dict) -> None:
+    read = Params(params, allowed=["tag"])
+    read.text("tag", max_length=TAG_LENGTH, required=True, template=True)
+    read.done()
+
+
+# A tag that does not exist yet is made when it is first added.
+validate_add, validate_remove = check_add, check_remove

@@ -2,17 +2,16 @@
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
-
-from activity.models import TaskPriority, TaskSource
+from activity.models import Task, TaskPriority, TaskSource
 from activity.services.tasks import create_task as create
 from core import clock
 
-from .base import StepContext, require
+from .base import StepContext
+from .params import LONG_TEXT, Params
 
 
 def create_task(ctx: StepContext, params: dict) -> str:
-    """Open a task (once per run and step), assigned to the owner unless `assignee` says."""
+    """Open a task (once per run and step), assigned to the account's owner."""
     days = params.get("due_in_days")
     task, created = create(
         account=ctx.account,
@@ -27,7 +26,19 @@ def create_task(ctx: StepContext, params: dict) -> str:
     return f"Task {task.title!r} {'opened' if created else 'already open'}."
 
 
-def validate(params: dict) -> None:
-    require(params, "title")
-    if params.get("priority", TaskPriority.NORMAL) not in TaskPriority.values:
-        raise ValidationError(f"`priority` is one of {', '.join(TaskPriority.values)}.")
+TITLE_LENGTH = Task._meta.get_field("title").max_length
+PRIORITIES = TaskPriority.values
+
+
+def check(params: dict) -> None:
+    """`title`; optionally `details`, `priority` and `due_in_days` (none: no due date)."""
+    read = Params(params, allowed=["title", "details", "priority", "due_in_days"])
+    read.text("title", max_length=TITLE_LENGTH, required=True, template=True)
+    read.text("details", max_length=LONG_TEXT, template=True)
+    read.choice("priority", PRIORITIES)
+    read.whole_number("due_in_days", minimum=0, maximum=365)
+    read.done()
+
+
+# A task names nothing that must exist.
+validate = check

@@ -3,12 +3,12 @@
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from workflows.catalogue import default_playbooks, install_playbooks
+from workflows.catalogue import default_playbooks, install_playbooks, validate_playbook
 from workflows.models import Condition, Step, Workflow, WorkflowVersion
-from workflows.services import validate_definition
 
 
 class Command(BaseCommand):
@@ -21,12 +21,20 @@ class Command(BaseCommand):
         parser.add_argument("--file", type=Path, help="A JSON file made by export_playbooks.")
 
     def handle(self, *args, file: Path | None, **options) -> None:
-        playbooks = json.loads(file.read_text()) if file else default_playbooks()
-        for playbook in playbooks:
+        try:
+            playbooks = json.loads(file.read_text()) if file else default_playbooks()
+        except (OSError, ValueError) as error:
+            raise CommandError(f"{file}: {error}") from error
+        if not isinstance(playbooks, list):
+            raise CommandError("The file holds a list of playbooks, as export_playbooks writes.")
+        # Every playbook is checked before any is installed: a bad file installs nothing.
+        for number, playbook in enumerate(playbooks, start=1):
+            name = playbook.get("key") if isinstance(playbook, dict) else None
             try:
-                validate_definition(playbook)
-            except Exception as error:
-                raise CommandError(f"{playbook.get('key')}: {error}") from error
+                validate_playbook(playbook)
+            except ValidationError as error:
+                reason = " ".join(error.messages)
+                raise CommandError(f"{name or f'Playbook {number}'}: {reason}") from None
         models = {
             "Workflow": Workflow,
             "Condition": Condition,
