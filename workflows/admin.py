@@ -1,4 +1,5 @@
-"""Admin for workflows (edit, switch on/off, publish), runs (inspect, retry) and events."""
+"""Admin for workflows (edit, switch on/off, publish), runs (inspect, retry), events and
+the sweep rules (the time windows of the time-based playbooks)."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -11,7 +12,16 @@ from core.admin import HistoryAdmin, ReadOnlyInline
 from . import services
 from .engine import retry_run
 from .forms import ConditionForm, StepForm, WorkflowForm
-from .models import Condition, Run, RunStatus, Step, StepResult, TriggerEvent, Workflow
+from .models import (
+    Condition,
+    Run,
+    RunStatus,
+    Step,
+    StepResult,
+    SweepRules,
+    TriggerEvent,
+    Workflow,
+)
 from .triggers import BY_KEY
 
 
@@ -161,3 +171,35 @@ class TriggerEventAdmin(HistoryAdmin):
     search_fields = ["account__name", "account__external_id", "event_key"]
     list_select_related = ["account", "cause_user"]
     date_hierarchy = "created_at"
+
+
+@admin.register(SweepRules)
+class SweepRulesAdmin(admin.ModelAdmin):
+    """The one row of sweep windows (installed with the defaults): edited, never added or deleted.
+
+    The sweeps read it on every run, so a change applies from their next run;
+    the fields' validators (and the table's check constraint) refuse a window of 0.
+    """
+
+    list_display = [
+        "__str__",
+        "inactivity_days",
+        "feature_recheck_days",
+        "affiliate_recheck_days",
+        "nps_every_days",
+        "task_due_soon_hours",
+        "updated_at",
+    ]
+    fields = [
+        "inactivity_days",
+        "feature_recheck_days",
+        "affiliate_recheck_days",
+        "nps_every_days",
+        "task_due_soon_hours",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

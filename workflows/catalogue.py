@@ -86,3 +86,41 @@ def export_playbook(workflow) -> dict:
         "is_active": workflow.is_active,
         **snapshot(workflow),
     }
+
+
+def insert_step_if_untouched(
+    models: dict, *, key: str, shipped: list[dict], position: int, step: dict, now=None
+) -> bool:
+    """Give an installed playbook a step a later catalogue added, if nobody edited it.
+
+    The playbook counts as untouched when both its working copy and its current
+    version still have the `shipped` steps; then `step` goes in at `position` and
+    is published as a new version (runs under way keep theirs). An edited
+    playbook is the manager's and is left alone. `models` as for install_playbooks.
+    Returns whether the playbook changed.
+    """
+    from django.utils import timezone
+
+    workflow = models["Workflow"].objects.filter(key=key).first()
+    if workflow is None or workflow.current_version_id is None:
+        return False
+    steps = models["Step"].objects.filter(workflow=workflow).order_by("position", "id")
+    working = [{"action": s.action, "params": s.params} for s in steps]
+    current = models["WorkflowVersion"].objects.get(pk=workflow.current_version_id)
+    if working != shipped or current.steps != shipped:
+        return False
+    for later in reversed(list(steps)[position:]):
+        models["Step"].objects.filter(pk=later.pk).update(position=later.position + 1)
+    models["Step"].objects.create(workflow=workflow, position=position, **step)
+    steps = [*shipped[:position], step, *shipped[position:]]
+    numbers = models["WorkflowVersion"].objects.filter(workflow=workflow)
+    version = models["WorkflowVersion"].objects.create(
+        workflow=workflow,
+        number=max(numbers.values_list("number", flat=True)) + 1,
+        trigger=current.trigger,
+        conditions=current.conditions,
+        steps=steps,
+        created_at=now or timezone.now(),
+    )
+    models["Workflow"].objects.filter(pk=workflow.pk).update(current_version=version)
+    return True

@@ -1,6 +1,7 @@
 """Workflows as data: a trigger, conditions and ordered steps; their versions and runs."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from accounts.models import Account
@@ -211,23 +212,42 @@ class StepResult(models.Model):
         return f"{self.run} step {self.position}: {self.outcome}"
 
 
+# Each window is at least 1: a 0 would make every sweep fire on every run.
+WINDOW_DAYS = [MinValueValidator(1), MaxValueValidator(365)]
+
+
 class SweepRules(models.Model):
     """The time windows of the time-based playbooks; one row, edited in the admin."""
 
     inactivity_days = models.PositiveSmallIntegerField(
-        default=7, help_text="d1: no login for this many days makes an account inactive."
+        "inactive after (days)",
+        default=7,
+        validators=WINDOW_DAYS,
+        help_text="d1: no login for this many days makes an account inactive.",
     )
     feature_recheck_days = models.PositiveSmallIntegerField(
-        default=45, help_text="c2: at most one nudge per account and feature in this many days."
+        "feature nudge at most every (days)",
+        default=45,
+        validators=WINDOW_DAYS,
+        help_text="c2: at most one nudge per account and feature in this many days.",
     )
     affiliate_recheck_days = models.PositiveSmallIntegerField(
-        default=60, help_text="h1: at most one affiliate alert per account in this many days."
+        "affiliate alert at most every (days)",
+        default=60,
+        validators=WINDOW_DAYS,
+        help_text="h1: at most one affiliate alert per account in this many days.",
     )
     nps_every_days = models.PositiveSmallIntegerField(
-        default=90, help_text="Every active account is asked for an NPS answer this often."
+        "NPS survey every (days)",
+        default=90,
+        validators=WINDOW_DAYS,
+        help_text="Every active account is asked for an NPS answer this often.",
     )
     task_due_soon_hours = models.PositiveSmallIntegerField(
-        default=24, help_text="g1: warn the assignee when a task is due within this many hours."
+        "task due soon within (hours)",
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+        help_text="g1: warn the assignee when a task is due within this many hours.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -235,6 +255,16 @@ class SweepRules(models.Model):
         verbose_name = verbose_name_plural = "sweep rules"
         constraints = [
             models.CheckConstraint(condition=models.Q(id=1), name="sweep_rules_single_row"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    inactivity_days__gte=1,
+                    feature_recheck_days__gte=1,
+                    affiliate_recheck_days__gte=1,
+                    nps_every_days__gte=1,
+                    task_due_soon_hours__gte=1,
+                ),
+                name="sweep_rules_windows_at_least_one",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -447,12 +447,13 @@ def test_a_comparison_with_a_value_that_is_not_a_number_is_refused(client, manag
 
 def test_a_manager_adds_a_condition_removes_a_step_and_reorders_the_rest(client, manager):
     workflow = Workflow.objects.get(key="e3-churn")
-    [move, email, notify] = workflow.steps.all()
+    [move, untag, email, notify] = workflow.steps.all()
     data = edit_form(
         workflow,
         conditions=[{"position": 0, "subject": "account.plan", "operator": "ne", "value": "free"}],
         steps=[
             {"position": 5, "action": move.action, "params": json.dumps(move.params)},
+            {"position": 0, "action": untag.action, "params": "{}", "DELETE": "on"},
             {"position": 1, "action": email.action, "params": json.dumps(email.params)},
             {"position": 2, "action": notify.action, "params": "{}", "DELETE": "on"},
             {"position": 3, "action": "add_tag", "params": '{"tag": "Churned"}'},
@@ -467,7 +468,7 @@ def test_a_manager_adds_a_condition_removes_a_step_and_reorders_the_rest(client,
     assert version.number == 2
     assert version.conditions == [{"subject": "account.plan", "operator": "ne", "value": "free"}]
     assert [step["action"] for step in version.steps] == ["send_email", "add_tag", "move_to_stage"]
-    assert not Step.objects.filter(pk=notify.pk).exists()
+    assert not Step.objects.filter(pk__in=[untag.pk, notify.pk]).exists()
 
 
 def test_the_add_button_returns_a_blank_row_and_the_new_row_count(client, manager):

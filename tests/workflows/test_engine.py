@@ -151,7 +151,7 @@ def test_a_run_task_delivered_twice_executes_its_steps_once(
 
     assert (first, second) == (RunStatus.SUCCEEDED, RunStatus.SUCCEEDED)
     assert footprint(account) == after_first
-    assert run.results.count() == 3
+    assert run.results.count() == 4
     assert len(emails_to(contact.email)) == 1
 
 
@@ -168,12 +168,12 @@ def test_a_failing_step_is_retried_after_a_back_off_and_then_succeeds(
     deliver(lambda: cancel_subscription(account=account, cause=by_api))
 
     [run] = runs_of("e3-churn", account)
-    assert (run.status, run.attempts, run.next_step) == (RunStatus.QUEUED, 1, 1)
+    assert (run.status, run.attempts, run.next_step) == (RunStatus.QUEUED, 1, 2)
     assert run.due_at == NOW + engine.BACKOFF[0]
-    assert run.last_error == "Step 2 (send_email): RuntimeError('SMTP pool exhausted')"
-    failed = run.results.get(position=1)
+    assert run.last_error == "Step 3 (send_email): RuntimeError('SMTP pool exhausted')"
+    failed = run.results.get(position=2)
     assert (failed.outcome, failed.attempts) == (StepOutcome.FAILED, 1)
-    assert stage(account, "subscription") == "Churned"  # step 1 stays done
+    assert stage(account, "subscription") == "Churned"  # steps 1 and 2 stay done
 
     frozen_time.shift(engine.BACKOFF[0] - timedelta(seconds=10))
     assert deliver(engine.resume_due_runs)["due"] == 0
@@ -186,7 +186,7 @@ def test_a_failing_step_is_retried_after_a_back_off_and_then_succeeds(
 
     run.refresh_from_db()
     assert (run.status, run.attempts, run.last_error) == (RunStatus.SUCCEEDED, 0, "")
-    retried = run.results.get(position=1)
+    retried = run.results.get(position=2)
     assert (retried.outcome, retried.attempts, retried.error) == (StepOutcome.DONE, 2, "")
     assert len(calls) == 2
     assert account.stage_moves.count() == 1
@@ -204,7 +204,7 @@ def test_a_refused_step_fails_the_run_at_once_and_a_manager_can_retry_it(
 
     [run] = runs_of("e3-churn", account)
     assert (run.status, run.attempts, run.finished_at) == (RunStatus.FAILED, 1, NOW)
-    assert run.last_error == "Step 2 (send_email): There is no message template."
+    assert run.last_error == "Step 3 (send_email): There is no message template."
     frozen_time.shift(timedelta(hours=3))
     deliver(engine.resume_due_runs)
     run.refresh_from_db()
@@ -393,6 +393,6 @@ def test_a_step_retried_after_its_run_lost_the_failure_counters_still_completes(
 
     assert deliver(lambda: engine.execute_run(run.pk)) == RunStatus.SUCCEEDED
 
-    done = run.results.get(position=1)
+    done = run.results.get(position=2)
     assert done.outcome == StepOutcome.DONE
     assert len(emails_to(contact.email)) == 1

@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts.services import cancel_subscription
-from tests.workflows.outcomes import emails_to, footprint, inbox, stage
+from accounts.services import add_tag, cancel_subscription
+from tests.workflows.outcomes import emails_to, footprint, inbox, stage, tag_names
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time")]
 
@@ -28,3 +28,12 @@ def test_a_cancellation_moves_the_card_to_churned_sends_a_winback_and_alerts_the
     deliver(lambda: cancel_subscription(account=account, cause=by_api))
 
     assert footprint(account) == before
+
+
+def test_a_churned_account_is_no_longer_tagged_active_saas(deliver, account, contact, by_api):
+    add_tag(account=account, tag="Active SaaS", cause=by_api)  # what a1 left at the sign-up
+    add_tag(account=account, tag="VIP", cause=by_api)
+
+    deliver(lambda: cancel_subscription(account=account, cause=by_api))
+
+    assert tag_names(account) == {"VIP"}

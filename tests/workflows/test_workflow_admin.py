@@ -60,7 +60,7 @@ def test_a_manager_edit_publishes_a_new_version(manager_client, manager):
         {"position": s.position, "action": s.action, "params": json.dumps(s.params)}
         for s in workflow.steps.all()
     ]
-    steps[1]["params"] = '{"template": "e3-winback"}'
+    steps[2]["params"] = '{"template": "e3-winback"}'
     steps.append({"position": 9, "action": "add_tag", "params": '{"tag": "Churned"}'})
 
     response = manager_client.post(
