@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from accounts.models import Account, Plan
+from accounts.models import Plan
 from accounts.services import change_plan, sign_up_account, update_account, upsert_contact
 from core.causes import Cause
 from core.inputs import decimal_or_refuse
@@ -24,7 +24,6 @@ def apply_row(values: dict[str, str], *, owners: dict, cause: Cause, as_sign_up:
         owner = owners.get(values["owner_email"].lower())
         if owner is None:
             raise ValidationError(f"No staff member has the e-mail {values['owner_email']}.")
-    existed = Account.objects.filter(external_id=values.get("external_id", "")).exists()
     account, created = sign_up_account(
         external_id=values.get("external_id", ""),
         name=values.get("name", ""),
@@ -56,6 +55,6 @@ def apply_row(values: dict[str, str], *, owners: dict, cause: Cause, as_sign_up:
             cause=cause,
         )
         changed |= contact_changed
-    if not existed:
+    if created:
         return "created"
     return "updated" if changed else "unchanged"
