@@ -13,7 +13,6 @@ class ImportStatus(models.TextChoices):
     QUEUED = "queued", "Waiting for a worker"  # also between two slices of a long file
     RUNNING = "running", "Importing"  # a worker holds the claim (claimed_at is its heartbeat)
     DONE = "done", "Finished"
-    REFUSED = "refused", "File refused"  # the file as a whole cannot be read: see `problem`
 
 
 class ImportJob(models.Model):
@@ -41,7 +40,6 @@ class ImportJob(models.Model):
         max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
-    problem = models.TextField(blank=True, help_text="Why the file was refused as a whole.")
     total_rows = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
@@ -65,7 +63,7 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in {ImportStatus.DONE, ImportStatus.REFUSED}
+        return self.status == ImportStatus.DONE
 
     @property
     def percent(self) -> int:
@@ -75,8 +73,6 @@ class ImportJob(models.Model):
 
     def summary(self) -> str:
         """e.g. "1,000 rows: 998 created, 0 updated, 0 unchanged, 2 errors"."""
-        if self.status == ImportStatus.REFUSED:
-            return f"File refused: {self.problem}"
         counts = (
             f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.errors} error{'s' if self.errors != 1 else ''}"
