@@ -11,8 +11,11 @@ the queue of record). Outside such a worker (web requests, tests, a plain
 
 import multiprocessing
 import signal
+from datetime import datetime, timedelta
 
 from django_q.signals import post_execute_in_worker, post_spawn, pre_execute
+
+from core import clock
 
 _stop = None  # a multiprocessing.Event, made before the cluster forks
 _busy = False  # this worker process is executing a task
@@ -22,6 +25,13 @@ _exit_after_task = False
 def stop_requested() -> bool:
     """True once this worker has been asked to stop: finish the item in hand, take no more."""
     return _stop is not None and _stop.is_set()
+
+
+def time_to_leave(started: datetime, budget: timedelta) -> bool:
+    """Whether a drain loop should stop taking items: its time budget since `started` is
+    spent (stay well inside the task timeout) or the worker is stopping. What is left
+    stays queued in the database for the next task or the reconciler."""
+    return stop_requested() or clock.now() - started > budget
 
 
 def prepare_cluster_processes() -> None:

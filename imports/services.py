@@ -22,6 +22,7 @@ from django.urls import reverse
 from core import clock
 from core.causes import Cause
 from core.queue import enqueue_on_commit, one_wake_up_per_task
+from core.worker import time_to_leave
 from notifications.services import notify_staff
 from notifications.templating import absolute_url
 
@@ -33,7 +34,8 @@ logger = logging.getLogger(__name__)
 
 RUN_TASK = "imports.tasks.run_import_job"
 SLICE_ROWS = 250
-# Well inside django-q2's task timeout: the rest of the file goes to the next task.
+# Well inside django-q2's task timeout (or sooner when the worker stops): the rest of
+# the file goes to the next task.
 TIME_BUDGET = timedelta(seconds=20)
 # A running job whose heartbeat is older than this lost its worker.
 STUCK_AFTER = timedelta(minutes=2)
@@ -94,7 +96,7 @@ def run_import_job(job_id: int) -> str:
         if heartbeat is None:
             return "claim lost"
         job.refresh_from_db()
-        if job.rows_done < len(rows) and clock.now() - now >= TIME_BUDGET:
+        if job.rows_done < len(rows) and time_to_leave(now, TIME_BUDGET):
             _hand_over(job, heartbeat)
             return f"{job.rows_done} of {len(rows)} rows, continuing"
     _finish(job, heartbeat)

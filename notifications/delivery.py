@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import F, Q
 
 from core import clock
-from core.worker import stop_requested
+from core.worker import time_to_leave
 
 from .models import Channel, Message, MessageStatus
 from .optouts import opt_out_reason
@@ -88,7 +88,7 @@ def deliver_due(limit: int = DUE_BATCH) -> int:
         # Stay well inside the task timeout, and stop when the worker is asked
         # to: a killed worker would leave a row in `sending`; what is left is
         # delivered on the next tick.
-        if stop_requested() or clock.now() - started > TIME_BUDGET:
+        if time_to_leave(started, TIME_BUDGET):
             break
         sent += deliver(pk) == MessageStatus.SENT
     return sent

@@ -30,7 +30,7 @@ from accounts.models import Account
 from core import clock
 from core.bulk import insert_rows
 from core.queue import enqueue_on_commit
-from core.worker import stop_requested
+from core.worker import time_to_leave
 
 from .actions import ACTIONS, WAIT, StepContext
 from .actions.wait import delay
@@ -92,7 +92,7 @@ def process_pending_events(limit: int = DUE_BATCH) -> int:
     )
     started, since = 0, clock.now()
     for event_id in pending:
-        if stop_requested() or clock.now() - since > TIME_BUDGET:
+        if time_to_leave(since, TIME_BUDGET):
             break
         started += process_event(event_id)
     return started
@@ -341,7 +341,7 @@ def resume_due_runs(limit: int = DUE_BATCH) -> dict[str, int]:
     started = clock.now()
     matched = 0
     for event_id in events:
-        if stop_requested() or clock.now() - started > TIME_BUDGET:
+        if time_to_leave(started, TIME_BUDGET):
             break
         process_event(event_id)
         matched += 1
@@ -356,7 +356,7 @@ def resume_due_runs(limit: int = DUE_BATCH) -> dict[str, int]:
     for run_id in due:
         # Stay well inside the task timeout (one budget for the whole tick), and
         # stop when the worker is asked to; what is left is picked up next minute.
-        if stop_requested() or clock.now() - started > TIME_BUDGET:
+        if time_to_leave(started, TIME_BUDGET):
             break
         executed += execute_run(run_id) == RunStatus.SUCCEEDED
     return {"released": released, "events": matched, "due": len(due), "finished": executed}
