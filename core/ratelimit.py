@@ -23,10 +23,7 @@ KEEP_FOR = timedelta(days=1)
 
 def allow(*, key: str, limit: int, window: timedelta) -> bool:
     """Count this hit; True while `key` has had at most `limit` hits in `window`."""
-    now = clock.now()
-    RateLimitHit.objects.filter(key=key, created_at__lt=now - max(window, KEEP_FOR)).delete()
-    RateLimitHit.objects.create(key=key, created_at=now)
-    return RateLimitHit.objects.filter(key=key, created_at__gt=now - window).count() <= limit
+    return allow_each(limits={key: limit}, window=window)
 
 
 def allow_each(*, limits: Mapping[str, int], window: timedelta) -> bool:

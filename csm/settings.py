@@ -127,7 +127,7 @@ LOGOUT_REDIRECT_URL = "login"
 # `manage.py axes_reset_username`). Locked per username by default: behind a proxy (or a
 # botnet) the address says little, and a spoofable one would let a guesser reset the
 # count; "username_and_ip" locks a username only from the address that failed, for
-# installs whose client address is trustworthy (AXES_IPWARE_* below).
+# installs whose client address is trustworthy (TRUSTED_PROXY_HEADER, below).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked usernames
     "django.contrib.auth.backends.ModelBackend",
@@ -148,12 +148,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True  # a good login forgets earlier typos
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are in the admin
-# Which request header holds the client address (django-ipware): REMOTE_ADDR unless a
-# proxy you run sets e.g. X-Forwarded-For; never trust a header clients can set directly.
-AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
-    "AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"]
-)
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+# The client address as the forms' rate limits read it (TRUSTED_PROXY_HEADER below):
+# one rule for which proxy to believe, wherever an address is counted.
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
 
 # --- Time -------------------------------------------------------------------
 USE_TZ = True

@@ -130,7 +130,7 @@ def test_by_username_and_address_the_address_is_read_from_the_configured_proxy_h
     client, settings
 ):
     settings.AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    settings.TRUSTED_PROXY_HEADER = "X-Forwarded-For"
     UserFactory(username="carol")
     proxy = "10.0.0.2"  # every request arrives from the proxy
     for _ in range(settings.AXES_FAILURE_LIMIT):
