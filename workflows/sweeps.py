@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import (
     CharField,
     DateTimeField,
@@ -30,7 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 
-from accounts.models import Account, Lifecycle, Milestone
+from accounts.models import Account, Lifecycle
 from activity.models import (
     Appointment,
     AppointmentKind,
@@ -45,13 +44,12 @@ from core.bulk import insert_rows, insert_selected
 from core.causes import Cause
 from core.expressions import JSONBoolean, WholeDaysBetween
 from core.queue import enqueue_once_on_commit
-from scoring.models import MilestoneAchievement, MilestoneLevel
 from scoring.selectors import scoring_rules
+from scoring.services import catch_up_milestones
 
 from .engine import PENDING_TASK
 from .models import SweepRules, TriggerEvent
 
-KEY_BATCH = 5000
 # How far back an overdue task or a missed reminder is still worth a notice
 # (after an outage); older ones are left alone rather than sent late.
 OVERDUE_LOOKBACK = timedelta(days=30)
@@ -385,67 +383,12 @@ def _appointment_data(row: dict) -> dict:
 
 
 def milestone_catch_up() -> int:
-    """b3: accounts whose score passed a milestone that was never recorded (e.g. imports).
+    """b3: milestones a score passed without the scoring service (e.g. imports).
 
-    Records the achievements and the same `milestone_reached` events the
-    scoring service would have (same keys, so nothing is announced twice),
-    lowest milestone first. One pass per milestone level.
+    Recorded, announced and triggered by the scoring service itself, exactly
+    as if points had reached them (same event keys: nothing is announced twice).
     """
-    now = clock.now()
-    cause = Cause.by_system("milestone catch-up")
-    order = list(Milestone.values)
-    recorded = 0
-    for level in MilestoneLevel.objects.order_by("threshold"):
-        due = list(
-            Account.objects.filter(score__gte=level.threshold)
-            .exclude(
-                Exists(
-                    MilestoneAchievement.objects.filter(
-                        account=OuterRef("pk"), milestone=level.milestone
-                    )
-                )
-            )
-            .values_list("pk", "score")
-        )
-        if not due:
-            continue
-        with transaction.atomic():
-            MilestoneAchievement.objects.bulk_create(
-                [
-                    MilestoneAchievement(
-                        account_id=pk,
-                        milestone=level.milestone,
-                        score=score,
-                        created_at=now,
-                        **cause.as_fields(),
-                    )
-                    for pk, score in due
-                ],
-                ignore_conflicts=True,
-            )
-            lower = order[: order.index(level.milestone)]
-            ids = [pk for pk, _ in due]
-            for start in range(0, len(ids), KEY_BATCH):
-                Account.objects.filter(
-                    Q(milestone="") | Q(milestone__in=lower), pk__in=ids[start : start + KEY_BATCH]
-                ).update(milestone=level.milestone)
-            recorded += _record(
-                "milestone_reached",
-                (
-                    (
-                        pk,
-                        f"milestone:{pk}:{level.milestone}",
-                        {
-                            "milestone": level.milestone,
-                            "milestone_label": level.get_milestone_display(),
-                            "score": score,
-                        },
-                    )
-                    for pk, score in due
-                ),
-                "milestone catch-up",
-            )
-    return recorded
+    return catch_up_milestones(cause=Cause.by_system("milestone catch-up"))
 
 
 # --- periodic outreach ---------------------------------------------------------------
