@@ -10,7 +10,7 @@ from accounts.models import Account, Milestone
 from accounts.services import account_transaction, lock_account
 from core import clock
 from core.causes import Cause
-from core.events import send_on_commit
+from core.handover import record_and_announce
 
 from . import signals
 from .models import MilestoneAchievement, ScoreEntry, ScoreSource
@@ -79,7 +79,7 @@ def add_points(
         )
         Account.objects.filter(pk=locked.pk).update(score=F("score") + points, updated_at=now)
         score = locked.score + points  # read under the lock, so nobody moved it since
-        send_on_commit(
+        record_and_announce(
             signals.points_added,
             sender=ScoreEntry,
             account_id=locked.pk,
@@ -133,7 +133,7 @@ def _record_milestones(account: Account, *, score: int, cause: Cause) -> list[st
     highest = max(already | {level.milestone for level in new}, key=MILESTONE_ORDER.index)
     Account.objects.filter(pk=account.pk).update(milestone=highest, updated_at=now)
     for level in new:
-        send_on_commit(
+        record_and_announce(
             signals.milestone_reached,
             sender=MilestoneAchievement,
             account_id=account.pk,

@@ -18,7 +18,7 @@ from . import services
 from .actions import ACTIONS
 from .actions import CHOICES as ACTION_CHOICES
 from .models import Condition, Run, RunStatus, Step, Workflow, WorkflowVersion
-from .triggers import BY_KEY
+from .triggers import BY_KEY, TriggerKind
 from .triggers import CHOICES as TRIGGER_CHOICES
 
 
@@ -38,8 +38,15 @@ class ConditionForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not self.errors and not data.get("DELETE"):
-            condition_rules.validate({k: data.get(k, "") for k in ("subject", "operator", "value")})
+            condition = {k: data.get(k, "") for k in ("subject", "operator", "value")}
+            condition_rules.validate(condition, trigger=self._trigger())
         return data
+
+    def _trigger(self) -> TriggerKind | None:
+        """The trigger of the workflow this row belongs to, as just posted (the editor and the
+        admin validate the workflow's own form first, which sets it on the shared instance)."""
+        workflow = getattr(self.instance, "workflow", None)
+        return BY_KEY.get(workflow.trigger) if workflow is not None else None
 
 
 class StepForm(forms.ModelForm):
