@@ -75,7 +75,7 @@ def announce_every_signal_kind(owner) -> Account:
         )
     pipeline = Pipeline.objects.get(key="health")
     move_card(account=account, pipeline=pipeline, stage=pipeline.stages.last(), cause=BY_API)
-    announce_appointments(account, contact, owner)
+    announce_appointments(contact, owner)
     task, _ = create_task(
         account=account,
         title="Call back",
@@ -90,22 +90,24 @@ def announce_every_signal_kind(owner) -> Account:
     return account
 
 
-def announce_appointments(account, contact, owner):
-    def book(hours):
-        appointment, _ = book_appointment(
-            account=account,
-            kind=AppointmentKind.WALKTHROUGH,
-            cause=BY_API,
-            starts_at=NOW + timedelta(hours=hours),
-            contact=contact,
-            assignee=owner,
-        )
-        return appointment
+def book(contact, owner, hours):
+    appointment, _ = book_appointment(
+        account=contact.account,
+        kind=AppointmentKind.WALKTHROUGH,
+        cause=BY_API,
+        starts_at=NOW + timedelta(hours=hours),
+        contact=contact,
+        assignee=owner,
+    )
+    return appointment
 
-    reschedule_appointment(appointment=book(48), starts_at=NOW + timedelta(hours=50), cause=BY_API)
-    cancel_appointment(appointment=book(49), cause=BY_API)
-    mark_appointment_attended(appointment=book(-1), cause=BY_API)
-    mark_appointment_no_show(appointment=book(-2), cause=BY_API)
+
+def announce_appointments(contact, owner):
+    moved = book(contact, owner, 48)
+    reschedule_appointment(appointment=moved, starts_at=NOW + timedelta(hours=50), cause=BY_API)
+    cancel_appointment(appointment=book(contact, owner, 49), cause=BY_API)
+    mark_appointment_attended(appointment=book(contact, owner, -1), cause=BY_API)
+    mark_appointment_no_show(appointment=book(contact, owner, -2), cause=BY_API)
 
 
 def make_every_sweep_kind_due(owner, frozen_time) -> None:
@@ -132,14 +134,7 @@ def make_every_sweep_kind_due(owner, frozen_time) -> None:
             contact=contact,
         )
     for hours in (5, 28):  # an hour and a day reminder, once the clock moves
-        book_appointment(
-            account=due,
-            kind=AppointmentKind.SUCCESS_SESSION,
-            cause=BY_API,
-            starts_at=NOW + timedelta(hours=hours),
-            contact=contact,
-            assignee=owner,
-        )
+        book(contact, owner, hours)
     frozen_time.shift(timedelta(hours=4, minutes=30))
     for sweep in sweeps.SWEEPS:
         sweep.run()
