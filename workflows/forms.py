@@ -43,8 +43,7 @@ class ConditionForm(forms.ModelForm):
         return data
 
     def _trigger(self) -> TriggerKind | None:
-        """The trigger of the workflow this row belongs to, as just posted (the editor and the
-        admin validate the workflow's own form first, which sets it on the shared instance)."""
+        """The trigger of the workflow this row belongs to, as posted (see WorkflowRows)."""
         workflow = getattr(self.instance, "workflow", None)
         return BY_KEY.get(workflow.trigger) if workflow is not None else None
 
@@ -174,7 +173,19 @@ class StepEditForm(_NewRowMixin, StepForm):
         return action_hint(self.initial.get("action", ""))
 
 
-class RowFormSet(forms.BaseInlineFormSet):
+class WorkflowRows(forms.BaseInlineFormSet):
+    """A workflow's conditions or steps, each row given the workflow as posted.
+
+    A condition checks its `data.<key>` against the trigger being saved with
+    it, not the one in the database (which the row would otherwise load).
+    """
+
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.instance.workflow = self.instance
+
+
+class RowFormSet(WorkflowRows):
     """Conditions or steps as rows; each row can be removed before saving."""
 
     def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
