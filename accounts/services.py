@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from core import clock
 from core.causes import Cause
-from core.events import send_many_on_commit, send_on_commit
+from core.handover import record_and_announce, record_and_announce_many
 from core.inputs import decimal_for_field, email_address, text_for_field
 from core.records import json_value
 
@@ -234,7 +234,7 @@ def sign_up_account(
                 created_at=clock.now(),
                 **cause.as_fields(),
             )
-            send_on_commit(
+            record_and_announce(
                 signals.account_signed_up if announce_as_sign_up else signals.account_imported,
                 sender=Account,
                 account_id=account.pk,
@@ -338,7 +338,7 @@ def _add_tag(locked: Account, tag: str | Tag, cause: Cause) -> bool:
     event = TagEvent.objects.create(
         account=locked, tag=tag, action=TagAction.ADDED, created_at=now, **cause.as_fields()
     )
-    send_on_commit(
+    record_and_announce(
         signals.tag_added,
         sender=Account,
         account_id=locked.pk,
@@ -368,7 +368,7 @@ def _remove_tags(locked: Account, wanted: Q, cause: Cause) -> list[str]:
         )
         for row in on_account
     )
-    send_many_on_commit(
+    record_and_announce_many(
         signals.tag_removed,
         sender=Account,
         announcements=[
@@ -408,7 +408,7 @@ def change_health_status(*, account: Account, status: str, cause: Cause, note: s
         created_at=clock.now(),
         **cause.as_fields(),
     )
-    send_on_commit(
+    record_and_announce(
         signals.health_status_changed,
         sender=Account,
         account_id=locked.pk,
@@ -438,7 +438,7 @@ def change_happiness(*, account: Account, level: str, cause: Cause) -> bool:
         created_at=clock.now(),
         **cause.as_fields(),
     )
-    send_on_commit(
+    record_and_announce(
         signals.happiness_changed,
         sender=Account,
         account_id=locked.pk,
@@ -481,7 +481,7 @@ def change_plan(
         **cause.as_fields(),
     )
     if locked.plan != plan:
-        send_on_commit(
+        record_and_announce(
             signals.plan_changed,
             sender=Account,
             account_id=locked.pk,
@@ -510,7 +510,7 @@ def cancel_subscription(*, account: Account, cause: Cause) -> bool:
             created_at=clock.now(),
             **cause.as_fields(),
         )
-        send_on_commit(
+        record_and_announce(
             signals.subscription_cancelled,
             sender=Account,
             account_id=locked.pk,
@@ -606,7 +606,7 @@ def upsert_contact(
         created_at=clock.now(),
         **cause.as_fields(),
     )
-    send_on_commit(
+    record_and_announce(
         signals.contact_changed,
         sender=Account,
         account_id=locked.pk,

@@ -10,7 +10,7 @@ from accounts.models import Account, Milestone
 from accounts.services import account_transaction
 from core import clock
 from core.causes import Cause
-from core.events import send_many_on_commit, send_on_commit
+from core.handover import record_and_announce, record_and_announce_many
 
 from . import signals
 from .models import MilestoneAchievement, MilestoneLevel, ScoreEntry, ScoreSource
@@ -81,7 +81,7 @@ def add_points(
         )
         Account.objects.filter(pk=locked.pk).update(score=F("score") + points, updated_at=now)
         score = locked.score + points  # read under the lock, so nobody moved it since
-        send_on_commit(
+        record_and_announce(
             signals.points_added,
             sender=ScoreEntry,
             account_id=locked.pk,
@@ -144,7 +144,7 @@ def record_milestones_reached(*, accounts: QuerySet[Account], cause: Cause) -> d
     MilestoneAchievement.objects.bulk_create(achievements)
     for milestone, account_ids in highest.items():
         Account.objects.filter(pk__in=account_ids).update(milestone=milestone, updated_at=now)
-    send_many_on_commit(signals.milestone_reached, MilestoneAchievement, announcements)
+    record_and_announce_many(signals.milestone_reached, MilestoneAchievement, announcements)
     return reached
 
 

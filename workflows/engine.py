@@ -1,7 +1,7 @@
 """The workflow engine: events in, runs out, steps executed exactly once.
 
 1. workflows.recording writes a TriggerEvent inside the transaction of the
-   change that caused it (a core.events recorder), the sweeps one per fact
+   change that caused it (the core.handover recorder), the sweeps one per fact
    due; both unique per fact.
 2. `match_trigger_event` matches it against the active workflows of its trigger:
    one Run per workflow (unique per workflow and event), pinned to the
