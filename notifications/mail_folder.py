@@ -51,10 +51,19 @@ class FolderMessage:
         return Channel(self.channel).label
 
 
-def in_use() -> bool:
-    """True while e-mail or SMS goes to the folder rather than to a provider."""
+def kept_channels() -> list[str]:
+    """The channels whose messages go to the folder rather than to a provider."""
     sms_backend = SMS_BACKENDS.get(settings.SMS_BACKEND, settings.SMS_BACKEND)
-    return settings.EMAIL_BACKEND == EMAIL_BACKEND or sms_backend == SMS_BACKENDS["console"]
+    kept = {
+        Channel.EMAIL: settings.EMAIL_BACKEND == EMAIL_BACKEND,
+        Channel.SMS: sms_backend == SMS_BACKENDS["console"],
+    }
+    return [channel for channel, is_kept in kept.items() if is_kept]
+
+
+def in_use() -> bool:
+    """True while e-mail or SMS goes to the folder: the Development mail page is there."""
+    return bool(kept_channels())
 
 
 def folder() -> Path:
