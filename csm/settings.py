@@ -246,12 +246,17 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="opencsm-demo")
 
 # WARNING by default: the console shows what needs a person, not a line per task
 # (django-q2's "Enqueued …", "Processed …") or per message; LOG_LEVEL=INFO shows those.
+# The handler has the level too: records that loggers with their own level pass up
+# (Django's "django" logger is at INFO) are not printed a second time here.
+LOG_LEVEL = env.str("LOG_LEVEL", default="WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING").upper()},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "level": LOG_LEVEL}
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # --- Notifications ----------------------------------------------------------

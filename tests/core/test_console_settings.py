@@ -22,17 +22,22 @@ print(json.dumps({
     "django_q_level": logging.getLevelName(logging.getLogger("django-q").getEffectiveLevel()),
     "mail_dir": str(settings.DEV_MAIL_DIR),
 }))
+logging.getLogger("django.utils.autoreload").info("Watching for file changes")
+logging.getLogger("django-q").info("Enqueued [opencsm] 1")
+logging.getLogger("notifications.delivery").info("Delivered message 1")
+logging.getLogger("workflows.engine").warning("Run 1 step 2 failed")
 """
 
 
 def settings_with(**environment: str) -> dict:
     """The settings a process started with this environment (and the checkout's .env) reads."""
     env = {k: v for k, v in os.environ.items() if k not in {"EMAIL_URL", "LOG_LEVEL"}}
-    env.update(DJANGO_SETTINGS_MODULE="csm.settings", SECRET_KEY="probe", **environment)
+    env.update(DJANGO_SETTINGS_MODULE="csm.settings", DJANGO_DEBUG="true", SECRET_KEY="probe")
+    env.update(environment)
     done = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "printed": done.stderr}
 
 
 def test_by_default_mail_goes_to_the_folder_and_only_warnings_are_printed():
@@ -41,7 +46,11 @@ def test_by_default_mail_goes_to_the_folder_and_only_warnings_are_printed():
     assert found["email_backend"] == "notifications.transports.folder_email.EmailBackend"
     assert found["mail_dir"] == str(ROOT / "var" / "mail")
     assert found["root_level"] == "WARNING"
-    assert found["django_q_level"] == "WARNING"  # no "Enqueued …" line per task
+    assert found["django_q_level"] == "WARNING"
+    assert found["printed"].splitlines() == [
+        "Watching for file changes",  # Django's own runserver line, once
+        "WARNING workflows.engine: Run 1 step 2 failed",
+    ]
 
 
 def test_an_email_url_and_log_level_from_the_environment_are_used_unchanged():
@@ -51,3 +60,5 @@ def test_an_email_url_and_log_level_from_the_environment_are_used_unchanged():
     assert found["email_host"] == "smtp.example.com"
     assert found["root_level"] == "INFO"
     assert found["django_q_level"] == "INFO"
+    assert "Enqueued [opencsm] 1" in found["printed"]
+    assert "Delivered message 1" in found["printed"]
