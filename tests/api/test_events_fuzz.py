@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from accounts.models import Plan
 from activity.models import AppointmentKind
 from activity.services.appointments import book_appointment
-from api.events import HANDLERS, SENDER
+from api.batches import BATCHES
+from api.events import SENDER
 from api.models import InboundEvent
 from api.schemas import Event
 from core.causes import Cause
@@ -25,7 +26,7 @@ from tests.factories import AccountFactory, FeatureFactory
 
 pytestmark = pytest.mark.django_db
 
-EVENT_TYPES = sorted(HANDLERS)
+EVENT_TYPES = sorted(BATCHES)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
