@@ -17,7 +17,7 @@ from activity.models import Appointment, FeatureSession, Login, Payment
 from activity.services.appointments import book_appointment
 from api.models import InboundEvent
 from core.causes import Cause
-from tests.api.conftest import EVENTS, row_counts
+from tests.api.conftest import EVENTS, VALID, row_counts
 from tests.factories import AccountFactory, FeatureFactory
 from tests.queries import statements
 
@@ -28,19 +28,11 @@ TOMORROW = NOW + timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
 def acme(csm):
-    return AccountFactory(external_id="acme", owner=csm)
-
-
-@pytest.fixture
-def reports():
-    return FeatureFactory(key="reports", name="Reports")
+    """Acme, owned by a CSM, on July 1st; the catalogue has a feature called reports."""
+    with time_machine.travel(NOW, tick=False):
+        FeatureFactory(key="reports", name="Reports")
+        yield AccountFactory(external_id="acme", owner=csm)
 
 
 def event(event_type: str, event_id: str, /, **fields) -> dict:
@@ -51,33 +43,8 @@ def statuses(response) -> list[tuple[str, str]]:
     return [(r["id"], r["status"]) for r in response.json()["results"]]
 
 
-# One valid event of each type, for Acme (whose appointment apt_1 is booked
-# for tomorrow); the outcomes are sent once it has started.
-EVERY_TYPE = {
-    "account.signed_up": {"account": "newco", "name": "Newco"},
-    "login": {},
-    "feature.used": {"feature": "reports", "minutes": 12},
-    "payment.succeeded": {"payment_id": "ch_1", "amount": "99.00"},
-    "payment.failed": {"payment_id": "ch_2", "amount": "99.00", "failure_reason": "declined"},
-    "subscription.cancelled": {},
-    "plan.changed": {"plan": "pro"},
-    "appointment.booked": {
-        "appointment_id": "apt_9",
-        "kind": "walkthrough",
-        "starts_at": (TOMORROW + timedelta(days=2)).isoformat(),
-    },
-    "appointment.rescheduled": {
-        "appointment_id": "apt_1",
-        "starts_at": (TOMORROW + timedelta(days=3)).isoformat(),
-    },
-    "appointment.cancelled": {"appointment_id": "apt_1"},
-    "appointment.attended": {"appointment_id": "apt_1"},
-    "appointment.no_show": {"appointment_id": "apt_1"},
-}
-
-
-@pytest.mark.parametrize("event_type", sorted(EVERY_TYPE))
-def test_an_id_twice_in_a_batch_is_applied_once_for_every_type(api, acme, reports, event_type):
+@pytest.mark.parametrize("event_type", sorted(VALID))
+def test_an_id_twice_in_a_batch_is_applied_once_for_every_type(api, acme, event_type):
     book_appointment(
         account=acme,
         kind="walkthrough",
@@ -85,7 +52,7 @@ def test_an_id_twice_in_a_batch_is_applied_once_for_every_type(api, acme, report
         external_id="apt_1",
         cause=Cause.by_api("booking system"),
     )
-    fields = EVERY_TYPE[event_type]
+    fields = VALID[event_type]
     before = row_counts()
 
     with time_machine.travel(TOMORROW + timedelta(minutes=40), tick=False):
@@ -101,7 +68,7 @@ def test_an_id_twice_in_a_batch_is_applied_once_for_every_type(api, acme, report
     assert row_counts() == after
 
 
-def test_a_run_interrupted_by_another_type_is_applied_in_the_batch_order(api, acme, reports):
+def test_a_run_interrupted_by_another_type_is_applied_in_the_batch_order(api):
     response = api.send(
         event("login", "l1", account="newco"),  # not signed up yet
         event("account.signed_up", "s1", account="newco", name="Newco"),
@@ -149,9 +116,7 @@ def test_a_run_interrupted_by_another_type_is_applied_in_the_batch_order(api, ac
     assert Appointment.objects.get(external_id="apt_9").starts_at == TOMORROW + timedelta(hours=2)
 
 
-def test_an_id_in_two_runs_is_a_duplicate_in_the_second_only_if_the_first_was_accepted(
-    api, acme, reports
-):
+def test_an_id_in_two_runs_is_a_duplicate_in_the_second_only_if_the_first_was_accepted(api):
     response = api.send(
         event("login", "x1"),
         event("plan.changed", "x1", plan="pro"),  # x1 taken by the login
@@ -168,8 +133,8 @@ def test_an_id_in_two_runs_is_a_duplicate_in_the_second_only_if_the_first_was_ac
     assert Account.objects.get(external_id="acme").plan != "pro"
 
 
-def test_a_refused_payment_between_accepted_ones_writes_nothing_of_its_own(api, acme):
-    pay = EVERY_TYPE["payment.succeeded"]
+def test_a_refused_payment_between_accepted_ones_writes_nothing_of_its_own(api):
+    pay = VALID["payment.succeeded"]
 
     response = api.send(
         event("payment.succeeded", "p1", **{**pay, "payment_id": "ch_1"}),
@@ -184,8 +149,8 @@ def test_a_refused_payment_between_accepted_ones_writes_nothing_of_its_own(api, 
     assert sorted(InboundEvent.objects.values_list("event_id", flat=True)) == ["p1", "p3"]
 
 
-def test_a_refused_booking_between_accepted_ones_is_refused_alone(api, acme):
-    booking = EVERY_TYPE["appointment.booked"]
+def test_a_refused_booking_between_accepted_ones_is_refused_alone(api):
+    booking = VALID["appointment.booked"]
 
     response = api.send(
         event("appointment.booked", "b1", **{**booking, "appointment_id": "apt_1"}),
