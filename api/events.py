@@ -105,6 +105,7 @@ class BatchInProgress:
         self.results: list[schemas.ItemResult | None] = [None] * len(parsed)
         self.applied: list[tuple[str, str, Account]] = []
         self.run: list[tuple[int, Any]] = []
+        self.run_ids: set[str] = set()
         self.accounts: dict[str, Account] = {}  # locked, by external id
         self.taken: set[str] = set()  # ids sent before or accepted in this batch
 
@@ -137,20 +138,22 @@ class BatchInProgress:
         return self.results
 
     def _take(self, position: int, event: Any) -> None:
-        if self.run and (
-            _run_of(event) != _run_of(self.run[0][1]) or event.id in {e.id for _, e in self.run}
-        ):
+        if self.run and (_run_of(event) != _run_of(self.run[0][1]) or event.id in self.run_ids):
             self._finish_run()
         if event.id in self.taken:
             self.results[position] = schemas.ItemResult(id=event.id, status="duplicate")
         else:
             self.run.append((position, event))
+            self.run_ids.add(event.id)
 
     def _finish_run(self) -> None:
         """Apply the run so far, type by type in registry order (see `_run_of`)."""
-        run, self.run = self.run, []
-        for kind in [kind for kind in BATCHES if any(e.type == kind for _, e in run)]:
-            of_kind = [(position, event) for position, event in run if event.type == kind]
+        run, self.run, self.run_ids = self.run, [], set()
+        by_kind: dict[str, list[tuple[int, Any]]] = {}
+        for position, event in run:
+            by_kind.setdefault(event.type, []).append((position, event))
+        for kind in [kind for kind in BATCHES if kind in by_kind]:
+            of_kind = by_kind[kind]
             items = [Item(event=event, cause=self._cause(event)) for _, event in of_kind]
             outcomes = BATCHES[kind](self.accounts).apply(items)
             for (position, event), outcome in zip(of_kind, outcomes, strict=True):
