@@ -1,74 +1,95 @@
-"""The event types a SaaS product sends most, and how a batch of each is applied.
+"""Every event type's batch service, and the frequent ones applied in a few queries.
 
-api.events applies a stretch of these in one go; each type says here how
-one event is checked (with its service's own checks, so both paths refuse
-alike) and how the checked ones are recorded together.
+api.events hands each run of a batch to the class registered here for its
+type (`BATCHES`); the interface is api.batching's. A new batch service for
+a type replaces its one entry.
 """
-
-from typing import Any
 
 from accounts.models import Account
 from activity.models import Feature
 from activity.services import features, logins
-from core.causes import Cause
 
 from . import schemas
+from .batching import Batch, CheckedTogether, Item
+from .one_by_one import (
+    AppointmentOutcomes,
+    Bookings,
+    Cancellations,
+    Payments,
+    PlanChanges,
+    Reschedules,
+    SignUps,
+)
 
 
-class Batch:
-    """Consecutive events of one frequent type, applied together (api.events)."""
+class LoginBatch(CheckedTogether):
+    """login: a run recorded by `logins.record_logins` in one go."""
 
-    def __init__(self, events: list) -> None:
-        """Read what checking `events` needs (one query at most)."""
+    order_free = True
 
-    def check(self, event) -> None:
-        """Raise ValidationError if `event` would be refused alone
-        (the service's own checks, so both paths refuse alike)."""
-
-    def record(self, items: list[tuple[Any, Account, Cause]]) -> None:
-        """Apply the checked (event, account, cause) items in one go."""
-        raise NotImplementedError
-
-
-class LoginBatch(Batch):
     def check(self, event: schemas.LoginRecorded) -> None:
+        """Refuse a login in the future."""
         logins.login_time(event.occurred_at)
 
-    def record(self, items) -> None:
+    def record(self, checked: list[tuple[Item, Account]]) -> None:
+        """Record the checked logins together."""
         logins.record_logins(
             reports=[
-                logins.LoginReport(account=account, cause=cause, occurred_at=event.occurred_at)
-                for event, account, cause in items
+                logins.LoginReport(
+                    account=account, cause=item.cause, occurred_at=item.event.occurred_at
+                )
+                for item, account in checked
             ]
         )
 
 
-class FeatureUseBatch(Batch):
-    def __init__(self, events: list[schemas.FeatureUsed]) -> None:
+class FeatureUseBatch(CheckedTogether):
+    """feature.used: a run recorded by `features.record_feature_sessions` in one go."""
+
+    order_free = True
+
+    def prepare(self, events: list[schemas.FeatureUsed]) -> None:
+        """Read the active catalogue entries the run names (one query)."""
         keys = {event.feature for event in events}
         active = Feature.objects.filter(key__in=keys, is_active=True)
         self.catalogue = active.in_bulk(field_name="key")
 
     def check(self, event: schemas.FeatureUsed) -> None:
+        """Refuse an unknown feature, a bad length or a start in the future."""
         if event.feature not in self.catalogue:
             features.feature_by_key(event.feature)  # refuses it, with the reason
         features.session_minutes(event.minutes)
         features.session_start(event.started_at)
 
-    def record(self, items) -> None:
+    def record(self, checked: list[tuple[Item, Account]]) -> None:
+        """Record the checked sessions together."""
         features.record_feature_sessions(
             reports=[
                 features.SessionReport(
                     account=account,
-                    feature=self.catalogue[event.feature],
-                    minutes=event.minutes,
-                    cause=cause,
-                    started_at=event.started_at,
+                    feature=self.catalogue[item.event.feature],
+                    minutes=item.event.minutes,
+                    cause=item.cause,
+                    started_at=item.event.started_at,
                 )
-                for event, account, cause in items
+                for item, account in checked
             ]
         )
 
 
-# What a SaaS product sends most: a stretch of these in a batch is applied together.
-BATCHES: dict[str, type[Batch]] = {"login": LoginBatch, "feature.used": FeatureUseBatch}
+# Each event type's batch service. Order matters only among order-free types:
+# a run mixing them is applied type by type in this order.
+BATCHES: dict[str, type[Batch]] = {
+    "login": LoginBatch,
+    "feature.used": FeatureUseBatch,
+    "account.signed_up": SignUps,
+    "payment.succeeded": Payments,
+    "payment.failed": Payments,
+    "subscription.cancelled": Cancellations,
+    "plan.changed": PlanChanges,
+    "appointment.booked": Bookings,
+    "appointment.rescheduled": Reschedules,
+    "appointment.cancelled": AppointmentOutcomes,
+    "appointment.attended": AppointmentOutcomes,
+    "appointment.no_show": AppointmentOutcomes,
+}

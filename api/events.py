@@ -1,51 +1,52 @@
 """Ingesting events from the SaaS product: each one checked, applied once, explained.
 
-Every item of a batch is validated and applied on its own (its own
-savepoint): a bad item is refused with its reason and never blocks the good
-ones. The sender's event id is recorded with the change in one transaction,
+One path for every event: a batch (a single event is a batch of one) is cut
+into runs of consecutive events of one type, and each run goes to its type's
+batch service (api.batches), which answers every item on its own: a bad
+item is refused with its reason and never blocks the good ones. The
+sender's event ids are recorded with the changes in one transaction,
 unique per sender, so a resent event is acknowledged and changes nothing.
 """
 
 import random
 import time
-from collections.abc import Callable, Iterable
-from itertools import groupby
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import OperationalError, transaction
 from pydantic import TypeAdapter
 from pydantic import ValidationError as SchemaError
 
-from accounts.models import Account, Contact
-from accounts.services import (
-    cancel_subscription,
-    change_plan,
-    lock_accounts_named,
-    sign_up_account,
-    upsert_contact,
-)
-from activity.models import Appointment
-from activity.services import appointments, features, logins, payments
-from core import clock
-from core.bulk import insert_rows
+from accounts.models import Account
+from accounts.services import lock_accounts_named
 from core.causes import Cause
 from core.queue import one_wake_up_per_task
 
 from . import schemas
 from .batches import BATCHES
-from .models import ApiToken, InboundEvent
+from .batching import Item, Outcome
+from .inbound import IdReused, already_received, record_received
+from .models import ApiToken
 
 EVENT = TypeAdapter(schemas.Event)
 # Whose event ids these are: the SaaS product's, whichever of its tokens sent
 # them, so replaying a backlog with a rotated token applies nothing twice.
 # (Stripe's ids are Stripe's: api.stripe records them as "stripe".)
 SENDER = "product"
+# A deadlock, a serialization failure or an id recorded meanwhile by another
+# batch aborts the whole batch: it is run again from the start, this many
+# times at most.
+ATTEMPTS = 4
+# SQLSTATEs for "your transaction lost a race; run it again": deadlock_detected,
+# serialization_failure (psycopg's `sqlstate`; SQLite waits instead, and has none).
+RETRYABLE = {"40P01", "40001"}
+
+# An item as read: its id as sent, the event (None if the schema refused it)
+# and the schema's reason.
+Parsed = tuple[str | None, Any, str]
 
 
-class Refused(Exception):
-    """An event that cannot be applied; the message says why."""
+class Contended(Exception):
+    """A batch whose transaction concurrent writers aborted ATTEMPTS times."""
 
 
 def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
@@ -54,19 +55,13 @@ def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
     Raises Contended if concurrent writers kept aborting the batch's
     transaction (it wrote nothing then; the client should retry).
     """
-    parsed: list[tuple[str | None, Any, str]] = []
-    for raw in items:
-        raw_id = raw.get("id") if isinstance(raw, dict) else None
-        try:
-            parsed.append((raw_id, EVENT.validate_python(raw), ""))
-        except SchemaError as error:
-            parsed.append((str(raw_id) if raw_id is not None else None, None, _explain(error)))
+    parsed = [_parse(raw) for raw in items]
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            results = _apply_batch(token, parsed)
+            results = BatchInProgress(token, parsed).apply()
             break
-        except OperationalError as error:
-            if not _lost_a_race(error):
+        except (OperationalError, IdReused) as error:
+            if isinstance(error, OperationalError) and not _lost_a_race(error):
                 raise
             if attempt == ATTEMPTS:
                 raise Contended(f"Aborted {ATTEMPTS} times by concurrent writers.") from error
@@ -82,172 +77,104 @@ def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
     )
 
 
-# A deadlock or serialization failure aborts the whole batch: it is run again
-# from the start, this many times at most.
-ATTEMPTS = 4
-# SQLSTATEs for "your transaction lost a race; run it again": deadlock_detected,
-# serialization_failure (psycopg's `sqlstate`; SQLite waits instead, and has none).
-RETRYABLE = {"40P01", "40001"}
-
-
-class Contended(Exception):
-    """A batch whose transaction concurrent writers aborted ATTEMPTS times."""
+def _parse(raw: Any) -> Parsed:
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    try:
+        return raw_id, EVENT.validate_python(raw), ""
+    except SchemaError as error:
+        return (str(raw_id) if raw_id is not None else None), None, _explain(error)
 
 
 def _lost_a_race(error: OperationalError) -> bool:
     return getattr(error.__cause__, "sqlstate", None) in RETRYABLE
 
 
-def _apply_batch(token: ApiToken, parsed: list[tuple[str | None, Any, str]]):
-    """One attempt at the whole batch, in one transaction."""
-    results: list[schemas.ItemResult] = []
-    # One transaction for the batch, a savepoint per item: one commit, and the
-    # engine is woken once for everything the batch triggered.
-    with transaction.atomic(), one_wake_up_per_task():
-        # Every account the batch names is locked first, in id order, outside
-        # any savepoint (undoing one would release its locks): each item's own
-        # locks are then already held, so two batches queue up on their first
-        # shared account whatever order their items come in, and the second
-        # finds the first's event ids committed. Only the ids are read: every
-        # service re-reads its account under the lock anyway. Names no account
-        # has yet are locked too, for the sign-ups among them.
-        names = {event.account for _, event, _ in parsed if event is not None}
-        accounts = lock_accounts_named(names, only=("pk", "external_id"))
-        for together, run in groupby(parsed, key=lambda item: _applied_together(item[1])):
-            if together:  # consecutive logins and feature use: in a few queries
-                results += _apply_together(token, [event for _, event, _ in run], accounts)
-                continue
-            for raw_id, event, error in run:
-                if event is None:
-                    results.append(schemas.ItemResult(id=raw_id, status="rejected", error=error))
-                else:
-                    results.append(_apply(token, event, accounts))
-    return results
+class BatchInProgress:
+    """One attempt at a whole batch, in one transaction.
 
-
-def apply_once(
-    *,
-    sender: str,
-    event_id: str,
-    kind: str,
-    apply: Callable[[], Account],
-    token: ApiToken | None = None,
-) -> bool:
-    """Run `apply` and record (sender, event_id) in one transaction. False: seen before.
-
-    `token` is the credential it came with, kept for audit only.
-    Raises Refused or ValidationError (and writes nothing) when `apply` refuses.
+    Duplicates are told apart here, the same way for every type: an id the
+    sender sent before, or accepted earlier in this batch, is a duplicate
+    (an id refused earlier is free for a corrected copy). A run never holds
+    one id twice, so whether the second is a duplicate is known when it is
+    reached.
     """
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = InboundEvent.objects.create(
-                    sender=sender,
-                    event_id=event_id,
-                    kind=kind,
-                    token=token,
-                    received_at=clock.now(),
-                )
-        except IntegrityError:
-            return False
-        account = apply()
-        InboundEvent.objects.filter(pk=record.pk).update(account=account)
-    return True
 
+    def __init__(self, token: ApiToken, parsed: list[Parsed]) -> None:
+        self.token = token
+        self.parsed = parsed
+        self.results: list[schemas.ItemResult | None] = [None] * len(parsed)
+        self.applied: list[tuple[str, str, Account]] = []
+        self.run: list[tuple[int, Any]] = []
+        self.run_ids: set[str] = set()
+        self.accounts: dict[str, Account] = {}  # locked, by external id
+        self.taken: set[str] = set()  # ids sent before or accepted in this batch
 
-def _apply(token: ApiToken, event, accounts: dict[str, Account]) -> schemas.ItemResult:
-    try:
-        applied = apply_once(
-            sender=SENDER,
-            event_id=event.id,
-            kind=event.type,
-            apply=lambda: HANDLERS[event.type](event, accounts, _cause(token, event)),
-            token=token,
-        )
-    except (Refused, ValidationError) as error:
-        return _rejected(event, error)
-    return schemas.ItemResult(id=event.id, status="accepted" if applied else "duplicate")
-
-
-def _applied_together(event) -> bool:
-    return event is not None and event.type in BATCHES
-
-
-def _apply_together(
-    token: ApiToken, events: list, accounts: dict[str, Account]
-) -> list[schemas.ItemResult]:
-    """Apply consecutive frequent events with the outcome of `_apply` on each.
-
-    As one by one: an id sent before, or taken earlier in the batch, is a
-    duplicate; otherwise the event is checked (a bad one is refused, the
-    rest go in). The accepted ones are claimed and applied in one
-    savepoint (their accounts are locked already, see `_apply_batch`),
-    each type in one go: logins and
-    feature use do not depend on one another, so a stretch where they
-    interleave needs no order between types (their trigger events and
-    runs follow type by type). Should another request claim an id
-    meanwhile, or a service refuse what the checks let through (an
-    account deleted since), the savepoint is undone and the events are
-    applied one by one, which sorts it out item by item.
-    """
-    batches = {kind: BATCHES[kind]([e for e in events if e.type == kind]) for kind in BATCHES}
-    seen = _already_received(SENDER, {event.id for event in events})
-    results: dict[int, schemas.ItemResult] = {}
-    accepted: dict[str, tuple[int, Any, Account]] = {}
-    for position, event in enumerate(events):
-        if event.id in seen or event.id in accepted:
-            results[position] = schemas.ItemResult(id=event.id, status="duplicate")
-            continue
-        try:
-            account = _account(event, accounts)
-            batches[event.type].check(event)
-        except (Refused, ValidationError) as error:
-            results[position] = _rejected(event, error)
-            continue
-        accepted[event.id] = (position, event, account)
-    try:
-        with transaction.atomic():
-            now = clock.now()
-            insert_rows(
-                InboundEvent,
-                (
-                    {
-                        "sender": SENDER,
-                        "event_id": event.id,
-                        "kind": event.type,
-                        "account": account,
-                        "token": token,
-                        "received_at": now,
-                    }
-                    for _, event, account in accepted.values()
-                ),
+    def apply(self) -> list[schemas.ItemResult]:
+        """Apply every item; raises IdReused (nothing written) if an id was taken meanwhile."""
+        valid = [(n, event) for n, (_, event, _) in enumerate(self.parsed) if event is not None]
+        # One transaction for the batch: one commit, and the engine is woken
+        # once for everything the batch triggered.
+        with transaction.atomic(), one_wake_up_per_task():
+            # Every account the batch names is locked first, in id order:
+            # each service's own locks are then already held, so two batches
+            # queue up on their first shared account whatever order their items
+            # come in, and the second reads the first's ids below, committed.
+            # Only the ids are read: every service re-reads its account under
+            # the lock anyway. Names no account has yet are locked too, for the
+            # sign-ups among them.
+            self.accounts = lock_accounts_named(
+                {event.account for _, event in valid}, only=("pk", "external_id")
             )
-            for kind, batch in batches.items():
-                items = [
-                    (e, a, _cause(token, e)) for _, e, a in accepted.values() if e.type == kind
-                ]
-                if items:
-                    batch.record(items)
-    except (IntegrityError, ValidationError):
-        return [_apply(token, event, accounts) for event in events]
-    for position, event, _ in accepted.values():
-        results[position] = schemas.ItemResult(id=event.id, status="accepted")
-    return [results[position] for position in range(len(events))]
+            self.taken = already_received(SENDER, {event.id for _, event in valid})
+            for position, event in valid:
+                self._take(position, event)
+            self._finish_run()
+            # An id another batch (naming other accounts) recorded since the
+            # read above fails here, and the batch is run again.
+            record_received(sender=SENDER, token=self.token, applied=self.applied)
+        for position, (raw_id, event, error) in enumerate(self.parsed):
+            if event is None:
+                self.results[position] = _answer(raw_id, Outcome(refusal=error))
+        return self.results
+
+    def _take(self, position: int, event: Any) -> None:
+        if self.run and (_run_of(event) != _run_of(self.run[0][1]) or event.id in self.run_ids):
+            self._finish_run()
+        if event.id in self.taken:
+            self.results[position] = schemas.ItemResult(id=event.id, status="duplicate")
+        else:
+            self.run.append((position, event))
+            self.run_ids.add(event.id)
+
+    def _finish_run(self) -> None:
+        """Apply the run so far, type by type in registry order (see `_run_of`)."""
+        run, self.run, self.run_ids = self.run, [], set()
+        by_kind: dict[str, list[tuple[int, Any]]] = {}
+        for position, event in run:
+            by_kind.setdefault(event.type, []).append((position, event))
+        for kind in [kind for kind in BATCHES if kind in by_kind]:
+            of_kind = by_kind[kind]
+            items = [Item(event=event, cause=self._cause(event)) for _, event in of_kind]
+            outcomes = BATCHES[kind](self.accounts).apply(items)
+            for (position, event), outcome in zip(of_kind, outcomes, strict=True):
+                self.results[position] = _answer(event.id, outcome)
+                if outcome.refusal is None:
+                    self.taken.add(event.id)
+                    self.applied.append((event.id, event.type, outcome.account))
+
+    def _cause(self, event: Any) -> Cause:
+        return Cause.by_api(f"event {event.id} ({event.type}) from {self.token.name}")
 
 
-def _already_received(sender: str, event_ids: Iterable[str]) -> set[str]:
-    """Which of these ids the sender has sent before (one query)."""
-    seen = InboundEvent.objects.filter(sender=sender, event_id__in=list(event_ids))
-    return set(seen.values_list("event_id", flat=True))
+def _run_of(event: Any) -> str:
+    """Which run an event may join: its type's, or one for all order-free types."""
+    return "order-free" if BATCHES[event.type].order_free else event.type
 
 
-def _cause(token: ApiToken, event) -> Cause:
-    return Cause.by_api(f"event {event.id} ({event.type}) from {token.name}")
-
-
-def _rejected(event, error: Refused | ValidationError) -> schemas.ItemResult:
-    reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-    return schemas.ItemResult(id=event.id, status="rejected", error=reason)
+def _answer(event_id: str | None, outcome: Outcome) -> schemas.ItemResult:
+    if outcome.refusal is not None:
+        return schemas.ItemResult(id=event_id, status="rejected", error=outcome.refusal)
+    return schemas.ItemResult(id=event_id, status="accepted")
 
 
 def _explain(error: SchemaError) -> str:
@@ -256,150 +183,3 @@ def _explain(error: SchemaError) -> str:
         where = ".".join(str(part) for part in problem["loc"]) or "event"
         parts.append(f"{where}: {problem['msg']}")
     return "; ".join(parts)
-
-
-def _account(event, accounts: dict[str, Account]) -> Account:
-    account = accounts.get(event.account)
-    if account is None:
-        raise Refused(f"Unknown account {event.account!r}: send account.signed_up first.")
-    return account
-
-
-def _signed_up(event: schemas.AccountSignedUp, accounts, cause) -> Account:
-    account, _ = sign_up_account(
-        external_id=event.account,
-        name=event.name,
-        plan=event.plan,
-        mrr=event.mrr,
-        signed_up_at=event.signed_up_at,
-        cause=cause,
-    )
-    if event.contact is not None:
-        # A field left out keeps the stored value; null clears it.
-        sent = event.contact.model_fields_set
-        upsert_contact(
-            account=account,
-            name=event.contact.name,
-            email=(event.contact.email or "") if "email" in sent else None,
-            phone=(event.contact.phone or "") if "phone" in sent else None,
-            external_id=event.contact.external_id or "",
-            is_primary=True,
-            cause=cause,
-        )
-    accounts[event.account] = account
-    return account
-
-
-def _login(event: schemas.LoginRecorded, accounts, cause) -> Account:
-    account = _account(event, accounts)
-    logins.record_login(account=account, occurred_at=event.occurred_at, cause=cause)
-    return account
-
-
-def _feature(event: schemas.FeatureUsed, accounts, cause) -> Account:
-    account = _account(event, accounts)
-    features.record_feature_session(
-        account=account,
-        feature=event.feature,
-        minutes=event.minutes,
-        started_at=event.started_at,
-        cause=cause,
-    )
-    return account
-
-
-def _payment(event: schemas.PaymentRecorded, accounts, cause) -> Account:
-    account = _account(event, accounts)
-    payments.record_payment(
-        account=account,
-        external_id=event.payment_id,
-        invoice_id=event.invoice_id,
-        amount=event.amount,
-        currency=event.currency,
-        succeeded=event.type == "payment.succeeded",
-        failure_reason=event.failure_reason,
-        occurred_at=event.occurred_at,
-        cause=cause,
-    )
-    return account
-
-
-def _cancelled(event, accounts, cause) -> Account:
-    account = _account(event, accounts)
-    cancel_subscription(account=account, cause=cause)
-    return account
-
-
-def _plan(event: schemas.PlanChanged, accounts, cause) -> Account:
-    account = _account(event, accounts)
-    change_plan(account=account, plan=event.plan, mrr=event.mrr, cause=cause)
-    return account
-
-
-def _booked(event: schemas.AppointmentBooked, accounts, cause) -> Account:
-    account = _account(event, accounts)
-    assignee = contact = None
-    if event.assignee_email:
-        assignee = get_user_model().objects.filter(email__iexact=event.assignee_email).first()
-        if assignee is None:
-            raise Refused(f"No staff member has the e-mail {event.assignee_email}.")
-    if event.contact_email:
-        contact = Contact.objects.filter(account=account, email__iexact=event.contact_email).first()
-    appointments.book_appointment(
-        account=account,
-        kind=event.kind,
-        starts_at=event.starts_at,
-        duration_minutes=event.duration_minutes,
-        assignee=assignee or account.owner,
-        contact=contact,
-        external_id=event.appointment_id,
-        cause=cause,
-    )
-    return account
-
-
-def _appointment(event, accounts) -> tuple[Account, Appointment]:
-    account = _account(event, accounts)
-    appointment = Appointment.objects.filter(
-        account=account, external_id=event.appointment_id
-    ).first()
-    if appointment is None:
-        raise Refused(f"Unknown appointment {event.appointment_id!r} for this account.")
-    return account, appointment
-
-
-def _rescheduled(event: schemas.AppointmentRescheduled, accounts, cause) -> Account:
-    account, appointment = _appointment(event, accounts)
-    appointments.reschedule_appointment(
-        appointment=appointment, starts_at=event.starts_at, cause=cause
-    )
-    return account
-
-
-OUTCOMES = {
-    "appointment.cancelled": appointments.cancel_appointment,
-    "appointment.attended": appointments.mark_appointment_attended,
-    "appointment.no_show": appointments.mark_appointment_no_show,
-}
-
-
-def _outcome(event: schemas.AppointmentOutcome, accounts, cause) -> Account:
-    account, appointment = _appointment(event, accounts)
-    OUTCOMES[event.type](appointment=appointment, cause=cause)
-    return account
-
-
-HANDLERS: dict[str, Callable[[Any, dict, Cause], Account]] = {
-    "account.signed_up": _signed_up,
-    "login": _login,
-    "feature.used": _feature,
-    "payment.succeeded": _payment,
-    "payment.failed": _payment,
-    "subscription.cancelled": _cancelled,
-    "plan.changed": _plan,
-    "appointment.booked": _booked,
-    "appointment.rescheduled": _rescheduled,
-    "appointment.cancelled": _outcome,
-    "appointment.attended": _outcome,
-    "appointment.no_show": _outcome,
-}

@@ -19,7 +19,8 @@ from accounts.services import cancel_subscription, change_plan
 from activity.services.payments import record_payment
 from core.causes import Cause
 
-from .events import Refused, apply_once
+from .batching import Refused
+from .inbound import apply_once
 
 
 class BadSignature(Exception):

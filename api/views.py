@@ -1,4 +1,4 @@
-"""The HTTP API, version 1: events in, accounts and contacts read and upserted."""
+"""The HTTP API's operations, version 1: events in, accounts and contacts read and upserted."""
 
 import json
 from datetime import UTC, datetime
@@ -8,170 +8,18 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Path, Query, Status
-from ninja.errors import AuthenticationError, HttpError
-from ninja.errors import ValidationError as SchemaValidationError
+from ninja import Path, Query, Status
 from pydantic import Field
 
 from accounts.models import Account, Contact
 from accounts.services import change_plan, sign_up_account, update_account, upsert_contact
 from core.causes import Cause
-from pipelines.models import Card
 
 from . import schemas
-from .auth import BodyTooLarge, EmptyBody, RateLimited, TokenAuth, UnsupportedMediaType
-from .events import Contended, ingest
-
-DESCRIPTION = """\
-Send what your customers do (sign-ups, logins, feature use, payments, bookings)
-and read what OpenCSM knows about each account. Authenticate with
-`Authorization: Bearer <token>`; tokens are made by an admin.
-
-Every answer is JSON. Every operation may answer 401 (missing, unknown or
-revoked token) and 429 (the token's requests a minute are used up; retry after
-`Retry-After` seconds). A body must be sent as `Content-Type: application/json`
-(415 otherwise) and be at most {max_body} bytes (413 otherwise); a body that is
-not JSON is 400; a field or key the schema does not know, or a value it does
-not allow, is 422 naming it.
-
-`PUT` creates or updates by your id and **merges**: a field left out keeps its
-stored value (a new account or contact takes the defaults shown), a field sent
-as `null` is cleared (where it may be empty), anything else is set. The answer
-carries every field the request can write, so you can read back what you wrote.
-
-Account and contact ids are yours: 1–100 characters without `/` (they are part
-of URLs), refused with 422 anywhere else they could be sent.
-"""
-
-
-class OpenCsmApi(NinjaAPI):
-    def get_openapi_schema(self, *args, **kwargs):
-        """The generated document, plus the event schemas the events endpoint reads by hand."""
-        document = super().get_openapi_schema(*args, **kwargs)
-        document["components"].setdefault("schemas", {}).update(EVENT_COMPONENTS)
-        return document
-
-
-api = OpenCsmApi(
-    title="OpenCSM API",
-    version="1",
-    description=DESCRIPTION.format(max_body=settings.API_MAX_BODY_BYTES),
-    auth=TokenAuth(),
-    urls_namespace="api-v1",
-)
-
-
-def _problem(request: HttpRequest, status: int, detail: str) -> HttpResponse:
-    return api.create_response(request, {"detail": detail}, status=status)
-
-
-@api.exception_handler(RateLimited)
-def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-    response = _problem(
-        request,
-        429,
-        f"Rate limit of {settings.API_RATE_LIMIT_PER_MINUTE} requests a minute "
-        "reached for this token; retry in a minute.",
-    )
-    response["Retry-After"] = "60"
-    return response
-
-
-@api.exception_handler(Contended)
-def contended(request: HttpRequest, exc: Contended) -> HttpResponse:
-    # Nothing was written: the same batch, sent again, is applied as if first.
-    response = api.create_response(
-        request,
-        {
-            "detail": "Too many concurrent writes to the same accounts; nothing was applied. "
-            "Send the batch again."
-        },
-        status=503,
-    )
-    response["Retry-After"] = "1"
-    return response
-
-
-@api.exception_handler(AuthenticationError)
-def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _problem(request, 401, "Missing, unknown or revoked API token.")
-
-
-@api.exception_handler(UnsupportedMediaType)
-def unsupported_media_type(request: HttpRequest, exc: UnsupportedMediaType) -> HttpResponse:
-    sent = f"`{exc.content_type}`" if exc.content_type else "no Content-Type"
-    return _problem(request, 415, f"Send the body as application/json, not {sent}.")
-
-
-@api.exception_handler(EmptyBody)
-def empty_body(request: HttpRequest, exc: EmptyBody) -> HttpResponse:
-    return _problem(request, 400, "The body is not valid JSON: it is empty.")
-
-
-@api.exception_handler(BodyTooLarge)
-def body_too_large(request: HttpRequest, exc: BodyTooLarge) -> HttpResponse:
-    limit = settings.API_MAX_BODY_BYTES
-    return _problem(request, 413, f"The body is over {limit} bytes, the most one request may send.")
-
-
-@api.exception_handler(HttpError)
-def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    if exc.status_code == 400 and exc.__cause__ is not None:  # ninja could not parse the body
-        return _problem(request, 400, _not_json(exc.__cause__))
-    return _problem(request, exc.status_code, str(exc))
-
-
-@api.exception_handler(SchemaValidationError)
-def invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
-    problems = "; ".join(
-        f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in exc.errors[:5]
-    )
-    return _problem(request, 422, problems)
-
-
-def _not_json(error: BaseException) -> str:
-    if isinstance(error, RecursionError):
-        return "The body is nested too deeply."
-    return f"The body is not valid JSON: {error}."
-
-
-# What every operation may answer besides its own results.
-EVERY_OPERATION = {401: schemas.Problem, 429: schemas.Problem}
-# What every operation with a JSON body may answer besides.
-WITH_A_BODY = {400: schemas.Problem, 413: schemas.Problem, 415: schemas.Problem}
-RETRY_AFTER = {
-    429: {
-        "headers": {
-            "Retry-After": {
-                "description": "Seconds to wait before the next request.",
-                "schema": {"type": "integer"},
-            }
-        }
-    }
-}
-
-# The events body is read by hand (each item validated on its own), so its
-# schemas are added to the document's components explicitly.
-_BATCH = schemas.EventBatch.model_json_schema(ref_template="#/components/schemas/{model}")
-EVENT_COMPONENTS = {**_BATCH.pop("$defs"), "EventBatch": _BATCH}
-EVENTS_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "oneOf": [
-                        {"$ref": "#/components/schemas/EventBatch"},
-                        _BATCH["properties"]["events"]["items"],
-                    ]
-                }
-            }
-        },
-    },
-    "responses": RETRY_AFTER,
-}
+from .events import ingest
+from .representations import account_out, accounts_to_show, contact_out
+from .site import EVENTS_BODY, EVERY_OPERATION, RETRY_AFTER, WITH_A_BODY, api, not_json
 
 
 @api.post(
@@ -196,7 +44,7 @@ def post_events(request: HttpRequest):
     try:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
-        return Status(400, {"detail": _not_json(error)})
+        return Status(400, {"detail": not_json(error)})
     if isinstance(body, dict) and "events" in body:
         if unknown := sorted(set(body) - {"events"}):
             return Status(
@@ -220,46 +68,6 @@ def post_events(request: HttpRequest):
         )
     result = ingest(token=request.auth, items=items)
     return Status((422 if items and result.rejected == len(items) else 200), result)
-
-
-def _contact_out(contact: Contact) -> dict:
-    return {
-        "external_id": contact.external_id,
-        "name": contact.name,
-        "email": contact.email,
-        "phone": contact.phone,
-        "is_primary": contact.is_primary,
-    }
-
-
-def _account_out(account: Account) -> dict:
-    return {
-        "external_id": account.external_id,
-        "name": account.name,
-        "plan": account.plan,
-        "mrr": account.mrr,
-        "lifecycle": account.lifecycle,
-        "owner": account.owner.email if account.owner else None,
-        "billing_customer_id": account.billing_customer_id,
-        "timezone": account.timezone,
-        "health_status": account.health_status,
-        "happiness": account.happiness,
-        "score": account.score,
-        "milestone": account.milestone,
-        "last_login_at": account.last_login_at,
-        "signed_up_at": account.signed_up_at,
-        "tags": sorted(tag.name for tag in account.tags.all()),
-        "stages": {card.pipeline.key: card.stage.name for card in account.cards.all()},
-        "contacts": [_contact_out(contact) for contact in account.contacts.all()],
-    }
-
-
-def _accounts():
-    return Account.objects.select_related("owner").prefetch_related(
-        "tags",
-        "contacts",
-        Prefetch("cards", queryset=Card.objects.select_related("pipeline", "stage")),
-    )
 
 
 class AccountFilters(schemas.Strict):
@@ -306,7 +114,7 @@ def list_accounts(request: HttpRequest, response: HttpResponse, filters: Query[A
         return Status(422, {"detail": f"Unknown query parameter {', '.join(map(repr, unknown))}."})
     if repeated := sorted(key for key, values in request.GET.lists() if len(values) > 1):
         return Status(422, {"detail": f"{', '.join(map(repr, repeated))} given more than once."})
-    accounts = _accounts().order_by("pk")
+    accounts = accounts_to_show().order_by("pk")
     if filters.health_status:
         accounts = accounts.filter(health_status=filters.health_status)
     if filters.tag:
@@ -326,7 +134,7 @@ def list_accounts(request: HttpRequest, response: HttpResponse, filters: Query[A
         following["page"] = str(page + 1)
         link = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
         response["Link"] = f'<{link}>; rel="next"'
-    return Status(200, [_account_out(a) for a in accounts[start : start + PAGE_SIZE]])
+    return Status(200, [account_out(a) for a in accounts[start : start + PAGE_SIZE]])
 
 
 # An id in the path: what the events schema allows for an account or a contact.
@@ -345,10 +153,10 @@ PathId = Annotated[str, Path(min_length=1, max_length=100, pattern=schemas.EXTER
     summary="One account with its score, health, tags, stages and contacts",
 )
 def get_account(request: HttpRequest, external_id: PathId):
-    account = _accounts().filter(external_id=external_id).first()
+    account = accounts_to_show().filter(external_id=external_id).first()
     if account is None:
         return Status(404, {"detail": f"No account {external_id!r}."})
-    return Status(200, _account_out(account))
+    return Status(200, account_out(account))
 
 
 @api.put(
@@ -406,7 +214,7 @@ def put_account(request: HttpRequest, external_id: PathId, data: schemas.Account
                 update_account(account=account, cause=cause, **details)
     except ValidationError as error:
         return Status(422, {"detail": " ".join(error.messages)})
-    return Status((201 if created else 200), _account_out(_accounts().get(pk=account.pk)))
+    return Status((201 if created else 200), account_out(accounts_to_show().get(pk=account.pk)))
 
 
 @api.put(
@@ -441,4 +249,4 @@ def put_contact(
         )
     except ValidationError as error:
         return Status(422, {"detail": " ".join(error.messages)})
-    return Status(200, _contact_out(Contact.objects.get(pk=contact.pk)))
+    return Status(200, contact_out(Contact.objects.get(pk=contact.pk)))

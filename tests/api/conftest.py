@@ -26,6 +26,26 @@ WRITTEN_BY_INPUTS = (
     InboundEvent,
 )
 
+# A valid event of each type (for Acme, its feature and its booked appointment apt_1).
+VALID = {
+    "account.signed_up": {"account": "globex", "name": "Globex"},
+    "login": {},
+    "feature.used": {"feature": "reports", "minutes": 12},
+    "payment.succeeded": {"payment_id": "ch_1", "amount": "99.00"},
+    "payment.failed": {"payment_id": "ch_2", "amount": "99.00", "failure_reason": "declined"},
+    "subscription.cancelled": {},
+    "plan.changed": {"plan": "pro", "mrr": "49.00"},
+    "appointment.booked": {
+        "appointment_id": "apt_2",
+        "kind": "walkthrough",
+        "starts_at": "2025-07-02T10:00:00+00:00",
+    },
+    "appointment.rescheduled": {"appointment_id": "apt_1", "starts_at": "2025-07-03T10:00:00Z"},
+    "appointment.cancelled": {"appointment_id": "apt_1"},
+    "appointment.attended": {"appointment_id": "apt_1"},
+    "appointment.no_show": {"appointment_id": "apt_1"},
+}
+
 
 def row_counts() -> dict[str, int]:
     """How many rows each table an input could write holds now."""

@@ -127,15 +127,23 @@ def test_logins_around_other_events_keep_the_batch_order(api):
 
 
 def test_an_id_claimed_by_a_concurrent_request_is_answered_as_a_duplicate(api, monkeypatch):
-    """Another request stores l1 between this batch's check and its insert: the batch
-    falls back to one login at a time and neither stores l1 twice nor fails."""
+    """Another request stores l1 between this batch's read of the ids and its insert:
+    the batch is run again from the start, sees l1, and neither stores it twice nor fails."""
     AccountFactory(external_id="acme")
     api.send(login("l1", "acme", hours_ago=5))
-    monkeypatch.setattr(ingestion, "_already_received", lambda sender, ids: set())
+    reads = []
+    read = ingestion.already_received
+
+    def first_read_misses_it(sender, ids):
+        reads.append(1)
+        return set() if len(reads) == 1 else read(sender, ids)
+
+    monkeypatch.setattr(ingestion, "already_received", first_read_misses_it)
 
     response = api.send(login("l1", "acme", hours_ago=2), login("l2", "acme", hours_ago=1))
 
     assert statuses(response) == [("l1", "duplicate"), ("l2", "accepted")]
+    assert len(reads) == 2
     assert Login.objects.count() == 2
     assert last_login("acme") == NOW - timedelta(hours=1)
 

@@ -9,7 +9,7 @@ import time_machine
 from accounts.models import Account, Contact, Lifecycle, Plan
 from activity.models import Appointment, AppointmentStatus, FeatureSession, Login, Payment
 from activity.services.appointments import book_appointment
-from api.events import apply_once
+from api.inbound import apply_once
 from api.models import InboundEvent
 from api.tokens import create_token, revoke_token
 from core.causes import Cause

@@ -16,16 +16,17 @@ from hypothesis import strategies as st
 from accounts.models import Plan
 from activity.models import AppointmentKind
 from activity.services.appointments import book_appointment
-from api.events import HANDLERS, SENDER
+from api.batches import BATCHES
+from api.events import SENDER
 from api.models import InboundEvent
 from api.schemas import Event
 from core.causes import Cause
-from tests.api.conftest import EVENTS, row_counts
+from tests.api.conftest import EVENTS, VALID, row_counts
 from tests.factories import AccountFactory, FeatureFactory
 
 pytestmark = pytest.mark.django_db
 
-EVENT_TYPES = sorted(HANDLERS)
+EVENT_TYPES = sorted(BATCHES)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
@@ -86,25 +87,6 @@ PLAUSIBLE = {
     "contact_email": emails,
 }
 
-# A valid event of each type (for Acme, its feature and its booked appointment apt_1).
-VALID = {
-    "account.signed_up": {"account": "globex", "name": "Globex"},
-    "login": {},
-    "feature.used": {"feature": "reports", "minutes": 12},
-    "payment.succeeded": {"payment_id": "ch_1", "amount": "99.00"},
-    "payment.failed": {"payment_id": "ch_2", "amount": "99.00", "failure_reason": "declined"},
-    "subscription.cancelled": {},
-    "plan.changed": {"plan": "pro", "mrr": "49.00"},
-    "appointment.booked": {
-        "appointment_id": "apt_2",
-        "kind": "walkthrough",
-        "starts_at": "2025-07-02T10:00:00+00:00",
-    },
-    "appointment.rescheduled": {"appointment_id": "apt_1", "starts_at": "2025-07-03T10:00:00Z"},
-    "appointment.cancelled": {"appointment_id": "apt_1"},
-    "appointment.attended": {"appointment_id": "apt_1"},
-    "appointment.no_show": {"appointment_id": "apt_1"},
-}
 assert sorted(VALID) == EVENT_TYPES
 
 ids = st.sampled_from(["evt-1", "evt-2", "evt-3"]) | awkward_text | st.text(max_size=6)
