@@ -14,3 +14,9 @@ class WorkflowsConfig(AppConfig):
 
         # Trigger events are written in the same transaction as the change.
         record_in_transaction(record_from_signals)
+
+    def install_defaults(self) -> None:
+        """The default playbooks, sweep rules and schedules (core.defaults.install_defaults)."""
+        from .catalogue import install_missing_defaults
+
+        install_missing_defaults()

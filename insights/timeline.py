@@ -1,5 +1,6 @@
 """An account's timeline: one chronological feed of everything that happened to it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,24 +24,24 @@ class TimelineItem:
     link: str = ""
 
 
-def timeline(account: Account, *, per_source: int = 30, limit: int = 60) -> list[TimelineItem]:
-    """Everything that happened to the account, newest first, in a fixed number of queries.
-
-    Each source gives its newest `per_source` rows; the merge keeps `limit`.
-    """
-    n = per_source
-    items: list[TimelineItem] = []
-    items += [
+def _logins(account: Account, n: int) -> list[TimelineItem]:
+    return [
         TimelineItem(x.occurred_at, "login", "box-arrow-in-right", "Logged in")
         for x in Login.objects.filter(account=account).order_by("-occurred_at")[:n]
     ]
-    items += [
+
+
+def _feature_sessions(account: Account, n: int) -> list[TimelineItem]:
+    return [
         TimelineItem(x.started_at, "feature", "lightning", f"{x.minutes} min in {x.feature.name}")
         for x in FeatureSession.objects.filter(account=account)
         .select_related("feature")
         .order_by("-started_at")[:n]
     ]
-    items += [
+
+
+def _payments(account: Account, n: int) -> list[TimelineItem]:
+    return [
         TimelineItem(
             x.occurred_at,
             "payment",
@@ -50,7 +51,10 @@ def timeline(account: Account, *, per_source: int = 30, limit: int = 60) -> list
         )
         for x in Payment.objects.filter(account=account).order_by("-occurred_at")[:n]
     ]
-    items += [
+
+
+def _appointments(account: Account, n: int) -> list[TimelineItem]:
+    return [
         TimelineItem(
             x.starts_at,
             "appointment",
@@ -59,11 +63,17 @@ def timeline(account: Account, *, per_source: int = 30, limit: int = 60) -> list
         )
         for x in Appointment.objects.filter(account=account).order_by("-starts_at")[:n]
     ]
-    items += [
+
+
+def _feedback(account: Account, n: int) -> list[TimelineItem]:
+    return [
         TimelineItem(x.submitted_at, "feedback", "chat-heart", f"NPS {x.nps}", x.comment)
         for x in Feedback.objects.filter(account=account).order_by("-submitted_at")[:n]
     ]
-    items += [
+
+
+def _tasks(account: Account, n: int) -> list[TimelineItem]:
+    return [
         TimelineItem(
             x.created_at,
             "task",
@@ -73,7 +83,10 @@ def timeline(account: Account, *, per_source: int = 30, limit: int = 60) -> list
         )
         for x in Task.objects.filter(account=account).order_by("-created_at")[:n]
     ]
-    items += [
+
+
+def _messages(account: Account, n: int) -> list[TimelineItem]:
+    return [
         TimelineItem(
             x.created_at,
             "message",
@@ -86,13 +99,19 @@ def timeline(account: Account, *, per_source: int = 30, limit: int = 60) -> list
         .select_related("user")
         .order_by("-created_at")[:n]
     ]
-    items += [
+
+
+def _stage_moves(account: Account, n: int) -> list[TimelineItem]:
+    return [
         TimelineItem(x.created_at, "stage", "kanban", f"Moved to {x.to_stage}", x.cause_display)
         for x in StageMove.objects.filter(account=account)
         .select_related("to_stage__pipeline", "cause_user")
         .order_by("-created_at")[:n]
     ]
-    items += [
+
+
+def _tag_events(account: Account, n: int) -> list[TimelineItem]:
+    return [
         TimelineItem(
             x.created_at,
             "tag",
@@ -104,7 +123,10 @@ def timeline(account: Account, *, per_source: int = 30, limit: int = 60) -> list
         .select_related("tag", "cause_user")
         .order_by("-created_at")[:n]
     ]
-    items += [
+
+
+def _health_changes(account: Account, n: int) -> list[TimelineItem]:
+    return [
         TimelineItem(
             x.created_at,
             "health",
@@ -116,7 +138,10 @@ def timeline(account: Account, *, per_source: int = 30, limit: int = 60) -> list
         .select_related("cause_user")
         .order_by("-created_at")[:n]
     ]
-    items += [
+
+
+def _score_entries(account: Account, n: int) -> list[TimelineItem]:
+    return [
         TimelineItem(
             x.created_at,
             "score",
@@ -128,7 +153,10 @@ def timeline(account: Account, *, per_source: int = 30, limit: int = 60) -> list
         .select_related("cause_user")
         .order_by("-created_at")[:n]
     ]
-    items += [
+
+
+def _runs(account: Account, n: int) -> list[TimelineItem]:
+    return [
         TimelineItem(
             x.created_at,
             "run",
@@ -141,5 +169,30 @@ def timeline(account: Account, *, per_source: int = 30, limit: int = 60) -> list
         .select_related("workflow", "event")
         .order_by("-created_at")[:n]
     ]
+
+
+# Each source gives an account's newest `n` rows of one kind, in one query.
+SOURCES: list[Callable[[Account, int], list[TimelineItem]]] = [
+    _logins,
+    _feature_sessions,
+    _payments,
+    _appointments,
+    _feedback,
+    _tasks,
+    _messages,
+    _stage_moves,
+    _tag_events,
+    _health_changes,
+    _score_entries,
+    _runs,
+]
+
+
+def timeline(account: Account, *, per_source: int = 30, limit: int = 60) -> list[TimelineItem]:
+    """Everything that happened to the account, newest first, in a fixed number of queries.
+
+    Each source gives its newest `per_source` rows; the merge keeps `limit`.
+    """
+    items = [item for source in SOURCES for item in source(account, per_source)]
     items.sort(key=lambda item: item.when, reverse=True)
     return items[:limit]
