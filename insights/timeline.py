@@ -4,6 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import QuerySet
+
 from accounts.models import Account, HealthStatusChange, TagEvent
 from activity.models import Appointment, FeatureSession, Feedback, Login, Payment, Task
 from notifications.models import Message
@@ -24,19 +26,25 @@ class TimelineItem:
     link: str = ""
 
 
+def _newest(rows, account: Account, n: int, *, by: str = "created_at", related=()) -> QuerySet:
+    """The account's newest `n` of `rows` (manager or queryset), joined with what the text needs."""
+    rows = rows.filter(account=account)
+    if related:  # select_related() with no names would join every foreign key
+        rows = rows.select_related(*related)
+    return rows.order_by(f"-{by}")[:n]
+
+
 def _logins(account: Account, n: int) -> list[TimelineItem]:
     return [
         TimelineItem(x.occurred_at, "login", "box-arrow-in-right", "Logged in")
-        for x in Login.objects.filter(account=account).order_by("-occurred_at")[:n]
+        for x in _newest(Login.objects, account, n, by="occurred_at")
     ]
 
 
 def _feature_sessions(account: Account, n: int) -> list[TimelineItem]:
     return [
         TimelineItem(x.started_at, "feature", "lightning", f"{x.minutes} min in {x.feature.name}")
-        for x in FeatureSession.objects.filter(account=account)
-        .select_related("feature")
-        .order_by("-started_at")[:n]
+        for x in _newest(FeatureSession.objects, account, n, by="started_at", related=("feature",))
     ]
 
 
@@ -49,7 +57,7 @@ def _payments(account: Account, n: int) -> list[TimelineItem]:
             f"Payment {x.get_status_display().lower()}: {x.amount} {x.currency}",
             x.failure_reason,
         )
-        for x in Payment.objects.filter(account=account).order_by("-occurred_at")[:n]
+        for x in _newest(Payment.objects, account, n, by="occurred_at")
     ]
 
 
@@ -61,14 +69,14 @@ def _appointments(account: Account, n: int) -> list[TimelineItem]:
             "calendar-event",
             f"{x.get_kind_display()} ({x.get_status_display().lower()})",
         )
-        for x in Appointment.objects.filter(account=account).order_by("-starts_at")[:n]
+        for x in _newest(Appointment.objects, account, n, by="starts_at")
     ]
 
 
 def _feedback(account: Account, n: int) -> list[TimelineItem]:
     return [
         TimelineItem(x.submitted_at, "feedback", "chat-heart", f"NPS {x.nps}", x.comment)
-        for x in Feedback.objects.filter(account=account).order_by("-submitted_at")[:n]
+        for x in _newest(Feedback.objects, account, n, by="submitted_at")
     ]
 
 
@@ -81,7 +89,7 @@ def _tasks(account: Account, n: int) -> list[TimelineItem]:
             f"Task: {x.title} ({x.get_status_display().lower()})",
             x.get_source_display(),
         )
-        for x in Task.objects.filter(account=account).order_by("-created_at")[:n]
+        for x in _newest(Task.objects, account, n)
     ]
 
 
@@ -95,18 +103,16 @@ def _messages(account: Account, n: int) -> list[TimelineItem]:
             f"{x.subject or x.body_text[:60]}",
             x.get_status_display() + (f" — {x.last_error}" if x.last_error else ""),
         )
-        for x in Message.objects.filter(account=account)
-        .select_related("user")
-        .order_by("-created_at")[:n]
+        for x in _newest(Message.objects, account, n, related=("user",))
     ]
 
 
 def _stage_moves(account: Account, n: int) -> list[TimelineItem]:
     return [
         TimelineItem(x.created_at, "stage", "kanban", f"Moved to {x.to_stage}", x.cause_display)
-        for x in StageMove.objects.filter(account=account)
-        .select_related("to_stage__pipeline", "cause_user")
-        .order_by("-created_at")[:n]
+        for x in _newest(
+            StageMove.objects, account, n, related=("to_stage__pipeline", "cause_user")
+        )
     ]
 
 
@@ -119,9 +125,7 @@ def _tag_events(account: Account, n: int) -> list[TimelineItem]:
             f"Tag {x.tag.name} {x.get_action_display().lower()}",
             x.cause_display,
         )
-        for x in TagEvent.objects.filter(account=account)
-        .select_related("tag", "cause_user")
-        .order_by("-created_at")[:n]
+        for x in _newest(TagEvent.objects, account, n, related=("tag", "cause_user"))
     ]
 
 
@@ -134,9 +138,7 @@ def _health_changes(account: Account, n: int) -> list[TimelineItem]:
             f"Health set to {x.get_to_status_display()}",
             f"{x.cause_display}{' — ' + x.note if x.note else ''}",
         )
-        for x in HealthStatusChange.objects.filter(account=account)
-        .select_related("cause_user")
-        .order_by("-created_at")[:n]
+        for x in _newest(HealthStatusChange.objects, account, n, related=("cause_user",))
     ]
 
 
@@ -149,9 +151,7 @@ def _score_entries(account: Account, n: int) -> list[TimelineItem]:
             f"{x.points:+d} points: {x.reason}",
             x.cause_display,
         )
-        for x in ScoreEntry.objects.filter(account=account)
-        .select_related("cause_user")
-        .order_by("-created_at")[:n]
+        for x in _newest(ScoreEntry.objects, account, n, related=("cause_user",))
     ]
 
 
@@ -164,10 +164,9 @@ def _runs(account: Account, n: int) -> list[TimelineItem]:
             f"Workflow {x.workflow.name}: {x.get_status_display().lower()}",
             f"on {x.event.kind}" + (f" — {x.last_error}" if x.last_error else ""),
         )
-        for x in Run.objects.filter(account=account)
-        .exclude(status="skipped")
-        .select_related("workflow", "event")
-        .order_by("-created_at")[:n]
+        for x in _newest(
+            Run.objects.exclude(status="skipped"), account, n, related=("workflow", "event")
+        )
     ]
 
 
