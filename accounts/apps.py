@@ -13,6 +13,10 @@ class AccountsConfig(AppConfig):
         # holds every permission, including those of models added later.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="accounts.sync_roles")
 
+    def install_defaults(self) -> None:
+        """The role groups with their permissions (core.defaults.install_defaults)."""
+        _sync_roles(sender=self)
+
 
 def _sync_roles(sender, apps=None, **kwargs) -> None:
     # `flush` sends post_migrate without a migration state: use the live registry.

@@ -1,27 +1,23 @@
-"""Staff pages for accounts: the filtered list (and its CSV), the account page."""
+"""Staff pages for accounts: the filtered list (and its CSV), the health status by hand.
 
-from django.conf import settings
+The account page combines every app, so it lives in insights/ (insights/views.py).
+"""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.causes import Cause
 from core.csv_export import csv_response
-from core.timeline import timeline
-from pipelines.models import Card
-from portal.links import form_links
-from scoring.models import ScoreEntry
-from workflows.selectors import explain_account
 
 from .filters import AccountFilter
 from .forms import HealthStatusForm
 from .models import Account
-from .selectors import accounts_for_list, opt_outs_by_contact
+from .selectors import accounts_for_list
 from .services import change_health_status
 
 PAGE_SIZE = 50
@@ -79,52 +75,6 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
         for a in filters.qs.iterator(chunk_size=2000)
     )
     return csv_response(filename="accounts.csv", header=EXPORT_COLUMNS, rows=rows)
-
-
-@login_required
-@permission_required("accounts.view_account", raise_exception=True)
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Header, timeline, contacts, score ledger and why each tag/stage/score is there."""
-    # Tags and cards are prefetched once for the header, the pipelines list and the
-    # explanations (explain_account reads the same prefetched rows).
-    cards = Card.objects.select_related("pipeline", "stage").order_by("pipeline__position")
-    account = get_object_or_404(
-        Account.objects.select_related("owner").prefetch_related(
-            "tags", "contacts", Prefetch("cards", queryset=cards)
-        ),
-        pk=pk,
-    )
-    context = {
-        "account": account,
-        "contacts": opt_outs_by_contact(list(account.contacts.all())),
-        "cards": account.cards.all(),
-        "timeline": timeline(account),
-        "ledger": ScoreEntry.objects.filter(account=account)
-        .select_related("cause_user")
-        .order_by("-created_at")[:20],
-        "explanations": explain_account(account),
-        "health_form": HealthStatusForm(initial={"status": account.health_status or None}),
-        "can_change_health": request.user.has_perm("accounts.change_health_status"),
-    }
-    return render(request, "accounts/account_detail.html", context)
-
-
-@login_required
-@permission_required(["accounts.view_account", "accounts.view_contact"], raise_exception=True)
-def account_form_links(request: HttpRequest, pk: int) -> HttpResponse:
-    """Each contact's task-request and feedback links, for staff to paste into a chat or e-mail.
-
-    Made only when asked for (each feedback link carries its own answer), not on every
-    view of the account page; htmx gets the panel, a plain request the page around it.
-    """
-    account = get_object_or_404(Account.objects.prefetch_related("contacts"), pk=pk)
-    context = {
-        "account": account,
-        "contacts": [(contact, form_links(contact)) for contact in account.contacts.all()],
-        "link_days": settings.PORTAL_LINK_DAYS,
-    }
-    template = "accounts/_form_links.html" if request.htmx else "accounts/form_links.html"
-    return render(request, template, context)
 
 
 @login_required

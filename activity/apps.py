@@ -7,3 +7,10 @@ class ActivityConfig(AppConfig):
 
     name = "activity"
     verbose_name = "Activity"
+
+    def install_defaults(self) -> None:
+        """The starter feature catalogue, where missing (core.defaults.install_defaults)."""
+        from .defaults import install_starter_features
+        from .models import Feature
+
+        install_starter_features(Feature)

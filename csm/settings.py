@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "portal",
     "api",
     "imports",
+    "insights",
+    "demo",
 ]
 
 MIDDLEWARE = [

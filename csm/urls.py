@@ -13,5 +13,11 @@ urlpatterns = [
     path("m/", include("notifications.urls")),
     path("c/", include("portal.urls")),
     path("api/", include("api.urls")),
-    path("", include("core.urls")),
+    # The staff site: My day, the account page and reports (insights), then each app's pages.
+    path("", include("insights.urls")),
+    path("boards/", include("pipelines.urls")),
+    path("tasks/", include("activity.urls")),
+    path("inbox/", include("notifications.inbox_urls")),
+    path("dev-mail/", include("notifications.devmail_urls")),
+    path("workflows/", include("workflows.urls")),
 ]

@@ -9,3 +9,20 @@ class NotificationsConfig(AppConfig):
 
     name = "notifications"
     verbose_name = "Notifications"
+
+    def install_defaults(self) -> None:
+        """The default message templates and the outbox's schedule (core.defaults)."""
+        from django_q.models import Schedule
+
+        from core.schedules import upsert_schedule
+
+        from .catalogue import install_default_templates
+        from .models import MessageTemplate
+
+        install_default_templates(MessageTemplate)
+        upsert_schedule(
+            Schedule,
+            name="Outbox: deliver due messages",
+            func="notifications.tasks.deliver_due_messages",
+            minutes=1,
+        )

@@ -1,4 +1,12 @@
-"""Signed links a customer follows from a message, without a staff login."""
+"""Signed links a customer follows from a message, without a staff login.
+
+Unsubscribe links never expire; the customer form links (feedback, task
+request) expire after PORTAL_LINK_DAYS and carry a nonce, which the portal
+turns into the key that makes one link one answer (portal.links).
+"""
+
+import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -43,4 +51,55 @@ def company_links() -> dict[str, str]:
         "billing": settings.BILLING_URL,
         "affiliate": settings.AFFILIATE_URL,
         "testimonial": settings.TESTIMONIAL_URL,
+    }
+
+
+# The customer forms a message may link to, each with its own signing salt.
+FORM_SALTS = {"feedback": "portal.feedback", "request": "portal.request"}
+
+
+@dataclass(frozen=True)
+class LinkPayload:
+    """What a customer form link names: its contact, and the nonce that makes it one link."""
+
+    contact: Contact
+    nonce: str
+
+
+class LinkError(Exception):
+    """The link was tampered with, has expired, or its contact is gone."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "expired" or "invalid"
+
+
+def make_token(form: str, contact: Contact) -> str:
+    """A fresh signed token for `contact`'s `form`, with a nonce of its own."""
+    return signing.dumps(
+        {"c": contact.pk, "n": secrets.token_urlsafe(9)}, salt=FORM_SALTS[form], compress=True
+    )
+
+
+def read_token(form: str, token: str) -> LinkPayload:
+    """The contact and nonce a token names, or LinkError."""
+    try:
+        payload = signing.loads(
+            token, salt=FORM_SALTS[form], max_age=settings.PORTAL_LINK_DAYS * 86400
+        )
+    except signing.SignatureExpired:
+        raise LinkError("expired") from None
+    except signing.BadSignature:
+        raise LinkError("invalid") from None
+    contact = Contact.objects.select_related("account").filter(pk=payload.get("c")).first()
+    if contact is None:
+        raise LinkError("invalid")
+    return LinkPayload(contact=contact, nonce=str(payload.get("n", "")))
+
+
+def form_links(contact: Contact) -> dict[str, str]:
+    """The links to this contact's feedback and task-request forms, for a message."""
+    return {
+        form: absolute_url(reverse(f"portal:{form}", args=[make_token(form, contact)]))
+        for form in FORM_SALTS
     }

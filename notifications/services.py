@@ -17,11 +17,10 @@ from accounts.models import Account, Contact
 from core import clock
 from core.causes import Cause
 from core.queue import enqueue_on_commit
-from portal.links import form_links
 
 from .audiences import StaffRule, staff_recipients
 from .caps import FrequencyCap, enforce_cap
-from .links import company_links, unsubscribe_url
+from .links import company_links, form_links, unsubscribe_url
 from .models import Alert, Audience, Channel, Message, MessageStatus, MessageTemplate
 from .optouts import opt_out_reason
 from .templating import account_url, build_context, render, with_help_footer

@@ -6,3 +6,10 @@ class PipelinesConfig(AppConfig):
 
     name = "pipelines"
     verbose_name = "Pipelines"
+
+    def install_defaults(self) -> None:
+        """The default pipelines and stages that are missing (core.defaults.install_defaults)."""
+        from .defaults import install_default_pipelines
+        from .models import Pipeline, Stage
+
+        install_default_pipelines(Pipeline, Stage)

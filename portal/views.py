@@ -15,9 +15,10 @@ from activity.services.tasks import create_task
 from core import clock
 from core.causes import Cause
 from core.ratelimit import allow_each, client_address
+from notifications.links import LinkError, LinkPayload, read_token
 
 from .forms import FeedbackForm, TaskRequestForm
-from .links import LinkError, LinkPayload, feedback_key, read_token, request_key, request_key_prefix
+from .links import feedback_key, request_key, request_key_prefix
 
 # When we promise to have a request done, by urgency.
 EXPECTED_DAYS = {TaskPriority.HIGH: 1, TaskPriority.NORMAL: 3, TaskPriority.LOW: 7}

@@ -15,3 +15,9 @@ class WorkflowsConfig(AppConfig):
         # Every service's record_and_announce writes its trigger events here, in
         # the service's transaction (core imports no app, so the engine plugs in).
         handover.register_recorder(record_trigger_events)
+
+    def install_defaults(self) -> None:
+        """The default playbooks, sweep rules and schedules (core.defaults.install_defaults)."""
+        from .catalogue import install_missing_defaults
+
+        install_missing_defaults()

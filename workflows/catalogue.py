@@ -124,3 +124,29 @@ def insert_step_if_untouched(
     )
     models["Workflow"].objects.filter(pk=workflow.pk).update(current_version=version)
     return True
+
+
+def install_missing_defaults() -> None:
+    """The default playbooks, the sweep rules row and the engine's and sweeps' schedules,
+    each only where missing (schedules are upserted by name)."""
+    from django_q.models import Schedule
+
+    from core.schedules import upsert_schedule
+
+    from .models import Condition, Step, SweepRules, Workflow, WorkflowVersion
+    from .sweeps import SWEEPS
+
+    models = {
+        "Workflow": Workflow,
+        "Condition": Condition,
+        "Step": Step,
+        "WorkflowVersion": WorkflowVersion,
+    }
+    install_playbooks(models)
+    SweepRules.objects.get_or_create(pk=1)
+    schedules = [("Workflows: resume due runs", "workflows.tasks.resume_due_runs", 1, "")]
+    schedules += [
+        (s.name, "workflows.tasks.run_sweep", s.minutes, repr(s.run.__name__)) for s in SWEEPS
+    ]
+    for name, func, minutes, args in schedules:
+        upsert_schedule(Schedule, name=name, func=func, minutes=minutes, args=args)

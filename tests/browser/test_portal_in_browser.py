@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from activity.models import Feedback
-from portal.links import form_links
+from notifications.links import form_links
 from tests.browser.conftest import BROWSER_DB
 from tests.factories import AccountFactory, ContactFactory
 

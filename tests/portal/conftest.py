@@ -1,6 +1,6 @@
 import pytest
 
-from portal.links import form_links
+from notifications.links import form_links
 from tests.factories import ContactFactory
 
 

@@ -3,8 +3,8 @@
 import pytest
 
 from activity.models import Feedback, Task
+from notifications.links import form_links
 from portal import views
-from portal.links import form_links
 from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db

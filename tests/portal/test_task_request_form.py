@@ -7,7 +7,7 @@ from django.core import mail
 
 from activity.models import Task
 from core import clock
-from portal.links import form_links
+from notifications.links import form_links
 from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db

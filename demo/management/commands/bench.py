@@ -5,33 +5,29 @@ writes JSON under bench/results/. Measurements that change data run inside a
 transaction that is rolled back, so the numbers can be taken again.
 """
 
-import contextlib
 import json
 import logging
 import platform
-import resource
 import statistics
 import time
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Account
-from activity.models import Feature, FeatureSession, Login
-from api.models import InboundEvent
+from activity.models import Feature
 from api.tokens import create_token
 from core import clock
-from core.bulk import insert_rows
 from core.causes import Cause
-from core.demo import build_demo_portfolio, ensure_demo_staff
+from demo.bench.ingestion import api_event, insert_same_rows
+from demo.bench.measure import measured, rolled_back, run_on_commit_callbacks
+from demo.portfolio import build_demo_portfolio, ensure_demo_staff
 from pipelines.models import Pipeline
 from workflows import engine, sweeps
 from workflows.models import Run, RunStatus, Step, TriggerEvent, Workflow
@@ -46,67 +42,6 @@ SWEEP_SECONDS = 3
 PAGE_SECONDS = 0.100
 PAGE_QUERIES = 25
 RUNS_PER_SECOND = 200
-
-
-class Rollback(Exception):
-    """Raised at the end of a measurement to undo what it wrote."""
-
-
-def measured(fn: Callable[[], object]) -> dict:
-    """Run `fn` once: seconds, queries, and the process's peak memory (RSS) during it.
-
-    Queries are counted by an execute wrapper (connection.queries keeps only
-    the last 9,000). The kernel's peak-RSS mark is reset first where Linux
-    allows it, so the peak is this part's own, not the largest so far.
-    (tracemalloc would also give per-part peaks but slows Python several times over.)
-    """
-    count = 0
-
-    def counting(execute, sql, params, many, context):
-        nonlocal count
-        count += 1
-        return execute(sql, params, many, context)
-
-    _reset_peak_memory()
-    with connection.execute_wrapper(counting):
-        started = time.perf_counter()
-        result = fn()
-        seconds = time.perf_counter() - started
-    return {"seconds": seconds, "queries": count, "peak_mb": _peak_memory_mb(), "result": result}
-
-
-def _reset_peak_memory() -> None:
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM (Linux ≥ 4.0)
-
-
-def _peak_memory_mb() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def run_on_commit_callbacks() -> None:
-    """Run (and forget) what the enclosing, to-be-rolled-back transaction would run
-    after commit: the engine's wake-up tasks are part of ingestion's cost."""
-    callbacks, connection.run_on_commit = connection.run_on_commit, []
-    for _, callback, _ in callbacks:
-        callback()
-
-
-def rolled_back(fn: Callable[[], dict]) -> dict:
-    outcome = {}
-    try:
-        with transaction.atomic():
-            outcome = fn()
-            raise Rollback
-    except Rollback:
-        pass
-    return outcome
 
 
 class Command(BaseCommand):
@@ -198,7 +133,7 @@ class Command(BaseCommand):
         # Warm up: the first request imports the URLconf and the API (0.15 s, once).
         client.post("/api/v1/events", '{"events": []}', content_type="application/json")
         for label, mixed in (("logins", []), ("logins+features", features)):
-            events = [self._event(n, accounts, mixed, base) for n in range(count)]
+            events = [api_event(n, accounts, mixed, base) for n in range(count)]
             bodies = [json.dumps({"events": events[i : i + BATCH]}) for i in range(0, count, BATCH)]
 
             def post_all(bodies=bodies) -> int:
@@ -219,9 +154,7 @@ class Command(BaseCommand):
                 met=api_rate >= INGEST_EVENTS_PER_SECOND,
             )
             floor = rolled_back(
-                lambda events=events: measured(
-                    lambda: self._insert_same_rows(events, accounts, features)
-                )
+                lambda events=events: measured(lambda: insert_same_rows(events, accounts, features))
             )
             floor_rate = count / floor["seconds"]
             self._row(
@@ -231,89 +164,6 @@ class Command(BaseCommand):
                 f"{floor_rate:,.0f} events/s; the API takes {floor_rate / api_rate:.1f}x as long",
                 met=floor_rate / api_rate <= INGEST_FLOOR_RATIO,
             )
-
-    @staticmethod
-    def _event(n: int, accounts: list, features: list, base) -> dict:
-        external_id, _ = accounts[n % len(accounts)]
-        at = (base + timedelta(microseconds=n)).isoformat()
-        if n % 3 == 2 and features:
-            feature, _ = features[n % len(features)]
-            return {
-                "id": f"bench-{n}",
-                "type": "feature.used",
-                "account": external_id,
-                "feature": feature,
-                "minutes": 3 + n % 10,
-                "started_at": at,
-            }
-        return {"id": f"bench-{n}", "type": "login", "account": external_id, "occurred_at": at}
-
-    @staticmethod
-    def _insert_same_rows(events: list[dict], accounts: list, features: list) -> int:
-        """What ingesting `events` writes (the sender's ids, the logins and sessions,
-        their trigger events), as plain INSERTs with nothing checked: the floor."""
-        pks = dict(accounts)
-        feature_pks = dict(features)
-        now = clock.now()
-        cause = Cause.by_api("bench floor").as_fields()
-        logins = [e for e in events if e["type"] == "login"]
-        sessions = [e for e in events if e["type"] == "feature.used"]
-        written = insert_rows(
-            InboundEvent,
-            (
-                {
-                    "sender": "floor",
-                    "event_id": e["id"],
-                    "kind": e["type"],
-                    "account": pks[e["account"]],
-                    "received_at": now,
-                }
-                for e in events
-            ),
-        )
-        written += insert_rows(
-            Login,
-            (
-                {
-                    "account": pks[e["account"]],
-                    "occurred_at": datetime.fromisoformat(e["occurred_at"]) + timedelta(seconds=1),
-                    "created_at": now,
-                    **cause,
-                }
-                for e in logins
-            ),
-        )
-        written += insert_rows(
-            FeatureSession,
-            (
-                {
-                    "account": pks[e["account"]],
-                    "feature": feature_pks[e["feature"]],
-                    "started_at": datetime.fromisoformat(e["started_at"]) + timedelta(seconds=1),
-                    "minutes": Decimal(e["minutes"]),
-                    "created_at": now,
-                    **cause,
-                }
-                for e in sessions
-            ),
-        )
-        written += insert_rows(
-            TriggerEvent,
-            (
-                {
-                    "kind": "login_recorded"
-                    if e["type"] == "login"
-                    else "feature_session_recorded",
-                    "account": pks[e["account"]],
-                    "event_key": f"floor:{e['id']}",
-                    "data": {"occurred_at": now.isoformat(), "days_since_previous": 1},
-                    "created_at": now,
-                    **cause,
-                }
-                for e in events
-            ),
-        )
-        return written
 
     def _runs(self, count: int) -> None:
         def execute() -> int:

@@ -40,7 +40,7 @@ from activity.models import (
     Task,
 )
 from core import clock
-from core.reports import failures_and_churn_by_month
+from insights.reports import failures_and_churn_by_month
 from pipelines.models import Card, Pipeline, StageMove
 from scoring.models import MilestoneAchievement, MilestoneLevel
 from scoring.selectors import scoring_rules

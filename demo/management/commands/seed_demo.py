@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.models import Account
-from core.demo import build_demo_portfolio, ensure_demo_staff
+from demo.portfolio import build_demo_portfolio, ensure_demo_staff
 
 
 class Command(BaseCommand):

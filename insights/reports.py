@@ -284,7 +284,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "element_id": f"chart-{report.key}",
             }
         )
-    return render(request, "core/reports.html", {"reports": reports})
+    return render(request, "insights/reports.html", {"reports": reports})
 
 
 @login_required
