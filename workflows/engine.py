@@ -23,7 +23,7 @@ import logging
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import Account
@@ -69,6 +69,9 @@ EXECUTION_FIELDS = (
     "version__steps",
     "event__data",
     "event__depth",
+    # Actions hand the account to services, which lock and re-read it: the run
+    # needs only its id (a message step reads the rest: current_account).
+    "account__id",
 )
 
 
@@ -157,14 +160,12 @@ def execute_run(run_id: int) -> str:
     if not claimed:
         return Run.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
     run = (
-        Run.objects.select_related("workflow", "version", "event")
+        Run.objects.select_related("workflow", "version", "event", "account")
         .only(*EXECUTION_FIELDS)
         .get(pk=run_id)
     )
     steps = run.version.steps
-    # Actions hand the account to services, which lock and re-read it: the
-    # run needs only its id (a message step reads the rest: current_account).
-    account = Account.from_db(DEFAULT_DB_ALIAS, ["id"], [run.account_id])
+    account = run.account
     for position in range(run.next_step, len(steps)):
         spec = steps[position]
         try:
