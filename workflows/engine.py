@@ -28,7 +28,6 @@ from django.db.models import Q
 
 from accounts.models import Account
 from core import clock
-from core.bulk import insert_rows
 from core.queue import enqueue_on_commit
 from core.worker import time_to_leave
 
@@ -245,24 +244,27 @@ def _record_done(run: Run, position: int, action: str, params: dict, detail: str
     """Write the step's result: one INSERT, guarded by step_result_once.
 
     Only a step that failed before has a row already (its failed attempts),
-    which is then updated instead; asking the constraint, not the run's
-    counters, which a run released as stuck may have lost.
+    which the same statement then overwrites (a done step is never claimed
+    again); asking the constraint, not the run's counters, which a run
+    released as stuck may have lost.
     """
-    result = {
-        "action": action,
-        "params": params,
-        "outcome": StepOutcome.DONE,
-        "detail": detail,
-        "error": "",
-        "attempts": run.attempts + 1,
-        "finished_at": clock.now(),
-    }
-    row = {"run": run.pk, "position": position, **result}
-    if not insert_rows(StepResult, [row], skip_conflicts=True):
-        # Its failed attempts' row (a done step is never claimed again).
-        StepResult.objects.filter(run=run, position=position, outcome=StepOutcome.FAILED).update(
-            **result
-        )
+    result = StepResult(
+        run=run,
+        position=position,
+        action=action,
+        params=params,
+        outcome=StepOutcome.DONE,
+        detail=detail,
+        error="",
+        attempts=run.attempts + 1,
+        finished_at=clock.now(),
+    )
+    StepResult.objects.bulk_create(
+        [result],
+        update_conflicts=True,
+        unique_fields=["run", "position"],
+        update_fields=["action", "params", "outcome", "detail", "error", "attempts", "finished_at"],
+    )
 
 
 def _park(run: Run, position: int, spec: dict) -> str:
