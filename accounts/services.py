@@ -6,10 +6,10 @@ same effect is a visible no-op rather than an error or a duplicate row.
 """
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
-from types import TracebackType
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -62,7 +62,8 @@ def lock_account(account: Account | int) -> Account:
         raise ValidationError(f"Account {pk} does not exist.", code="account_missing") from None
 
 
-def account_transaction(account: Account | int) -> "_AccountTransaction":
+@contextmanager
+def account_transaction(account: Account | int) -> Iterator[Account]:
     """`with account_transaction(account) as locked:` a service's transaction, with
     `account`'s row locked (`lock_account`) from the start.
 
@@ -70,34 +71,18 @@ def account_transaction(account: Account | int) -> "_AccountTransaction":
     adds no savepoint, a round trip each way fewer: an error inside rolls the
     caller's transaction back, as a failed step must be anyway (Zulip's
     actions do the same). A refusal before anything is written, such as an
-    account deleted meanwhile, still leaves the caller's transaction usable.
+    account deleted meanwhile, is raised after the block has ended cleanly, so
+    the caller's transaction stays usable.
     """
-    return _AccountTransaction(account)
-
-
-class _AccountTransaction:
-    def __init__(self, account: Account | int) -> None:
-        self.account = account
-        self.atomic = transaction.atomic(savepoint=False)
-
-    def __enter__(self) -> Account:
-        self.atomic.__enter__()
+    with transaction.atomic(savepoint=False):
         try:
-            return lock_account(self.account)
-        except ValidationError:
-            self.atomic.__exit__(None, None, None)  # nothing written: nothing to undo
-            raise
-        except BaseException as error:
-            self.atomic.__exit__(type(error), error, error.__traceback__)
-            raise
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.atomic.__exit__(kind, error, traceback)
+            locked = lock_account(account)
+        except ValidationError as error:
+            refusal = error
+        else:
+            yield locked
+            return
+    raise refusal
 
 
 def lock_accounts(account_ids: Iterable[int], *, only: tuple[str, ...] = ()) -> dict[int, Account]:

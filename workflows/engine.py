@@ -23,12 +23,11 @@ import logging
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import Account
 from core import clock
-from core.bulk import insert_rows
 from core.claim_loop import DUE_BATCH, STUCK_AFTER, drain, retry_delay
 from core.queue import enqueue_on_commit
 
@@ -64,6 +63,9 @@ EXECUTION_FIELDS = (
     "version__steps",
     "event__data",
     "event__depth",
+    # Actions hand the account to services, which lock and re-read it: the run
+    # needs only its id (a message step reads the rest: current_account).
+    "account__id",
 )
 
 
@@ -147,14 +149,12 @@ def execute_run(run_id: int) -> str:
     if not claimed:
         return Run.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
     run = (
-        Run.objects.select_related("workflow", "version", "event")
+        Run.objects.select_related("workflow", "version", "event", "account")
         .only(*EXECUTION_FIELDS)
         .get(pk=run_id)
     )
     steps = run.version.steps
-    # Actions hand the account to services, which lock and re-read it: the
-    # run needs only its id (a message step reads the rest: current_account).
-    account = Account.from_db(DEFAULT_DB_ALIAS, ["id"], [run.account_id])
+    account = run.account
     for position in range(run.next_step, len(steps)):
         spec = steps[position]
         try:
@@ -234,24 +234,27 @@ def _record_done(run: Run, position: int, action: str, params: dict, detail: str
     """Write the step's result: one INSERT, guarded by step_result_once.
 
     Only a step that failed before has a row already (its failed attempts),
-    which is then updated instead; asking the constraint, not the run's
-    counters, which a run released as stuck may have lost.
+    which the same statement then overwrites (a done step is never claimed
+    again); asking the constraint, not the run's counters, which a run
+    released as stuck may have lost.
     """
-    result = {
-        "action": action,
-        "params": params,
-        "outcome": StepOutcome.DONE,
-        "detail": detail,
-        "error": "",
-        "attempts": run.attempts + 1,
-        "finished_at": clock.now(),
-    }
-    row = {"run": run.pk, "position": position, **result}
-    if not insert_rows(StepResult, [row], skip_conflicts=True):
-        # Its failed attempts' row (a done step is never claimed again).
-        StepResult.objects.filter(run=run, position=position, outcome=StepOutcome.FAILED).update(
-            **result
-        )
+    result = StepResult(
+        run=run,
+        position=position,
+        action=action,
+        params=params,
+        outcome=StepOutcome.DONE,
+        detail=detail,
+        error="",
+        attempts=run.attempts + 1,
+        finished_at=clock.now(),
+    )
+    StepResult.objects.bulk_create(
+        [result],
+        update_conflicts=True,
+        unique_fields=["run", "position"],
+        update_fields=["action", "params", "outcome", "detail", "error", "attempts", "finished_at"],
+    )
 
 
 def _park(run: Run, position: int, spec: dict) -> str:
