@@ -19,13 +19,8 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as SchemaError
 
 from accounts.models import Account, Contact
-from accounts.services import (
-    cancel_subscription,
-    change_plan,
-    lock_accounts_named,
-    sign_up_account,
-    upsert_contact,
-)
+from accounts.services import cancel_subscription, change_plan, lock_accounts_named
+from accounts.services.signups import sign_up_accounts
 from activity.models import Appointment
 from activity.services import appointments, features, logins, payments
 from core import clock
@@ -34,7 +29,7 @@ from core.causes import Cause
 from core.queue import one_wake_up_per_task
 
 from . import schemas
-from .batches import BATCHES
+from .batches import BATCHES, sign_up_report
 from .models import ApiToken, InboundEvent
 
 EVENT = TypeAdapter(schemas.Event)
@@ -169,8 +164,12 @@ def _apply(token: ApiToken, event, accounts: dict[str, Account]) -> schemas.Item
     return schemas.ItemResult(id=event.id, status="accepted" if applied else "duplicate")
 
 
-def _applied_together(event) -> bool:
-    return event is not None and event.type in BATCHES
+def _applied_together(event) -> str:
+    """The run `event` is applied in: "" alone; sign-ups together, apart from what
+    follows them (which may name their accounts); logins and feature use together."""
+    if event is None or event.type not in BATCHES:
+        return ""
+    return "sign-ups" if BATCHES[event.type].signs_up else "activity"
 
 
 def _apply_together(
@@ -199,14 +198,21 @@ def _apply_together(
             results[position] = schemas.ItemResult(id=event.id, status="duplicate")
             continue
         try:
-            account = _account(event, accounts)
+            account = None if batches[event.type].signs_up else _account(event, accounts)
             batches[event.type].check(event)
         except (Refused, ValidationError) as error:
             results[position] = _rejected(event, error)
             continue
         accepted[event.id] = (position, event, account)
+    signed_up: dict[str, Account] = {}
     try:
         with transaction.atomic():
+            for kind, batch in batches.items():
+                items = [
+                    (e, a, _cause(token, e)) for _, e, a in accepted.values() if e.type == kind
+                ]
+                if items:
+                    signed_up |= batch.record(items) or {}
             now = clock.now()
             insert_rows(
                 InboundEvent,
@@ -215,21 +221,16 @@ def _apply_together(
                         "sender": SENDER,
                         "event_id": event.id,
                         "kind": event.type,
-                        "account": account,
+                        "account": account or signed_up[event.account],
                         "token": token,
                         "received_at": now,
                     }
                     for _, event, account in accepted.values()
                 ),
             )
-            for kind, batch in batches.items():
-                items = [
-                    (e, a, _cause(token, e)) for _, e, a in accepted.values() if e.type == kind
-                ]
-                if items:
-                    batch.record(items)
     except (IntegrityError, ValidationError):
         return [_apply(token, event, accounts) for event in events]
+    accounts |= signed_up
     for position, event, _ in accepted.values():
         results[position] = schemas.ItemResult(id=event.id, status="accepted")
     return [results[position] for position in range(len(events))]
@@ -266,28 +267,11 @@ def _account(event, accounts: dict[str, Account]) -> Account:
 
 
 def _signed_up(event: schemas.AccountSignedUp, accounts, cause) -> Account:
-    account, _ = sign_up_account(
-        external_id=event.account,
-        name=event.name,
-        plan=event.plan,
-        mrr=event.mrr,
-        signed_up_at=event.signed_up_at,
-        cause=cause,
-    )
-    if event.contact is not None:
-        # A field left out keeps the stored value; null clears it.
-        sent = event.contact.model_fields_set
-        upsert_contact(
-            account=account,
-            name=event.contact.name,
-            email=(event.contact.email or "") if "email" in sent else None,
-            phone=(event.contact.phone or "") if "phone" in sent else None,
-            external_id=event.contact.external_id or "",
-            is_primary=True,
-            cause=cause,
-        )
-    accounts[event.account] = account
-    return account
+    [outcome] = sign_up_accounts([sign_up_report(event, cause)])
+    if outcome.error is not None:
+        raise outcome.error
+    accounts[event.account] = outcome.account
+    return outcome.account
 
 
 def _login(event: schemas.LoginRecorded, accounts, cause) -> Account:

@@ -120,9 +120,17 @@ def _session_data(session: FeatureSession, required) -> Data:
     }
 
 
-def _contact(kwargs: Data) -> Data:
-    contact = Contact.objects.get(pk=kwargs["contact_id"])
-    previous = Contact.objects.filter(pk=kwargs.get("previous_primary_id")).first()
+def _contacts(announcements: Sequence[Data]) -> list[Data]:
+    wanted = {
+        kwargs[key] for kwargs in announcements for key in ("contact_id", "previous_primary_id")
+    }
+    contacts = Contact.objects.in_bulk(wanted - {None})
+    return [_contact(kwargs, contacts) for kwargs in announcements]
+
+
+def _contact(kwargs: Data, contacts: dict[int, Contact]) -> Data:
+    contact = contacts[kwargs["contact_id"]]
+    previous = contacts.get(kwargs.get("previous_primary_id"))
     return {
         "contact_id": contact.pk,
         "contact_name": contact.name,
@@ -142,8 +150,14 @@ def _plan(kwargs: Data) -> Data:
     }
 
 
-def _signed_up(kwargs: Data) -> Data:
-    account = Account.objects.select_related("owner").get(pk=kwargs["account_id"])
+def _signed_up(announcements: Sequence[Data]) -> list[Data]:
+    accounts = Account.objects.select_related("owner").in_bulk(
+        [kwargs["account_id"] for kwargs in announcements]
+    )
+    return [_account_data(accounts[kwargs["account_id"]]) for kwargs in announcements]
+
+
+def _account_data(account: Account) -> Data:
     return {
         "plan": account.plan,
         "mrr": str(account.mrr),
@@ -176,8 +190,8 @@ TRIGGERS: list[TriggerKind] = [
         "The SaaS product reported a new account.",
         account_signals.account_signed_up,
         lambda kw: f"account:{kw['account_id']}",
-        _signed_up,
-        ("plan", "mrr", "owner_name"),
+        carries=("plan", "mrr", "owner_name"),
+        batch_data=_signed_up,
     ),
     TriggerKind(
         "account_imported",
@@ -185,8 +199,8 @@ TRIGGERS: list[TriggerKind] = [
         "An existing customer was brought in by a CSV import (not a new sign-up).",
         account_signals.account_imported,
         lambda kw: f"account:{kw['account_id']}",
-        _signed_up,
-        ("plan", "mrr", "owner_name"),
+        carries=("plan", "mrr", "owner_name"),
+        batch_data=_signed_up,
     ),
     TriggerKind(
         "health_status_changed",
@@ -420,8 +434,8 @@ TRIGGERS: list[TriggerKind] = [
         "A contact was added or changed (e.g. a new primary contact).",
         account_signals.contact_changed,
         lambda kw: f"contact:{kw['event_id']}",
-        _contact,
-        ("contact_id", "contact_name", "fields", "became_primary", "previous_contact_name"),
+        carries=("contact_id", "contact_name", "fields", "became_primary", "previous_contact_name"),
+        batch_data=_contacts,
     ),
     # Recorded by the sweeps (workflows.sweeps), which key each fact and its window.
     TriggerKind(

@@ -209,11 +209,7 @@ def _sign_up(checked: list[CheckedSignUp | ValidationError]) -> list[SignUpOutco
 def _plan(checked: list[CheckedSignUp | ValidationError]) -> _Plan:
     """Sort the checked reports into refused, new and already known (one or two reads)."""
     reports = [item.report for item in checked if not isinstance(item, ValidationError)]
-    on_record = set(
-        Account.objects.filter(external_id__in={r.external_id for r in reports}).values_list(
-            "external_id", flat=True
-        )
-    )
+    on_record = _on_record({report.external_id for report in reports})
     billing_taken = _billing_ids_taken({r.billing_customer_id for r in reports} - {""})
     outcomes: list[SignUpOutcome | None] = [None] * len(checked)
     new: dict[str, _New] = {}
@@ -234,6 +230,12 @@ def _plan(checked: list[CheckedSignUp | ValidationError]) -> _Plan:
         billing_taken.add(report.billing_customer_id)
         new[report.external_id] = _New(position, account, item, contact, fields)
     return _Plan(outcomes, list(new.values()), known)
+
+
+def _on_record(external_ids: set[str]) -> set[str]:
+    """Which of these accounts exist (another request may create one right after)."""
+    found = Account.objects.filter(external_id__in=external_ids)
+    return set(found.values_list("external_id", flat=True))
 
 
 def _billing_ids_taken(billing_ids: set[str]) -> set[str]:
