@@ -287,12 +287,6 @@ def _create(new: list[_New]) -> None:
         )
         for n in new
     )
-    with_contact = [n for n in new if n.contact is not None]
-    if with_contact:
-        Contact.objects.bulk_create([n.contact for n in with_contact])
-        record_contact_changes(
-            [ContactChange(n.contact, n.fields, None, n.item.report.cause) for n in with_contact]
-        )
     for signal, as_sign_up in (
         (signals.account_signed_up, True),
         (signals.account_imported, False),
@@ -305,6 +299,12 @@ def _create(new: list[_New]) -> None:
                 for n in new
                 if n.item.report.announce_as_sign_up is as_sign_up
             ],
+        )
+    with_contact = [n for n in new if n.contact is not None]
+    if with_contact:
+        Contact.objects.bulk_create([n.contact for n in with_contact])
+        record_contact_changes(
+            [ContactChange(n.contact, n.fields, None, n.item.report.cause) for n in with_contact]
         )
 
 
