@@ -81,11 +81,15 @@ class FeatureUseBatch(Batch):
         )
 
 
+# What a sign-up is checked with: the cause takes no part in the checks.
+CHECKING = Cause.by_api("checking a sign-up")
+
+
 class SignUpBatch(Batch):
     signs_up = True
 
     def check(self, event: schemas.AccountSignedUp) -> None:
-        check_sign_up(sign_up_report(event, Cause.by_api()))  # the cause is not checked
+        check_sign_up(sign_up_report(event, CHECKING))
 
     def record(self, items) -> dict[str, Account]:
         outcomes = sign_up_accounts([sign_up_report(event, cause) for event, _, cause in items])

@@ -32,6 +32,8 @@ from core import clock
 from core.bulk import insert_rows
 from core.causes import Cause
 from core.demo import build_demo_portfolio, ensure_demo_staff
+from imports.models import ImportMode
+from imports.services import run_import_job, start_import
 from pipelines.models import Pipeline
 from workflows import engine, sweeps
 from workflows.models import Run, RunStatus, Step, TriggerEvent, Workflow
@@ -46,6 +48,9 @@ SWEEP_SECONDS = 3
 PAGE_SECONDS = 0.100
 PAGE_QUERIES = 25
 RUNS_PER_SECOND = 200
+# issue #14: a full API batch of sign-ups, and CSV import rows (through the job).
+SIGN_UPS_PER_SECOND = 1_000
+IMPORT_ROWS_PER_SECOND = 500
 
 
 class Rollback(Exception):
@@ -141,6 +146,7 @@ class Command(BaseCommand):
         if "ingest" in parts:
             self._vacuum()
             self._ingestion(events)
+            self._sign_ups_and_import()
         if "runs" in parts:
             self._vacuum()
             self._runs(runs)
@@ -231,6 +237,38 @@ class Command(BaseCommand):
                 f"{floor_rate:,.0f} events/s; the API takes {floor_rate / api_rate:.1f}x as long",
                 met=floor_rate / api_rate <= INGEST_FLOOR_RATIO,
             )
+
+    def _sign_ups_and_import(self, count: int = 1_000, rows: int = 2_000) -> None:
+        """One API batch of new accounts with their contacts, then a CSV import of new
+        customers run as its job runs (imports.services), each rolled back after."""
+        _, key = create_token(name="bench sign-ups")
+        client = Client(SERVER_NAME="localhost", HTTP_AUTHORIZATION=f"Bearer {key}")
+        events = [
+            {"id": f"bench-s{n}", "type": "account.signed_up", "account": f"bench-s{n}",
+             "name": f"Bench {n}", "contact": {"name": f"Pat {n}", "email": f"p{n}@b.example"}}
+            for n in range(count)
+        ]  # fmt: skip
+        body = json.dumps({"events": events})
+        post = lambda: client.post("/api/v1/events", body, content_type="application/json")  # noqa: E731
+        m = rolled_back(lambda: measured(lambda: post().json()["accepted"]))
+        rate = m["result"] / m["seconds"]
+        self._row("ingest", f"POST /events, {count:,} sign-ups", m, f"{rate:,.0f} sign-ups/s",
+                  met=rate >= SIGN_UPS_PER_SECOND)  # fmt: skip
+        lines = ["external_id,name,plan,mrr,contact_name,contact_email"]
+        lines += [f"bench-i{n},Import {n},pro,49,Pat {n},i{n}@b.example" for n in range(rows)]
+        content = "\n".join(lines).encode()
+
+        def run_job() -> int:
+            job, _ = start_import(content=content, file_name="bench.csv", mode=ImportMode.APPLY)
+            while not job.finished:
+                run_import_job(job.pk)
+                job.refresh_from_db()
+            return job.created
+
+        m = rolled_back(lambda: measured(run_job))
+        rate = m["result"] / m["seconds"]
+        self._row("ingest", f"CSV import, {rows:,} new rows", m, f"{rate:,.0f} rows/s",
+                  met=rate >= IMPORT_ROWS_PER_SECOND)  # fmt: skip
 
     @staticmethod
     def _event(n: int, accounts: list, features: list, base) -> dict:
