@@ -34,18 +34,21 @@ $(CHROMIUM):
 
 install: $(VENV)/.installed node_modules/.installed .env
 
+# Where `make run` serves; PORT from the environment, as the Procfile's web line reads it.
+PORT ?= 8000
+
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo --accounts $(DEMO_ACCOUNTS) --if-empty
-	@echo
-	@echo "OpenCSM on http://127.0.0.1:8000 - log in as admin / $${DEMO_PASSWORD:-opencsm-demo}"
-	@echo "(also manager / csm / affiliate with the same password). Ctrl-C stops both."
-	@echo
 # Each in its own process group (set -m); Ctrl-C, a TERM or either one ending
 # stops both: the worker finishes the item in hand and exits within 10 s.
+# The banner (log-in, address, mail folder) waits until the server answers, so
+# it comes after runserver's own lines; only warnings follow it (LOG_LEVEL).
 	@set -m; trap 'trap - INT TERM EXIT; kill -TERM -- -$$worker -$$web 2>/dev/null; wait' INT TERM EXIT; \
 	$(PY) manage.py worker & worker=$$!; \
-	$(PY) manage.py runserver 127.0.0.1:8000 & web=$$!; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) & web=$$!; \
+	until (exec 3<>/dev/tcp/127.0.0.1/$(PORT)) 2>/dev/null || ! kill -0 $$web 2>/dev/null; do sleep 0.5; done; \
+	kill -0 $$web 2>/dev/null && $(PY) manage.py dev_banner --url http://127.0.0.1:$(PORT); \
 	wait -n
 
 lint: install

@@ -1,4 +1,4 @@
-"""What happened to an account, announced after commit (core.events).
+"""What happened to an account, announced after commit (core.handover.record_and_announce).
 
 Every signal carries `account_id` and the `cause` (core.causes.Cause); the
 rest of its arguments are listed beside it. The workflow engine turns them

@@ -8,6 +8,7 @@ urlpatterns = [
     path("boards/", include("pipelines.urls")),
     path("tasks/", include("activity.urls")),
     path("inbox/", include("notifications.inbox_urls")),
+    path("dev-mail/", include("notifications.devmail_urls")),
     path("workflows/", include("workflows.urls")),
     path("reports/", include("core.report_urls")),
 ]

@@ -189,8 +189,14 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- E-mail -----------------------------------------------------------------
-# EMAIL_URL such as smtp+tls://user:password@smtp.example.com:587; console by default.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# EMAIL_URL such as smtp+tls://user:password@smtp.example.com:587. Without one nothing is
+# sent: each message is written to DEV_MAIL_DIR (readable on the Development mail page),
+# and so is each SMS while SMS_BACKEND is "console" (notifications/mail_folder.py).
+DEV_MAIL_DIR = env.path("DEV_MAIL_DIR", default=BASE_DIR / "var" / "mail")
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "notifications.transports.folder_email.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OpenCSM <cs@localhost>")
 # An SMTP server that hangs must not hold a worker past its task timeout.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
@@ -238,11 +244,19 @@ X_FRAME_OPTIONS = "DENY"
 # --- Demo -------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="opencsm-demo")
 
+# WARNING by default: the console shows what needs a person, not a line per task
+# (django-q2's "Enqueued …", "Processed …") or per message; LOG_LEVEL=INFO shows those.
+# The handler has the level too: records that loggers with their own level pass up
+# (Django's "django" logger is at INFO) are not printed a second time here.
+LOG_LEVEL = env.str("LOG_LEVEL", default="WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "level": LOG_LEVEL}
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # --- Notifications ----------------------------------------------------------
@@ -254,7 +268,7 @@ COMPANY_SUPPORT_EMAIL = env.str("COMPANY_SUPPORT_EMAIL", default="support@exampl
 COMPANY_URL = env.str("COMPANY_URL", default="https://example.com")
 # A sentence or two for the re-engagement e-mail's "What's new"; empty leaves it out.
 COMPANY_WHATS_NEW = env.str("COMPANY_WHATS_NEW", default="")
-# SMS: "console" logs them; Twilio sends them when its credentials are set.
+# SMS: "console" writes them to DEV_MAIL_DIR; Twilio sends them when its credentials are set.
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")

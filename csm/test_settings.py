@@ -3,6 +3,8 @@ and deterministic. django-q2 runs tasks inline (sync) here; the tests that
 prove exactly-once delivery call tasks twice and concurrently on purpose."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .settings import *  # noqa: F403
 from .settings import DATABASES, Q_CLUSTER
@@ -10,6 +12,8 @@ from .settings import DATABASES, Q_CLUSTER
 SECRET_KEY = "test-secret-key-not-for-production"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The console SMS transport writes files: outside the checkout, one folder per test process.
+DEV_MAIL_DIR = Path(tempfile.gettempdir()) / f"opencsm-test-mail-{os.getpid()}"
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -10,13 +10,12 @@ explanation, for a person to check and retry from the admin.
 """
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import F, Q
 
 from core import clock
-from core.worker import time_to_leave
+from core.claim_loop import DUE_BATCH, STUCK_AFTER, drain, retry_delay
 
 from .models import Channel, Message, MessageStatus
 from .optouts import opt_out_reason
@@ -25,22 +24,10 @@ from .transports.base import OutcomeUnknown, TransportError
 
 logger = logging.getLogger(__name__)
 
-# Waits before attempt 2, 3, …: a short outage costs a minute, a long one hours.
-BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
-BACKOFF_CAP = timedelta(hours=6)
-# Longer than any transport's timeout: a row still `sending` after this lost its worker.
-STUCK_AFTER = timedelta(minutes=10)
-DUE_BATCH = 500
-TIME_BUDGET = timedelta(seconds=30)
 NOT_RESENT = (
     "Not resent automatically, to avoid a duplicate: check with the recipient "
     "or the provider's log, and retry it from the admin if it did not arrive."
 )
-
-
-def backoff(attempts: int) -> timedelta:
-    """How long to wait after the `attempts`-th failed attempt."""
-    return BACKOFF[attempts - 1] if attempts <= len(BACKOFF) else BACKOFF_CAP
 
 
 def deliver(message_id: int) -> str:
@@ -82,16 +69,9 @@ def deliver_due(limit: int = DUE_BATCH) -> int:
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    sent = 0
-    started = clock.now()
-    for pk in due:
-        # Stay well inside the task timeout, and stop when the worker is asked
-        # to: a killed worker would leave a row in `sending`; what is left is
-        # delivered on the next tick.
-        if time_to_leave(started, TIME_BUDGET):
-            break
-        sent += deliver(pk) == MessageStatus.SENT
-    return sent
+    # A killed worker would leave a row in `sending`: the loop stops in time,
+    # and what is left is delivered on the next tick.
+    return sum(status == MessageStatus.SENT for status in drain(due, deliver))
 
 
 def release_stuck_messages() -> int:
@@ -136,7 +116,7 @@ def _record_failure(message: Message, error: str, *, permanent: bool) -> str:
         message,
         MessageStatus.QUEUED,
         last_error=error,
-        next_attempt_at=clock.now() + backoff(attempts),
+        next_attempt_at=clock.now() + retry_delay(attempts),
     )
     return MessageStatus.QUEUED
 

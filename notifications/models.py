@@ -107,6 +107,8 @@ class Message(CausedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The Admin role's: the Development mail page (what the development backends kept).
+        permissions = [("view_development_mail", "Can read the development mail folder")]
         constraints = [
             models.UniqueConstraint(
                 fields=["cause_key", "recipient", "channel"], name="message_once_per_cause"

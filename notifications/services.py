@@ -3,9 +3,9 @@
 Every message is a row written in the caller's transaction, keyed by its
 cause, recipient and channel, so the same cause never produces a second
 message. Delivery happens after commit in a worker (notifications.delivery).
-Opt-outs are enforced here for every playbook; a message not sent on purpose
-is kept as `suppressed` with the reason, so "why didn't they get it?" has an
-answer too.
+Opt-outs and frequency caps are enforced here for every playbook; a message
+an opt-out stops is kept as `suppressed` with the reason, so "why didn't they
+get it?" has an answer too.
 """
 
 from typing import Any
@@ -20,6 +20,7 @@ from core.queue import enqueue_on_commit
 from portal.links import form_links
 
 from .audiences import StaffRule, staff_recipients
+from .caps import FrequencyCap, enforce_cap
 from .links import company_links, unsubscribe_url
 from .models import Alert, Audience, Channel, Message, MessageStatus, MessageTemplate
 from .optouts import opt_out_reason
@@ -51,14 +52,19 @@ def queue_customer_message(
     contact: Contact | None = None,
     data: dict[str, Any] | None = None,
     links: dict[str, str] | None = None,
+    cap: FrequencyCap | None = None,
 ) -> tuple[Message, bool]:
     """Queue one e-mail or SMS (by the template's channel) to a contact.
 
     Goes to the account's primary contact unless `contact` is given.
     Returns (message, created); the same cause for the same recipient and
     channel returns the first message. Its one write is the message row, so it
-    needs no transaction (or savepoint) of its own.
+    needs no transaction (or savepoint) of its own. With a `cap`, raises
+    CapReached, writing nothing, while an earlier message holds this one back.
     """
+    if cap is not None:
+        enforce_cap(cap, account=account, template_key=template_key)
+        cause_key = cap.cause_key(cause_key)
     template = template_for(template_key, audience=Audience.CUSTOMER)
     contact = contact or account.contacts.filter(is_primary=True).first()
     if contact is not None and contact.account_id != account.pk:

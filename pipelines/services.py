@@ -6,7 +6,7 @@ from accounts.models import Account, HealthStatus
 from accounts.services import account_transaction, change_health_status
 from core import clock
 from core.causes import Cause
-from core.events import send_on_commit
+from core.handover import record_and_announce
 
 from . import signals
 from .models import Card, Pipeline, Stage, StageMove
@@ -47,7 +47,7 @@ def move_card(*, account: Account, pipeline: Pipeline, stage: Stage, cause: Caus
             created_at=now,
             **cause.as_fields(),
         )
-        send_on_commit(
+        record_and_announce(
             signals.card_moved,
             sender=Card,
             account_id=locked.pk,

@@ -1,8 +1,10 @@
 """Reads of the scoring configuration."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from .models import MilestoneLevel, ScoringRules
+from accounts.models import Account
+
+from .models import MilestoneAchievement, MilestoneLevel, ScoringRules
 
 
 def scoring_rules() -> ScoringRules:
@@ -11,6 +13,12 @@ def scoring_rules() -> ScoringRules:
     return rules
 
 
-def milestones_up_to(score: int) -> QuerySet[MilestoneLevel]:
-    """Every milestone a score of `score` has reached, lowest first."""
-    return MilestoneLevel.objects.filter(threshold__lte=score).order_by("threshold")
+def accounts_short_of_a_milestone() -> QuerySet[Account]:
+    """Accounts whose score reaches a milestone never recorded for them (e.g. imported scores)."""
+    recorded = MilestoneAchievement.objects.filter(
+        account=OuterRef(OuterRef("pk")), milestone=OuterRef("milestone")
+    )
+    missing = MilestoneLevel.objects.filter(threshold__lte=OuterRef("score")).exclude(
+        Exists(recorded)
+    )
+    return Account.objects.filter(Exists(missing))

@@ -4,20 +4,22 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
 from accounts.models import Account, Milestone
-from accounts.services import account_transaction, lock_account
+from accounts.services import account_transaction
 from core import clock
 from core.causes import Cause
-from core.events import send_on_commit
+from core.handover import record_and_announce, record_and_announce_many
 
 from . import signals
-from .models import MilestoneAchievement, ScoreEntry, ScoreSource
-from .selectors import milestones_up_to
+from .models import MilestoneAchievement, MilestoneLevel, ScoreEntry, ScoreSource
+from .selectors import accounts_short_of_a_milestone
 
 MAX_POINTS_PER_ENTRY = 100_000
 MILESTONE_ORDER = list(Milestone.values)
+# Accounts locked and caught up per transaction (and per IN list).
+CATCH_UP_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def add_points(
         )
         Account.objects.filter(pk=locked.pk).update(score=F("score") + points, updated_at=now)
         score = locked.score + points  # read under the lock, so nobody moved it since
-        send_on_commit(
+        record_and_announce(
             signals.points_added,
             sender=ScoreEntry,
             account_id=locked.pk,
@@ -88,57 +90,120 @@ def add_points(
             source=source,
             cause=cause,
         )
-        reached = _record_milestones(locked, score=score, cause=cause)
-    return ScoreChange(entry=entry, score=score, milestones_reached=reached)
-
-
-@transaction.atomic
-def record_milestones(*, account: Account, score: int, cause: Cause) -> list[str]:
-    """Record each milestone `score` reaches that `account` has not reached before.
-
-    Returns the newly reached milestones, lowest first. The account's
-    `milestone` becomes the highest ever reached. Takes the account's row
-    lock itself, so a direct caller never races `add_points`; the unique
-    (account, milestone) constraint backs that up (the catch-up sweep inserts
-    achievements in bulk and relies on that constraint alone).
-    """
-    return _record_milestones(lock_account(account), score=score, cause=cause)
-
-
-def _record_milestones(account: Account, *, score: int, cause: Cause) -> list[str]:
-    """`record_milestones` for an account whose row lock this transaction holds.
-
-    The usual case, nothing new reached, is one query.
-    """
-    achieved = MilestoneAchievement.objects.filter(account=account, milestone=OuterRef("milestone"))
-    new = list(milestones_up_to(score).exclude(Exists(achieved)))
-    if not new:
-        return []
-    already = set(
-        MilestoneAchievement.objects.filter(account=account).values_list("milestone", flat=True)
-    )
-    now = clock.now()
-    MilestoneAchievement.objects.bulk_create(
-        [
-            MilestoneAchievement(
-                account=account,
-                milestone=level.milestone,
-                score=score,
-                created_at=now,
-                **cause.as_fields(),
-            )
-            for level in new
-        ]
-    )
-    highest = max(already | {level.milestone for level in new}, key=MILESTONE_ORDER.index)
-    Account.objects.filter(pk=account.pk).update(milestone=highest, updated_at=now)
-    for level in new:
-        send_on_commit(
-            signals.milestone_reached,
-            sender=MilestoneAchievement,
-            account_id=account.pk,
-            milestone=level.milestone,
-            score=score,
-            cause=cause,
+        reached = record_milestones_reached(
+            accounts=Account.objects.filter(pk=locked.pk), cause=cause
         )
-    return [level.milestone for level in new]
+    return ScoreChange(entry=entry, score=score, milestones_reached=reached.get(locked.pk, []))
+
+
+def record_milestones_reached(*, accounts: QuerySet[Account], cause: Cause) -> dict[int, list[str]]:
+    """Record each milestone the `accounts`' scores reach that they have not reached before.
+
+    The one door for milestones, for one account or thousands at once:
+    `add_points` calls it for the account it scored, the catch-up sweep
+    (`catch_up_milestones`) for every account a bulk import lifted past a
+    threshold. Each new achievement is announced (`milestone_reached`, which
+    records the trigger event in this transaction) and the account's
+    `milestone` becomes the highest it ever reached.
+
+    The caller holds the accounts' row locks (so what is already achieved is
+    read with nobody in between; the unique (account, milestone) constraint
+    backs that up). Returns the newly reached milestones by account id,
+    lowest first, leaving out accounts with nothing new. Whatever the number
+    of accounts: one read, one bulk insert, and an UPDATE per highest milestone.
+    """
+    rows = _milestone_progress(accounts)
+    now = clock.now()
+    reached: dict[int, list[str]] = {}
+    highest: dict[str, list[int]] = {}
+    achievements = []
+    announcements = []
+    for account_id, score, thresholds, achieved in rows:
+        by_threshold = sorted(thresholds, key=thresholds.get)
+        new = [m for m in by_threshold if thresholds[m] <= score and m not in achieved]
+        if not new:
+            continue
+        reached[account_id] = new
+        top = max(achieved | set(new), key=MILESTONE_ORDER.index)
+        highest.setdefault(top, []).append(account_id)
+        for milestone in new:
+            achievements.append(
+                MilestoneAchievement(
+                    account_id=account_id,
+                    milestone=milestone,
+                    score=score,
+                    created_at=now,
+                    **cause.as_fields(),
+                )
+            )
+            announcements.append(
+                {"account_id": account_id, "milestone": milestone, "score": score, "cause": cause}
+            )
+    if not achievements:
+        return reached
+    MilestoneAchievement.objects.bulk_create(achievements)
+    for milestone, account_ids in highest.items():
+        Account.objects.filter(pk__in=account_ids).update(milestone=milestone, updated_at=now)
+    record_and_announce_many(signals.milestone_reached, MilestoneAchievement, announcements)
+    return reached
+
+
+def catch_up_milestones(*, cause: Cause) -> int:
+    """Record the milestones that scores passed without `add_points` (imports, data loads).
+
+    Returns how many were recorded. The due accounts are taken
+    `CATCH_UP_BATCH` at a time, each batch locked (in id order) and recorded
+    in one transaction, so a batch queues behind a concurrent `add_points` on
+    one of its accounts instead of announcing that account's milestone again.
+    """
+    due = list(accounts_short_of_a_milestone().order_by("pk").values_list("pk", flat=True))
+    recorded = 0
+    for start in range(0, len(due), CATCH_UP_BATCH):
+        with transaction.atomic():
+            locked = list(
+                Account.objects.select_for_update()
+                .filter(pk__in=due[start : start + CATCH_UP_BATCH])
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            reached = record_milestones_reached(
+                accounts=Account.objects.filter(pk__in=locked), cause=cause
+            )
+        recorded += sum(map(len, reached.values()))
+    return recorded
+
+
+def _milestone_progress(
+    accounts: QuerySet[Account],
+) -> list[tuple[int, int, dict[str, int], set[str]]]:
+    """(id, score, threshold by configured milestone, milestones achieved) per account.
+
+    One query: the thresholds and the achievements are subqueries of the
+    accounts' read (the usual case, one account with nothing new, costs no more).
+    """
+    thresholds = {
+        f"threshold_{m}": Subquery(
+            MilestoneLevel.objects.filter(milestone=m).values("threshold")[:1]
+        )
+        for m in MILESTONE_ORDER
+    }
+    achieved = {
+        f"achieved_{m}": Exists(
+            MilestoneAchievement.objects.filter(account=OuterRef("pk"), milestone=m)
+        )
+        for m in MILESTONE_ORDER
+    }
+    progress = []
+    for row in accounts.annotate(**thresholds, **achieved).values(
+        "pk", "score", *thresholds, *achieved
+    ):
+        levels = {m: row[f"threshold_{m}"] for m in MILESTONE_ORDER}
+        progress.append(
+            (
+                row["pk"],
+                row["score"],
+                {m: threshold for m, threshold in levels.items() if threshold is not None},
+                {m for m in MILESTONE_ORDER if row[f"achieved_{m}"]},
+            )
+        )
+    return progress

@@ -11,7 +11,7 @@ from core.admin import HistoryAdmin, ReadOnlyInline
 
 from . import services
 from .engine import retry_run
-from .forms import ConditionForm, StepForm, WorkflowForm
+from .forms import ConditionForm, StepForm, WorkflowForm, WorkflowRows
 from .models import (
     Condition,
     Run,
@@ -28,6 +28,7 @@ from .triggers import BY_KEY
 class ConditionInline(admin.TabularInline):
     model = Condition
     form = ConditionForm
+    formset = WorkflowRows
     extra = 0
     ordering = ["position"]
 

@@ -8,9 +8,10 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "Workflows"
 
     def ready(self) -> None:
-        from core.events import record_in_transaction
+        from core import handover
 
-        from .recording import record_from_signals
+        from .recording import record_trigger_events
 
-        # Trigger events are written in the same transaction as the change.
-        record_in_transaction(record_from_signals)
+        # Every service's record_and_announce writes its trigger events here, in
+        # the service's transaction (core imports no app, so the engine plugs in).
+        handover.register_recorder(record_trigger_events)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import Account
 
 from .models import Condition, ConditionOperator
+from .triggers import TriggerKind
 
 ACCOUNT_FIELDS = (
     "plan",
@@ -73,10 +74,13 @@ VALUE_LENGTH = Condition._meta.get_field("value").max_length
 COMPARISONS = {ConditionOperator.AT_LEAST, ConditionOperator.AT_MOST}
 
 
-def validate(condition: dict) -> None:
+def validate(condition: dict, *, trigger: TriggerKind | None) -> None:
     """Refuse a condition that can never be evaluated (typo'd subject, missing value).
 
-    A condition read from a file may be any JSON, so its shape is checked too.
+    A `data.<key>` subject must be one `trigger` carries (a key it lacks would
+    always read as empty); with no trigger yet (none chosen, or an unknown one,
+    refused elsewhere) only the shape is checked. A condition read from a file
+    may be any JSON, so its shape is checked too.
     """
     if not isinstance(condition, dict) or not set(condition) <= {"subject", "operator", "value"}:
         raise ValidationError("A condition is an object with `subject`, `operator` and `value`.")
@@ -97,12 +101,22 @@ def validate(condition: dict) -> None:
         raise ValidationError(f"`value` is a number to compare with, not {value!r}.")
     scope, _, name = (condition.get("subject") or "").partition(".")
     if scope == "data" and name:
+        if trigger is not None and name not in trigger.carries:
+            raise ValidationError(
+                f"The trigger “{trigger.name}” carries no `data.{name}`; " + _carried(trigger)
+            )
         return
     if scope != "account" or name not in ACCOUNT_FIELDS:
         raise ValidationError(
             f"Unknown subject {condition.get('subject')!r}: use data.<key> or account."
             f"{{{','.join(ACCOUNT_FIELDS)}}}."
         )
+
+
+def _carried(trigger: TriggerKind) -> str:
+    if not trigger.carries:
+        return "it carries no data: test the account instead."
+    return f"it carries {', '.join(f'data.{key}' for key in trigger.carries)}."
 
 
 def _is_number(text: str) -> bool:

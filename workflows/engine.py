@@ -1,9 +1,9 @@
 """The workflow engine: events in, runs out, steps executed exactly once.
 
 1. workflows.recording writes a TriggerEvent inside the transaction of the
-   change that caused it (a core.events recorder), the sweeps one per fact
+   change that caused it (the core.handover recorder), the sweeps one per fact
    due; both unique per fact.
-2. `process_event` matches it against the active workflows of its trigger:
+2. `match_trigger_event` matches it against the active workflows of its trigger:
    one Run per workflow (unique per workflow and event), pinned to the
    workflow's current version, `skipped` with its decisions when the
    conditions do not hold.
@@ -29,8 +29,8 @@ from django.db.models import Q
 from accounts.models import Account
 from core import clock
 from core.bulk import insert_rows
+from core.claim_loop import DUE_BATCH, STUCK_AFTER, drain, retry_delay
 from core.queue import enqueue_on_commit
-from core.worker import time_to_leave
 
 from .actions import ACTIONS, WAIT, StepContext
 from .actions.wait import delay
@@ -51,11 +51,6 @@ EXECUTE_TASK = "workflows.tasks.execute_run"
 # Runs caused by runs caused by runs …: beyond this, events start no runs (loop guard).
 MAX_DEPTH = 5
 MAX_STEP_ATTEMPTS = 5
-BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
-STUCK_AFTER = timedelta(minutes=10)
-DUE_BATCH = 500
-# The reconciler's work per tick, kept well below django-q2's task timeout.
-TIME_BUDGET = timedelta(seconds=30)
 
 
 # What executing a run reads (steps, names and data for the actions): no more.
@@ -79,8 +74,8 @@ class LostClaim(Exception):
 # --- 2. matching (1, recording, is workflows.recording) --------------------------
 
 
-def process_pending_events(limit: int = DUE_BATCH) -> int:
-    """Match every event not yet matched (a sweep's batch); returns how many runs started.
+def match_pending_trigger_events(limit: int = DUE_BATCH) -> int:
+    """Match every trigger event not yet matched (a sweep's batch); returns how many runs started.
 
     Stops early when the worker is asked to or its time budget is spent: the
     reconciler matches what is left.
@@ -90,16 +85,11 @@ def process_pending_events(limit: int = DUE_BATCH) -> int:
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    started, since = 0, clock.now()
-    for event_id in pending:
-        if time_to_leave(since, TIME_BUDGET):
-            break
-        started += process_event(event_id)
-    return started
+    return sum(drain(pending, match_trigger_event))
 
 
-def process_event(event_id: int) -> int:
-    """Create this event's runs; returns how many will execute. Safe to repeat."""
+def match_trigger_event(event_id: int) -> int:
+    """Create this trigger event's runs; returns how many will execute. Safe to repeat."""
     now = clock.now()
     with transaction.atomic():
         claimed = TriggerEvent.objects.filter(pk=event_id, processed_at=None).update(
@@ -302,7 +292,7 @@ def _record_failure(run: Run, position: int, action: str, params: dict, error: E
             status=RunStatus.FAILED if final else RunStatus.QUEUED,
             attempts=attempts,
             last_error=f"Step {position + 1} ({action}): {message}",
-            due_at=clock.now() + _backoff(attempts),
+            due_at=clock.now() + retry_delay(attempts),
             finished_at=clock.now() if final else None,
         ):
             return
@@ -320,10 +310,6 @@ def _record_failure(run: Run, position: int, action: str, params: dict, error: E
         )
 
 
-def _backoff(attempts: int) -> timedelta:
-    return BACKOFF[min(attempts, len(BACKOFF)) - 1]
-
-
 # --- 4. the reconciler and retries -------------------------------------------
 
 
@@ -338,13 +324,9 @@ def resume_due_runs(limit: int = DUE_BATCH) -> dict[str, int]:
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
+    # One budget for the whole tick: matching and executing share it.
     started = clock.now()
-    matched = 0
-    for event_id in events:
-        if time_to_leave(started, TIME_BUDGET):
-            break
-        process_event(event_id)
-        matched += 1
+    matched = drain(events, match_trigger_event, started=started)
     due = list(
         Run.objects.filter(
             Q(status=RunStatus.QUEUED) | Q(status=RunStatus.WAITING), due_at__lte=now
@@ -352,14 +334,13 @@ def resume_due_runs(limit: int = DUE_BATCH) -> dict[str, int]:
         .order_by("due_at")
         .values_list("pk", flat=True)[:limit]
     )
-    executed = 0
-    for run_id in due:
-        # Stay well inside the task timeout (one budget for the whole tick), and
-        # stop when the worker is asked to; what is left is picked up next minute.
-        if time_to_leave(started, TIME_BUDGET):
-            break
-        executed += execute_run(run_id) == RunStatus.SUCCEEDED
-    return {"released": released, "events": matched, "due": len(due), "finished": executed}
+    finished = drain(due, execute_run, started=started)
+    return {
+        "released": released,
+        "events": len(matched),
+        "due": len(due),
+        "finished": sum(status == RunStatus.SUCCEEDED for status in finished),
+    }
 
 
 @transaction.atomic

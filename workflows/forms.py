@@ -18,7 +18,7 @@ from . import services
 from .actions import ACTIONS
 from .actions import CHOICES as ACTION_CHOICES
 from .models import Condition, Run, RunStatus, Step, Workflow, WorkflowVersion
-from .triggers import BY_KEY
+from .triggers import BY_KEY, TriggerKind
 from .triggers import CHOICES as TRIGGER_CHOICES
 
 
@@ -38,8 +38,14 @@ class ConditionForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not self.errors and not data.get("DELETE"):
-            condition_rules.validate({k: data.get(k, "") for k in ("subject", "operator", "value")})
+            condition = {k: data.get(k, "") for k in ("subject", "operator", "value")}
+            condition_rules.validate(condition, trigger=self._trigger())
         return data
+
+    def _trigger(self) -> TriggerKind | None:
+        """The trigger of the workflow this row belongs to, as posted (see WorkflowRows)."""
+        workflow = getattr(self.instance, "workflow", None)
+        return BY_KEY.get(workflow.trigger) if workflow is not None else None
 
 
 class StepForm(forms.ModelForm):
@@ -167,7 +173,19 @@ class StepEditForm(_NewRowMixin, StepForm):
         return action_hint(self.initial.get("action", ""))
 
 
-class RowFormSet(forms.BaseInlineFormSet):
+class WorkflowRows(forms.BaseInlineFormSet):
+    """A workflow's conditions or steps, each row given the workflow as posted.
+
+    A condition checks its `data.<key>` against the trigger being saved with
+    it, not the one in the database (which the row would otherwise load).
+    """
+
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.instance.workflow = self.instance
+
+
+class RowFormSet(WorkflowRows):
     """Conditions or steps as rows; each row can be removed before saving."""
 
     def add_fields(self, form: forms.BaseForm, index: int | None) -> None:

@@ -41,7 +41,7 @@ def validate_definition(definition: dict) -> None:
         raise ValidationError(errors)
     for number, condition in enumerate(definition["conditions"], start=1):
         try:
-            condition_rules.validate(condition)
+            condition_rules.validate(condition, trigger=BY_KEY[definition["trigger"]])
         except ValidationError as error:
             errors.append(f"Condition {number}: {' '.join(error.messages)}")
     for number, step in enumerate(definition["steps"], start=1):

@@ -9,31 +9,16 @@ twice, or by two workers at once, records each fact once; a sweep that fails
 half-way simply finds the rest next time. "Now" comes from core.clock.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
-from django.db import transaction
-from django.db.models import (
-    CharField,
-    DateTimeField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    JSONField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
-from accounts.models import Account, Lifecycle, Milestone
+from accounts.models import Account, Lifecycle
 from activity.models import (
     Appointment,
-    AppointmentKind,
     AppointmentStatus,
     Feature,
     FeatureSession,
@@ -41,17 +26,16 @@ from activity.models import (
     TaskStatus,
 )
 from core import clock
-from core.bulk import insert_rows, insert_selected
 from core.causes import Cause
-from core.expressions import JSONBoolean, WholeDaysBetween
-from core.queue import enqueue_once_on_commit
-from scoring.models import MilestoneAchievement, MilestoneLevel
 from scoring.selectors import scoring_rules
+from scoring.services import catch_up_milestones
 
-from .engine import PENDING_TASK
 from .models import SweepRules, TriggerEvent
+from .recording import record_found, record_selected
+from .triggers import BY_KEY
+from .triggers.appointments import appointment_rows
+from .triggers.tasks import task_rows
 
-KEY_BATCH = 5000
 # How far back an overdue task or a missed reminder is still worth a notice
 # (after an outage); older ones are left alone rather than sent late.
 OVERDUE_LOOKBACK = timedelta(days=30)
@@ -61,62 +45,6 @@ def sweep_rules() -> SweepRules:
     """The sweep rules row (created with defaults if missing)."""
     rules, _ = SweepRules.objects.get_or_create(pk=1)
     return rules
-
-
-def _record(kind: str, due: Iterable[tuple[int, str, dict]], reason: str) -> int:
-    """Insert one event per (account id, event key, data); returns how many were new.
-
-    One statement for everything due (executemany), whatever the number of
-    accounts: a key already recorded, by an earlier run or a concurrent
-    sweep, is skipped by the events' unique constraint.
-    """
-    cause = Cause.by_system(reason).as_fields()
-    now = clock.now()
-    rows = (
-        {"kind": kind, "account": account_id, "event_key": key, "data": data, "created_at": now}
-        | cause
-        for account_id, key, data in due
-    )
-    new = insert_rows(TriggerEvent, rows, skip_conflicts=True)
-    if new:
-        enqueue_once_on_commit(PENDING_TASK)
-    return new
-
-
-def _record_due(kind: str, due: QuerySet[Account], *, key, data, reason: str) -> int:
-    """Insert one event per due account in one statement; returns how many were new.
-
-    `key` and `data` are SQL expressions over the account row, so however
-    many accounts are due, nothing is read into Python (INSERT … SELECT). A
-    key already recorded is skipped by the events' unique constraint.
-    """
-    cause = Cause.by_system(reason)
-    new = insert_selected(
-        TriggerEvent,
-        due,
-        {
-            "kind": Value(kind),
-            "account": F("pk"),
-            "event_key": key,
-            "data": data,
-            "created_at": Value(clock.now(), output_field=DateTimeField()),
-            **{
-                name: Value(value, output_field=TriggerEvent._meta.get_field(name))
-                for name, value in cause.as_fields().items()
-                if value is not None  # the rest are NULL
-            },
-        },
-    )
-    if new:
-        enqueue_once_on_commit(PENDING_TASK)
-    return new
-
-
-def _pk_key(prefix: str = "", suffix: str = "") -> Concat:
-    """An event key `<prefix><account id><suffix>`, in SQL."""
-    parts = [Value(prefix)] if prefix else []
-    parts += [Cast("pk", CharField()), Value(suffix)]
-    return Concat(*parts, output_field=CharField())
 
 
 def _window(days: int) -> int:
@@ -171,19 +99,11 @@ def inactive_accounts() -> int:
         .exclude(reported)
         .values_list("pk", "since", "last_login_at")
     )
-    return _record(
-        "account_inactive",
-        (
-            (
-                pk,
-                f"{pk}:{since.isoformat()}",
-                # Never logged in: the spell counts from sign-up, and the e-mail says so.
-                {"days_inactive": (now - since).days, "never_logged_in": last_login is None},
-            )
-            for pk, since, last_login in due
-        ),
-        "inactivity sweep",
+    spells = (
+        (pk, {"account_id": pk, "since": since, "last_login_at": last_login, "now": now})
+        for pk, since, last_login in due
     )
+    return record_found(BY_KEY["account_inactive"], spells, reason="inactivity sweep")
 
 
 # --- c2: features not used ------------------------------------------------------
@@ -198,6 +118,7 @@ def unused_features() -> int:
     recheck = sweep_rules().feature_recheck_days
     now = clock.now()
     window = _window(recheck)
+    kind = BY_KEY["feature_not_used"]
     recorded = 0
     for feature in Feature.objects.filter(is_active=True):
         cutoff = now - timedelta(days=feature.not_used_days)
@@ -209,19 +130,11 @@ def unused_features() -> int:
             .exclude(_recent("feature_not_used", recheck, event_key__startswith=f"{feature.key}:"))
             .annotate(last_used=Subquery(sessions.order_by("-started_at").values("started_at")[:1]))
         )
-        recorded += _record_due(
-            "feature_not_used",
+        recorded += record_selected(
+            kind,
             due,
-            key=_pk_key(f"{feature.key}:", f":{window}"),
-            data=JSONObject(
-                feature_key=Value(feature.key),
-                feature_name=Value(feature.name),
-                days_unused=WholeDaysBetween(
-                    Value(now, output_field=DateTimeField()),
-                    Coalesce("last_used", "signed_up_at"),
-                ),
-                never_used=JSONBoolean(Q(last_used__isnull=True)),
-            ),
+            key=kind.event_key(feature=feature, window=window),
+            data=kind.data(feature=feature, now=now),
             reason="unused-feature sweep",
         )
     return recorded
@@ -240,30 +153,17 @@ def affiliate_candidates() -> int:
         .filter(score__gte=threshold)
         .exclude(_recent("affiliate_qualified", recheck))
     )
-    return _record_due(
-        "affiliate_qualified",
+    kind = BY_KEY["affiliate_qualified"]
+    return record_selected(
+        kind,
         due,
-        key=_pk_key(suffix=f":{window}"),
-        data=JSONObject(score=F("score"), threshold=Value(threshold)),
+        key=kind.event_key(window=window),
+        data=kind.data(threshold=threshold),
         reason="affiliate sweep",
     )
 
 
 # --- g1: task deadlines -------------------------------------------------------------
-
-
-def _task_data(task: dict) -> dict:
-    return {
-        "task_id": task["pk"],
-        "task_title": task["title"],
-        "priority": task["priority"],
-        "source": task["source"],
-        "due_at": clock.format_local(task["due_at"]),
-        "assignee_id": task["assignee_id"],
-        "assignee_name": " ".join(
-            filter(None, [task["assignee__first_name"], task["assignee__last_name"]])
-        ),
-    }
 
 
 def task_deadlines() -> int:
@@ -274,28 +174,16 @@ def task_deadlines() -> int:
     """
     hours = sweep_rules().task_due_soon_hours
     now = clock.now()
-    fields = (
-        "pk",
-        "account_id",
-        "title",
-        "priority",
-        "source",
-        "due_at",
-        "assignee_id",
-        "assignee__first_name",
-        "assignee__last_name",
-    )
-    open_tasks = Task.objects.filter(status=TaskStatus.OPEN)
+    open_tasks = task_rows(Task.objects.filter(status=TaskStatus.OPEN))
     soon = open_tasks.filter(due_at__gt=now, due_at__lte=now + timedelta(hours=hours))
     overdue = open_tasks.filter(due_at__lte=now, due_at__gt=now - OVERDUE_LOOKBACK)
-
-    def events(tasks, suffix):
-        for task in tasks.values(*fields):
-            stamp = int(task["due_at"].timestamp())
-            yield task["account_id"], f"{task['pk']}:{stamp}:{suffix}", _task_data(task)
-
-    return _record("task_due_soon", events(soon, "soon"), "task deadline sweep") + _record(
-        "task_overdue", events(overdue, "overdue"), "task deadline sweep"
+    return sum(
+        record_found(
+            BY_KEY[kind],
+            ((task["account_id"], task) for task in tasks),
+            reason="task deadline sweep",
+        )
+        for kind, tasks in (("task_due_soon", soon), ("task_overdue", overdue))
     )
 
 
@@ -326,126 +214,31 @@ def appointment_reminders() -> int:
     now = clock.now()
     recorded = 0
     for reminder in REMINDERS:
-        due = (
+        due = appointment_rows(
             Appointment.objects.filter(
                 status=AppointmentStatus.BOOKED,
                 starts_at__lte=now + reminder.lead,
                 starts_at__gt=now + reminder.until,
             )
-            .annotate(
-                account_timezone=F("account__timezone"),
-                contact_name=F("contact__name"),
-                assignee_first=F("assignee__first_name"),
-                assignee_last=F("assignee__last_name"),
-            )
-            .values(
-                "pk",
-                "account_id",
-                "kind",
-                "starts_at",
-                "external_id",
-                "assignee_id",
-                "account_timezone",
-                "contact_name",
-                "assignee_first",
-                "assignee_last",
-            )
         )
-        recorded += _record(
-            reminder.kind,
-            (
-                (
-                    row["account_id"],
-                    f"{row['pk']}:{int(row['starts_at'].timestamp())}",
-                    _appointment_data(row),
-                )
-                for row in due
-            ),
-            "appointment reminder sweep",
+        recorded += record_found(
+            BY_KEY[reminder.kind],
+            ((row["account_id"], row) for row in due),
+            reason="appointment reminder sweep",
         )
     return recorded
-
-
-def _appointment_data(row: dict) -> dict:
-    return {
-        "appointment_id": row["pk"],
-        "appointment_kind": AppointmentKind(row["kind"]).label,
-        # In the customer's own timezone when the account has one.
-        "starts_at": clock.format_local(row["starts_at"], row["account_timezone"]),
-        "assignee_id": row["assignee_id"],
-        "staff_name": " ".join(filter(None, [row["assignee_first"], row["assignee_last"]])),
-        "contact_name": row["contact_name"] or "",
-        "reschedule_url": settings.RESCHEDULE_URL.format(
-            appointment=row["pk"], external_id=row["external_id"] or row["pk"]
-        ),
-    }
 
 
 # --- b3: milestone catch-up -----------------------------------------------------------
 
 
 def milestone_catch_up() -> int:
-    """b3: accounts whose score passed a milestone that was never recorded (e.g. imports).
+    """b3: milestones a score passed without the scoring service (e.g. imports).
 
-    Records the achievements and the same `milestone_reached` events the
-    scoring service would have (same keys, so nothing is announced twice),
-    lowest milestone first. One pass per milestone level.
+    Recorded, announced and triggered by the scoring service itself, exactly
+    as if points had reached them (same event keys: nothing is announced twice).
     """
-    now = clock.now()
-    cause = Cause.by_system("milestone catch-up")
-    order = list(Milestone.values)
-    recorded = 0
-    for level in MilestoneLevel.objects.order_by("threshold"):
-        due = list(
-            Account.objects.filter(score__gte=level.threshold)
-            .exclude(
-                Exists(
-                    MilestoneAchievement.objects.filter(
-                        account=OuterRef("pk"), milestone=level.milestone
-                    )
-                )
-            )
-            .values_list("pk", "score")
-        )
-        if not due:
-            continue
-        with transaction.atomic():
-            MilestoneAchievement.objects.bulk_create(
-                [
-                    MilestoneAchievement(
-                        account_id=pk,
-                        milestone=level.milestone,
-                        score=score,
-                        created_at=now,
-                        **cause.as_fields(),
-                    )
-                    for pk, score in due
-                ],
-                ignore_conflicts=True,
-            )
-            lower = order[: order.index(level.milestone)]
-            ids = [pk for pk, _ in due]
-            for start in range(0, len(ids), KEY_BATCH):
-                Account.objects.filter(
-                    Q(milestone="") | Q(milestone__in=lower), pk__in=ids[start : start + KEY_BATCH]
-                ).update(milestone=level.milestone)
-            recorded += _record(
-                "milestone_reached",
-                (
-                    (
-                        pk,
-                        f"milestone:{pk}:{level.milestone}",
-                        {
-                            "milestone": level.milestone,
-                            "milestone_label": level.get_milestone_display(),
-                            "score": score,
-                        },
-                    )
-                    for pk, score in due
-                ),
-                "milestone catch-up",
-            )
-    return recorded
+    return catch_up_milestones(cause=Cause.by_system("milestone catch-up"))
 
 
 # --- periodic outreach ---------------------------------------------------------------
@@ -460,12 +253,9 @@ def nps_due() -> int:
         .filter(signed_up_at__lt=clock.now() - timedelta(days=every))
         .exclude(_recent("nps_due", every))
     )
-    return _record_due(
-        "nps_due",
-        due,
-        key=_pk_key(suffix=f":{window}"),
-        data=Value({}, output_field=JSONField()),
-        reason="NPS sweep",
+    kind = BY_KEY["nps_due"]
+    return record_selected(
+        kind, due, key=kind.event_key(window=window), data=kind.data(), reason="NPS sweep"
     )
 
 

@@ -6,8 +6,11 @@ from . import engine, sweeps
 
 
 def process_pending_events() -> int:
-    """Match every unmatched event (enqueued once per transaction that recorded some)."""
-    return engine.process_pending_events()
+    """Match every unmatched trigger event (enqueued once per transaction that recorded some).
+
+    The name is the one queued tasks already carry (engine.PENDING_TASK): kept as is.
+    """
+    return engine.match_pending_trigger_events()
 
 
 def execute_run(run_id: int) -> str:

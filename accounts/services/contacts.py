@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from core import clock
 from core.causes import Cause
-from core.events import send_many_on_commit
+from core.handover import record_and_announce_many
 from core.inputs import email_address, text_for_field
 
 from .. import signals
@@ -89,7 +89,7 @@ def record_contact_changes(changes: Sequence[ContactChange]) -> None:
         )
         for change in changes
     )
-    send_many_on_commit(
+    record_and_announce_many(
         signals.contact_changed,
         sender=Account,
         announcements=[

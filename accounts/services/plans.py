@@ -7,7 +7,7 @@ from django.db import transaction
 
 from core import clock
 from core.causes import Cause
-from core.events import send_on_commit
+from core.handover import record_and_announce
 
 from .. import signals
 from ..models import Account, AccountEvent, AccountEventKind, Lifecycle, Plan
@@ -46,7 +46,7 @@ def change_plan(
         **cause.as_fields(),
     )
     if locked.plan != plan:
-        send_on_commit(
+        record_and_announce(
             signals.plan_changed,
             sender=Account,
             account_id=locked.pk,
@@ -75,7 +75,7 @@ def cancel_subscription(*, account: Account, cause: Cause) -> bool:
             created_at=clock.now(),
             **cause.as_fields(),
         )
-        send_on_commit(
+        record_and_announce(
             signals.subscription_cancelled,
             sender=Account,
             account_id=locked.pk,

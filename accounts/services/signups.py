@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 
 from core import clock
 from core.causes import Cause
-from core.events import send_many_on_commit
+from core.handover import record_and_announce_many
 from core.inputs import text_for_field
 
 from .. import signals
@@ -291,7 +291,7 @@ def _create(new: list[_New]) -> None:
         (signals.account_signed_up, True),
         (signals.account_imported, False),
     ):
-        send_many_on_commit(
+        record_and_announce_many(
             signal,
             sender=Account,
             announcements=[

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from core import clock
 from core.causes import Cause
-from core.events import send_on_commit
+from core.handover import record_and_announce
 
 from .. import signals
 from ..models import Account, Happiness, HappinessChange, HealthStatus, HealthStatusChange
@@ -36,7 +36,7 @@ def change_health_status(*, account: Account, status: str, cause: Cause, note: s
         created_at=clock.now(),
         **cause.as_fields(),
     )
-    send_on_commit(
+    record_and_announce(
         signals.health_status_changed,
         sender=Account,
         account_id=locked.pk,
@@ -66,7 +66,7 @@ def change_happiness(*, account: Account, level: str, cause: Cause) -> bool:
         created_at=clock.now(),
         **cause.as_fields(),
     )
-    send_on_commit(
+    record_and_announce(
         signals.happiness_changed,
         sender=Account,
         account_id=locked.pk,

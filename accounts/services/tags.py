@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from core import clock
 from core.causes import Cause
-from core.events import send_many_on_commit, send_on_commit
+from core.handover import record_and_announce, record_and_announce_many
 
 from .. import signals
 from ..models import Account, AccountTag, Tag, TagAction, TagEvent
@@ -109,7 +109,7 @@ def _add_tag(locked: Account, tag: str | Tag, cause: Cause) -> bool:
     event = TagEvent.objects.create(
         account=locked, tag=tag, action=TagAction.ADDED, created_at=now, **cause.as_fields()
     )
-    send_on_commit(
+    record_and_announce(
         signals.tag_added,
         sender=Account,
         account_id=locked.pk,
@@ -139,7 +139,7 @@ def _remove_tags(locked: Account, wanted: Q, cause: Cause) -> list[str]:
         )
         for row in on_account
     )
-    send_many_on_commit(
+    record_and_announce_many(
         signals.tag_removed,
         sender=Account,
         announcements=[

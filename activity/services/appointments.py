@@ -9,7 +9,7 @@ from accounts.models import Account, Contact
 from accounts.services import lock_account, require_same_account
 from core import clock
 from core.causes import Cause
-from core.events import send_on_commit
+from core.handover import record_and_announce
 from core.inputs import text_for_field
 from core.records import create_once
 
@@ -73,7 +73,7 @@ def book_appointment(
     )
     if not created:
         return appointment, False
-    send_on_commit(
+    record_and_announce(
         signals.appointment_booked,
         sender=Appointment,
         account_id=locked.pk,
@@ -117,7 +117,7 @@ def _set_status(
         created_at=clock.now(),
         **cause.as_fields(),
     )
-    send_on_commit(
+    record_and_announce(
         signal,
         sender=Appointment,
         account_id=locked.account_id,
@@ -191,7 +191,7 @@ def reschedule_appointment(*, appointment: Appointment, starts_at: datetime, cau
         created_at=clock.now(),
         **cause.as_fields(),
     )
-    send_on_commit(
+    record_and_announce(
         signals.appointment_rescheduled,
         sender=Appointment,
         account_id=locked.account_id,

@@ -12,7 +12,7 @@ from accounts.models import Account
 from accounts.services import lock_accounts
 from core import clock
 from core.causes import Cause
-from core.events import send_many_on_commit
+from core.handover import record_and_announce_many
 from core.inputs import decimal_or_refuse
 
 from .. import signals
@@ -135,7 +135,7 @@ def record_feature_sessions(
         new.append((session, report.cause))
         outcomes.append((session, True))
     FeatureSession.objects.bulk_create([session for session, _ in new])
-    send_many_on_commit(
+    record_and_announce_many(
         signals.feature_session_recorded,
         sender=FeatureSession,
         announcements=[

@@ -17,7 +17,7 @@ from accounts.models import Account, Contact
 from accounts.services import lock_account, require_same_account
 from core import clock
 from core.causes import Cause
-from core.events import send_on_commit
+from core.handover import record_and_announce
 from core.inputs import text_for_field
 from core.records import create_once
 
@@ -41,7 +41,7 @@ def _clean_answer(nps: int, comment: str) -> str:
 
 def _announce(feedback: Feedback, *, previous_nps: int | None, cause: Cause) -> None:
     # The revision is part of the event key: each answer is one event, a replay none.
-    send_on_commit(
+    record_and_announce(
         signals.feedback_submitted,
         sender=Feedback,
         account_id=feedback.account_id,

@@ -17,7 +17,7 @@ from accounts.models import Account
 from accounts.services import lock_accounts
 from core import clock
 from core.causes import Cause
-from core.events import send_many_on_commit
+from core.handover import record_and_announce_many
 
 from .. import signals
 from ..models import Login
@@ -125,4 +125,4 @@ def _announce(new: list[tuple[Login, Cause]], accounts: dict[int, Account]) -> N
         Account.objects.filter(pk__in=moved).update(
             last_login_at=Subquery(newest.order_by("-occurred_at").values("occurred_at")[:1])
         )
-    send_many_on_commit(signals.login_recorded, sender=Login, announcements=announcements)
+    record_and_announce_many(signals.login_recorded, sender=Login, announcements=announcements)

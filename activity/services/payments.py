@@ -10,7 +10,7 @@ from accounts.models import Account
 from accounts.services import lock_account
 from core import clock
 from core.causes import Cause
-from core.events import send_on_commit
+from core.handover import record_and_announce
 from core.inputs import decimal_for_field, text_for_field
 from core.records import create_once
 
@@ -79,5 +79,7 @@ def record_payment(
             )
         return payment, False
     signal = signals.payment_succeeded if succeeded else signals.payment_failed
-    send_on_commit(signal, sender=Payment, account_id=locked.pk, payment_id=payment.pk, cause=cause)
+    record_and_announce(
+        signal, sender=Payment, account_id=locked.pk, payment_id=payment.pk, cause=cause
+    )
     return payment, True

@@ -9,7 +9,7 @@ from accounts.models import Account, Contact
 from accounts.services import lock_account, require_same_account
 from core import clock
 from core.causes import Cause
-from core.events import send_on_commit
+from core.handover import record_and_announce
 from core.inputs import text_for_field
 from core.records import create_once, json_value
 
@@ -76,7 +76,7 @@ def create_task(
             return task, False
     else:
         task = Task.objects.create(**fields)
-    send_on_commit(
+    record_and_announce(
         signals.task_created, sender=Task, account_id=locked.pk, task_id=task.pk, cause=cause
     )
     return task, True
@@ -96,7 +96,7 @@ def resolve_task(*, task: Task, cause: Cause, cancelled: bool = False) -> bool:
         task=task, from_status=previous, to_status=status, created_at=now, **cause.as_fields()
     )
     if not cancelled:
-        send_on_commit(
+        record_and_announce(
             signals.task_resolved,
             sender=Task,
             account_id=task.account_id,

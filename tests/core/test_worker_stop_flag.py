@@ -33,11 +33,11 @@ def test_a_stopping_worker_matches_executes_and_delivers_nothing_new(stop_flag):
     )
     stop_flag.set()
 
-    assert engine.process_pending_events() == 0
+    assert engine.match_pending_trigger_events() == 0
     assert TriggerEvent.objects.filter(processed_at=None).exists(), "left for the reconciler"
 
     stop_flag.clear()
-    assert engine.process_pending_events() > 0
+    assert engine.match_pending_trigger_events() > 0
     run = Run.objects.filter(status=RunStatus.QUEUED).first()
     stop_flag.set()
     assert workflow_tasks.execute_run(run.pk) == "left queued: the worker is stopping"

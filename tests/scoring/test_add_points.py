@@ -1,4 +1,4 @@
-"""scoring.services.add_points / record_milestones: the ledger, the score and milestones."""
+"""scoring.services.add_points / record_milestones_reached: the ledger, the score and milestones."""
 
 from datetime import UTC, datetime
 
@@ -11,7 +11,7 @@ from accounts.models import Account, Milestone
 from core.causes import Cause, CauseKind
 from scoring import signals
 from scoring.models import MilestoneAchievement, MilestoneLevel, ScoreEntry, ScoreSource
-from scoring.services import MAX_POINTS_PER_ENTRY, add_points, record_milestones
+from scoring.services import MAX_POINTS_PER_ENTRY, add_points, record_milestones_reached
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -187,14 +187,22 @@ def test_one_big_gain_reaches_every_milestone_it_passes_lowest_first(account, by
     assert account.milestone == Milestone.ADVANCED
 
 
-def test_record_milestones_on_its_own_records_only_what_is_new(account, by_run):
-    assert record_milestones(account=account, score=620, cause=by_run) == [
-        Milestone.STARTER,
-        Milestone.MODERATE,
-    ]
-    assert record_milestones(account=account, score=620, cause=by_run) == []
-    assert record_milestones(account=account, score=100, cause=by_run) == []
-    assert len(reached(account)) == 2
+def test_record_milestones_reached_records_only_what_is_new_for_many_accounts_at_once(
+    account, by_run
+):
+    other, low = AccountFactory(), AccountFactory()
+    Account.objects.filter(pk__in=[account.pk, other.pk]).update(score=620)
+    Account.objects.filter(pk=low.pk).update(score=100)
+    everyone = Account.objects.filter(pk__in=[account.pk, other.pk, low.pk])
+
+    assert record_milestones_reached(accounts=everyone, cause=by_run) == {
+        account.pk: [Milestone.STARTER, Milestone.MODERATE],
+        other.pk: [Milestone.STARTER, Milestone.MODERATE],
+    }
+    assert record_milestones_reached(accounts=everyone, cause=by_run) == {}
+    assert reached(account) == [(Milestone.STARTER, 620), (Milestone.MODERATE, 620)]
+    assert reached(low) == []
+    assert set(everyone.values_list("milestone", flat=True)) == {Milestone.MODERATE, ""}
 
 
 # --- announcements -----------------------------------------------------------------------

@@ -4,10 +4,12 @@ import pytest
 
 from accounts.models import Account, Milestone
 from core.causes import Cause
+from scoring import signals
 from scoring.models import MilestoneAchievement, ScoreSource
 from scoring.services import add_points
 from tests.factories import AccountFactory
 from tests.sweeps.helpers import event_keys, events, footprint, inbox, stage, tag_names
+from workflows.models import TriggerEvent
 from workflows.sweeps import milestone_catch_up
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time")]
@@ -128,3 +130,58 @@ def test_the_caught_up_milestones_run_the_b3_playbooks_in_order(deliver, account
     before = footprint(account)
     deliver(milestone_catch_up)
     assert footprint(account) == before
+
+
+def test_a_milestone_caught_up_is_recorded_announced_and_triggered_like_one_reached_by_points(
+    deliver, received, csm
+):
+    by_points, by_sweep = (AccountFactory(owner=csm, name="Acme") for _ in range(2))
+    announced = received(signals.milestone_reached)
+    cause = Cause.by_system("milestone catch-up")
+
+    deliver(
+        lambda: add_points(
+            account=by_points,
+            points=350,
+            reason="onboarding",
+            source=ScoreSource.MANUAL,
+            cause=cause,
+        )
+    )
+    imported_score(by_sweep, 350)
+    deliver(milestone_catch_up)
+
+    def outcome(account):
+        """What reaching Starter left behind, with the account's id taken out."""
+        account.refresh_from_db()
+        event = TriggerEvent.objects.get(kind=KIND, account=account)
+        return {
+            "achievements": achieved(account),
+            "milestone": account.milestone,
+            "announced": [
+                {**sent, "account_id": "the account"}
+                for sent in announced
+                if sent["account_id"] == account.pk
+            ],
+            "event": (event.event_key.replace(str(account.pk), "the account"), event.data),
+            "event cause": (event.cause_kind, event.cause_reason, event.depth),
+            "tags": tag_names(account),
+            "stage": stage(account, "milestone"),
+            "alerts": inbox(csm, account),
+        }
+
+    assert outcome(by_sweep) == outcome(by_points)
+    assert outcome(by_sweep)["tags"] == {"Starter User"}
+    assert outcome(by_sweep)["announced"] == [
+        {
+            "sender": MilestoneAchievement,
+            "account_id": "the account",
+            "milestone": Milestone.STARTER,
+            "score": 350,
+            "cause": cause,
+        }
+    ]
+
+    before = footprint(by_sweep), len(announced)
+    deliver(milestone_catch_up)
+    assert (footprint(by_sweep), len(announced)) == before

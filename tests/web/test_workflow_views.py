@@ -427,6 +427,41 @@ def test_an_unknown_condition_subject_is_refused(client, manager):
     assert workflow.versions.count() == 1
 
 
+def test_a_condition_on_data_the_trigger_does_not_carry_is_refused_with_what_it_carries(
+    client, manager
+):
+    workflow = Workflow.objects.get(key="e3-churn")  # subscription_cancelled: data.mrr_lost
+    data = edit_form(
+        workflow,
+        conditions=[{"position": 0, "subject": "data.nps", "operator": "eq", "value": "9"}],
+    )
+    client.force_login(manager)
+
+    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
+
+    assert response.status_code == 200
+    assert (
+        "The trigger “Subscription cancelled” carries no `data.nps`; it carries data.mrr_lost."
+        in response.content.decode()
+    )
+    assert not workflow.conditions.exists()
+    assert workflow.versions.count() == 1
+
+
+def test_switching_the_trigger_refuses_a_condition_the_new_trigger_cannot_answer(client, manager):
+    workflow = Workflow.objects.get(key="g1-task-overdue-escalation")  # data.priority
+    data = edit_form(workflow, trigger="subscription_cancelled")
+    client.force_login(manager)
+
+    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
+
+    assert response.status_code == 200
+    assert "carries no `data.priority`" in response.content.decode()
+    workflow.refresh_from_db()
+    assert workflow.trigger == "task_overdue"
+    assert workflow.versions.count() == 1
+
+
 def test_a_comparison_with_a_value_that_is_not_a_number_is_refused(client, manager):
     workflow = Workflow.objects.get(key="e3-churn")
     data = edit_form(

@@ -11,6 +11,7 @@ from accounts.models import Plan
 from accounts.services import add_tag, cancel_subscription, change_plan
 from activity.services.payments import record_payment
 from core.causes import Cause
+from core.claim_loop import retry_delay
 from notifications.models import MessageTemplate
 from tests.workflows.conftest import NOW
 from tests.workflows.outcomes import (
@@ -140,8 +141,8 @@ def test_a_run_task_delivered_twice_executes_its_steps_once(
     with django_capture_on_commit_callbacks():  # committed; no worker has picked it up yet
         cancel_subscription(account=account, cause=by_api)
     event = TriggerEvent.objects.get(account=account, kind="subscription_cancelled")
-    assert engine.process_event(event.pk) == 1
-    assert engine.process_event(event.pk) == 0  # matching again starts nothing
+    assert engine.match_trigger_event(event.pk) == 1
+    assert engine.match_trigger_event(event.pk) == 0  # matching again starts nothing
     [run] = runs_of("e3-churn", account)
     assert run.status == RunStatus.QUEUED
 
@@ -169,13 +170,13 @@ def test_a_failing_step_is_retried_after_a_back_off_and_then_succeeds(
 
     [run] = runs_of("e3-churn", account)
     assert (run.status, run.attempts, run.next_step) == (RunStatus.QUEUED, 1, 2)
-    assert run.due_at == NOW + engine.BACKOFF[0]
+    assert run.due_at == NOW + retry_delay(1)
     assert run.last_error == "Step 3 (send_email): RuntimeError('SMTP pool exhausted')"
     failed = run.results.get(position=2)
     assert (failed.outcome, failed.attempts) == (StepOutcome.FAILED, 1)
     assert stage(account, "subscription") == "Churned"  # steps 1 and 2 stay done
 
-    frozen_time.shift(engine.BACKOFF[0] - timedelta(seconds=10))
+    frozen_time.shift(retry_delay(1) - timedelta(seconds=10))
     assert deliver(engine.resume_due_runs)["due"] == 0
     run.refresh_from_db()
     assert run.status == RunStatus.QUEUED

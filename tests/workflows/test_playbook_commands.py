@@ -102,6 +102,28 @@ def test_a_file_with_a_step_out_of_range_is_refused_with_the_step_and_installs_n
             },
             "x: Condition 1: `value` is text.",
         ),
+        (
+            {
+                "key": "x",
+                "name": "X",
+                "trigger": "plan_changed",
+                "conditions": [{"subject": "data.nps", "operator": "eq", "value": "9"}],
+                "steps": [],
+            },
+            "x: Condition 1: The trigger “Plan changed” carries no `data.nps`; it carries "
+            "data.from_plan, data.to_plan, data.upgrade.",
+        ),
+        (
+            {
+                "key": "x",
+                "name": "X",
+                "trigger": "nps_due",
+                "conditions": [{"subject": "data.nps", "operator": "eq", "value": "9"}],
+                "steps": [],
+            },
+            "x: Condition 1: The trigger “NPS survey due” carries no `data.nps`; it carries no "
+            "data: test the account instead.",
+        ),
     ],
 )
 def test_a_malformed_playbook_is_refused_with_a_readable_reason(tmp_path, playbook, error):

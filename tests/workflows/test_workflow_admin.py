@@ -94,6 +94,24 @@ def test_a_step_that_could_not_run_is_refused_with_the_reason(manager_client):
     assert workflow.current_version.number == 1
 
 
+def test_changing_the_trigger_in_the_admin_refuses_a_condition_it_cannot_answer(manager_client):
+    workflow = Workflow.objects.get(key="g1-task-overdue-escalation")  # data.priority
+    steps = [
+        {"position": s.position, "action": s.action, "params": json.dumps(s.params)}
+        for s in workflow.steps.all()
+    ]
+    data = edit_form(workflow, steps) | {"trigger": "subscription_cancelled"}
+
+    response = manager_client.post(
+        reverse("admin:workflows_workflow_change", args=[workflow.pk]), data
+    )
+
+    assert response.status_code == 200
+    assert "carries no `data.priority`" in response.content.decode()
+    workflow.refresh_from_db()
+    assert (workflow.trigger, workflow.current_version.number) == ("task_overdue", 1)
+
+
 @pytest.mark.parametrize(
     ("action", "params", "error"),
     [

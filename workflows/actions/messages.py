@@ -1,13 +1,10 @@
 """Customer touches: e-mail and SMS through the outbox."""
 
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 
 from accounts.models import Contact
-from accounts.services import lock_account
-from core import clock
-from notifications.models import Audience, Channel, Message, MessageTemplate
+from notifications.caps import CapReached, FrequencyCap
+from notifications.models import Audience, Channel, MessageTemplate
 from notifications.services import queue_customer_message
 
 from .base import StepContext
@@ -23,28 +20,17 @@ def send_sms(ctx: StepContext, params: dict) -> str:
 
 
 def _send(ctx: StepContext, params: dict) -> str:
-    """Queue the template to the primary contact (or `contact`), unless throttled.
+    """Queue the template to the primary contact (or `contact`), unless capped.
 
     `throttle_days` (with an optional `throttle_scope` such as
-    `data.feature_key`) sends at most once per account and scope in that many
-    days: a second trigger inside the window is recorded as skipped.
+    `data.feature_key`) asks the outbox for at most one message per account
+    and scope in that many days: a second trigger inside the window is
+    recorded as skipped.
     """
     template = params["template"]
-    cause_key = ctx.key
-    throttle = int(params.get("throttle_days") or 0)
-    if throttle:
-        # Two runs for one account queue here, so the window check cannot race.
-        lock_account(ctx.account)
-        scope = str(ctx.value(params.get("throttle_scope", "")) or "")
-        recent = Message.objects.filter(
-            account=ctx.account,
-            template__key=template,
-            cause_key__endswith=f"|{scope}",
-            created_at__gte=clock.now() - timedelta(days=throttle),
-        ).first()
-        if recent:
-            return f"Skipped: {template} already sent on {recent.created_at:%Y-%m-%d} ({scope})."
-        cause_key = f"{ctx.key}|{scope}"
+    cap = None
+    if days := int(params.get("throttle_days") or 0):
+        cap = FrequencyCap(days=days, scope=str(ctx.value(params.get("throttle_scope", "")) or ""))
     contact = None
     if params.get("contact"):
         # e.g. "data.contact_id": the contact who asked, not the primary contact.
@@ -53,18 +39,22 @@ def _send(ctx: StepContext, params: dict) -> str:
         ).first()
         if contact is None:
             return f"Skipped: the contact this step names ({params['contact']}) is gone."
-    message, _ = queue_customer_message(
-        account=ctx.current_account(),
-        contact=contact,
-        template_key=template,
-        cause_key=cause_key,
-        cause=ctx.cause,
-        data=ctx.event.data,
-        # e.g. {"reschedule": "data.reschedule_url"}: links taken from the trigger's data.
-        links={
-            name: str(ctx.value(ref) or "") for name, ref in (params.get("links") or {}).items()
-        },
-    )
+    try:
+        message, _ = queue_customer_message(
+            account=ctx.current_account(),
+            contact=contact,
+            template_key=template,
+            cause_key=ctx.key,
+            cause=ctx.cause,
+            data=ctx.event.data,
+            # e.g. {"reschedule": "data.reschedule_url"}: links taken from the trigger's data.
+            links={
+                name: str(ctx.value(ref) or "") for name, ref in (params.get("links") or {}).items()
+            },
+            cap=cap,
+        )
+    except CapReached as held_back:
+        return f"Skipped: {held_back}"
     state = message.get_status_display().lower()
     reason = f" ({message.last_error})" if message.last_error else ""
     return f"{message.get_channel_display()} {template} to {message.recipient}: {state}{reason}."
