@@ -144,7 +144,9 @@ def record_milestones_reached(*, accounts: QuerySet[Account], cause: Cause) -> d
     MilestoneAchievement.objects.bulk_create(achievements)
     for milestone, account_ids in highest.items():
         Account.objects.filter(pk__in=account_ids).update(milestone=milestone, updated_at=now)
-    record_and_announce_many(signals.milestone_reached, MilestoneAchievement, announcements)
+    record_and_announce_many(
+        signals.milestone_reached, sender=MilestoneAchievement, announcements=announcements
+    )
     return reached
 
 
