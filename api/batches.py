@@ -6,11 +6,12 @@ a type replaces its one entry.
 """
 
 from accounts.models import Account
+from accounts.services.signups import ContactReport, SignUpReport, sign_up_accounts
 from activity.models import Feature
 from activity.services import features, logins
 
 from . import schemas
-from .batching import Batch, CheckedTogether, Item
+from .batching import Batch, CheckedTogether, Item, Outcome
 from .one_by_one import (
     AppointmentOutcomes,
     Bookings,
@@ -18,7 +19,6 @@ from .one_by_one import (
     Payments,
     PlanChanges,
     Reschedules,
-    SignUps,
 )
 
 
@@ -79,6 +79,50 @@ class FeatureUseBatch(CheckedTogether):
 
 # Each event type's batch service. Order matters only among order-free types:
 # a run mixing them is applied type by type in this order.
+
+
+class SignUps(Batch):
+    """account.signed_up: a run signed up together by `sign_up_accounts`
+    (one INSERT per kind of row however long the run), each item refused
+    on its own as it would be alone."""
+
+    def apply(self, items) -> list[Outcome]:
+        """Sign the run up; the accounts it names become known to later runs."""
+        reports = [sign_up_report(item.event, item.cause) for item in items]
+        outcomes = []
+        for outcome in sign_up_accounts(reports):
+            if outcome.error is not None:
+                outcomes.append(Outcome.refused(outcome.error))
+                continue
+            self.accounts[outcome.account.external_id] = outcome.account
+            outcomes.append(Outcome(account=outcome.account))
+        return outcomes
+
+
+def sign_up_report(event: schemas.AccountSignedUp, cause) -> SignUpReport:
+    """What an account.signed_up event asks of accounts.services.signups."""
+    contact = None
+    if event.contact is not None:
+        # A field left out keeps the stored value; null clears it.
+        sent = event.contact.model_fields_set
+        contact = ContactReport(
+            name=event.contact.name,
+            email=(event.contact.email or "") if "email" in sent else None,
+            phone=(event.contact.phone or "") if "phone" in sent else None,
+            external_id=event.contact.external_id or "",
+            is_primary=True,
+        )
+    return SignUpReport(
+        external_id=event.account,
+        name=event.name,
+        plan=event.plan,
+        mrr=event.mrr,
+        signed_up_at=event.signed_up_at,
+        cause=cause,
+        contact=contact,
+    )
+
+
 BATCHES: dict[str, type[Batch]] = {
     "login": LoginBatch,
     "feature.used": FeatureUseBatch,

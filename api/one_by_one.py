@@ -9,43 +9,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from accounts.models import Account, Contact
-from accounts.services import cancel_subscription, change_plan, sign_up_account, upsert_contact
+from accounts.services import cancel_subscription, change_plan
 from activity.models import Appointment
 from activity.services import appointments, payments
 from core.causes import Cause
 
 from . import schemas
 from .batching import OneByOne, Refused
-
-
-class SignUps(OneByOne):
-    """account.signed_up, with its primary contact, one sign-up at a time."""
-
-    def apply_one(self, event: schemas.AccountSignedUp, cause: Cause) -> Account:
-        """Sign the account up (or find it) and upsert its primary contact."""
-        account, _ = sign_up_account(
-            external_id=event.account,
-            name=event.name,
-            plan=event.plan,
-            mrr=event.mrr,
-            signed_up_at=event.signed_up_at,
-            cause=cause,
-        )
-        if event.contact is not None:
-            # A field left out keeps the stored value; null clears it.
-            sent = event.contact.model_fields_set
-            upsert_contact(
-                account=account,
-                name=event.contact.name,
-                email=(event.contact.email or "") if "email" in sent else None,
-                phone=(event.contact.phone or "") if "phone" in sent else None,
-                external_id=event.contact.external_id or "",
-                is_primary=True,
-                cause=cause,
-            )
-        # Only once nothing refused it: the events after it in the batch may use it.
-        self.accounts[event.account] = account
-        return account
 
 
 class Payments(OneByOne):

@@ -1,21 +1,20 @@
 """CSV imports as background jobs: start one, run it slice by slice, resume what a worker left.
 
 Policy (README, "CSV import"): every row is applied through the account
-services on its own savepoint, so a bad row is reported with its line and
-changes nothing while the good rows are imported. Rows are applied in slices;
+services (imports.rows: new accounts of a slice signed up together, the
+others row by row), so a bad row is reported with its line and changes
+nothing while the good rows are imported. Rows are applied in slices;
 each slice's rows, error reports and the job's progress commit together, so a
 worker that dies mid-file resumes at the last committed row (nothing twice,
 nothing lost), and a task stays far inside django-q2's timeout whatever the
-file's size. A preview applies each row and rolls it back.
+file's size. A preview applies the rows and rolls them back.
 """
 
 import hashlib
-import logging
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 
@@ -28,9 +27,7 @@ from notifications.templating import absolute_url
 
 from .models import ImportJob, ImportMode, ImportRowError, ImportStatus
 from .parsing import Row, decode, read_rows
-from .rows import apply_row
-
-logger = logging.getLogger(__name__)
+from .rows import apply_rows
 
 RUN_TASK = "imports.tasks.run_import_job"
 SLICE_ROWS = 250
@@ -125,8 +122,14 @@ def _import_slice(job: ImportJob, rows: list[Row], heartbeat):
     errors = []
     # One engine wake-up for the slice, not one per row's trigger event.
     with transaction.atomic(), one_wake_up_per_task():
-        for row in rows:
-            outcome, message = _apply_one(job, row, owners, cause)
+        results = apply_rows(
+            rows,
+            owners=owners,
+            cause=cause,
+            as_sign_up=job.as_sign_ups,
+            preview=job.mode == ImportMode.PREVIEW,
+        )
+        for row, (outcome, message) in zip(rows, results, strict=True):
             counts[outcome] += 1
             if outcome == "error":
                 errors.append(
@@ -150,22 +153,6 @@ def _import_slice(job: ImportJob, rows: list[Row], heartbeat):
             transaction.set_rollback(True)
             return None
     return beat
-
-
-def _apply_one(job: ImportJob, row: Row, owners: dict, cause: Cause) -> tuple[str, str]:
-    if row.problem:
-        return "error", row.problem
-    try:
-        with transaction.atomic():
-            outcome = apply_row(row.values, owners=owners, cause=cause, as_sign_up=job.as_sign_ups)
-            if job.mode == ImportMode.PREVIEW:
-                transaction.set_rollback(True)
-    except ValidationError as error:
-        return "error", " ".join(error.messages)
-    except DatabaseError as error:  # a constraint the services did not foresee: this row only
-        logger.warning("Import %s line %s refused by the database: %s", job.pk, row.line, error)
-        return "error", f"The database refused this row ({type(error).__name__})."
-    return outcome, ""
 
 
 def _owners(rows: list[Row]) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypedDict
 
 from accounts.models import Account, AccountEvent, Contact, HealthStatus, Plan
@@ -57,7 +58,18 @@ class CardMovedData(TypedDict):
 
 def signed_up(announcement: Data) -> SignedUpData:
     """A new (or imported) account's plan, MRR and owner."""
-    account = Account.objects.select_related("owner").get(pk=announcement["account_id"])
+    return signed_up_many([announcement])[0]
+
+
+def signed_up_many(announcements: Sequence[Data]) -> list[SignedUpData]:
+    """`signed_up` for a batch of sign-ups: one query."""
+    accounts = Account.objects.select_related("owner").in_bulk(
+        [announcement["account_id"] for announcement in announcements]
+    )
+    return [_account_data(accounts[announcement["account_id"]]) for announcement in announcements]
+
+
+def _account_data(account: Account) -> SignedUpData:
     return {
         "plan": account.plan,
         "mrr": str(account.mrr),
@@ -96,8 +108,19 @@ def cancelled(announcement: Data) -> CancelledData:
 
 
 def contact_changed(announcement: Data) -> ContactData:
-    contact = Contact.objects.get(pk=announcement["contact_id"])
-    previous = Contact.objects.filter(pk=announcement.get("previous_primary_id")).first()
+    return contacts_changed([announcement])[0]
+
+
+def contacts_changed(announcements: Sequence[Data]) -> list[ContactData]:
+    """`contact_changed` for a batch of changes (a batch of sign-ups): one query."""
+    wanted = {a[key] for a in announcements for key in ("contact_id", "previous_primary_id")}
+    contacts = Contact.objects.in_bulk(wanted - {None})
+    return [_contact_data(announcement, contacts) for announcement in announcements]
+
+
+def _contact_data(announcement: Data, contacts: dict[int, Contact]) -> ContactData:
+    contact = contacts[announcement["contact_id"]]
+    previous = contacts.get(announcement.get("previous_primary_id"))
     return {
         "contact_id": contact.pk,
         "contact_name": contact.name,

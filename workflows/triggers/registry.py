@@ -42,6 +42,7 @@ TRIGGERS: list[TriggerKind] = [
         signal=account_signals.account_signed_up,
         event_key=lambda a: f"account:{a['account_id']}",
         data=accounts.signed_up,
+        batch_data=accounts.signed_up_many,
     ),
     TriggerKind(
         key="account_imported",
@@ -50,6 +51,7 @@ TRIGGERS: list[TriggerKind] = [
         signal=account_signals.account_imported,
         event_key=lambda a: f"account:{a['account_id']}",
         data=accounts.signed_up,
+        batch_data=accounts.signed_up_many,
     ),
     TriggerKind(
         key="health_status_changed",
@@ -217,6 +219,7 @@ TRIGGERS: list[TriggerKind] = [
         signal=account_signals.contact_changed,
         event_key=lambda a: f"contact:{a['event_id']}",
         data=accounts.contact_changed,
+        batch_data=accounts.contacts_changed,
     ),
     # Recorded by the sweeps (workflows.sweeps); each key names the fact and its window.
     TriggerKind(
