@@ -16,3 +16,8 @@ happiness_changed = Signal()  # account_id, change_id, from_level, to_level, cau
 plan_changed = Signal()  # account_id, event_id, from_plan, to_plan, cause
 subscription_cancelled = Signal()  # account_id, event_id, cause
 contact_changed = Signal()  # account_id, event_id, contact_id, previous_primary_id, fields, cause
+
+# Sent INSIDE the transaction of a manual health change (the exception to the above), so
+# what must show at once, the Customer Health Status card, changes with the status or
+# not at all: account (locked), account_id, change_id, from_status, to_status, cause.
+health_status_set = Signal()

@@ -98,7 +98,11 @@ def account_health(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("accounts:detail", pk=pk)
     if changed:
-        messages.success(request, "Health status changed; the playbook will follow in a moment.")
+        messages.success(
+            request,
+            "Health status changed and the card moved on the health board; "
+            "the playbook's tag and messages follow shortly.",
+        )
     else:
         messages.info(request, "The account already had that health status.")
     return redirect("accounts:detail", pk=pk)

@@ -245,6 +245,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Demo -------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="opencsm-demo")
+# A sweep's first run that finds more due facts than this holds them for a manager's
+# choice on the workflows page instead of messaging a whole history (workflows.backlogs).
+SWEEP_BACKLOG_THRESHOLD = env.int("SWEEP_BACKLOG_THRESHOLD", default=1000)
 
 # WARNING by default: the console shows what needs a person, not a line per task
 # (django-q2's "Enqueued …", "Processed …") or per message; LOG_LEVEL=INFO shows those.

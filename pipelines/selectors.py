@@ -2,7 +2,9 @@
 
 from django.core.exceptions import ValidationError
 
-from .models import Pipeline, Stage
+from accounts.models import Account
+
+from .models import Card, Pipeline, Stage
 
 
 def stage_named(*, pipeline: str, stage: str) -> Stage:
@@ -32,3 +34,9 @@ def stage_named(*, pipeline: str, stage: str) -> Stage:
         f"{', '.join(s.name for s in stages)}.",
         code="unknown_stage",
     )
+
+
+def card_stage(*, account: Account, pipeline: Pipeline) -> Stage | None:
+    """The stage `account`'s card sits in on `pipeline`, or None if it has no card there."""
+    card = Card.objects.filter(account=account, pipeline=pipeline).select_related("stage").first()
+    return card.stage if card else None

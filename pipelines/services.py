@@ -1,5 +1,7 @@
 """Moving accounts through pipelines: the one door that writes cards."""
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Account, HealthStatus
@@ -15,10 +17,20 @@ from .models import Card, Pipeline, Stage, StageMove
 HEALTH_PIPELINE = "health"
 
 
-def move_card(*, account: Account, pipeline: Pipeline, stage: Stage, cause: Cause) -> bool:
+def move_card(
+    *,
+    account: Account,
+    pipeline: Pipeline,
+    stage: Stage,
+    cause: Cause,
+    unless_moved_after: datetime | None = None,
+) -> bool:
     """Put `account`'s card for `pipeline` into `stage` (placing it if it has none).
 
-    Returns False if the card is already there. Refuses a stage of another
+    Returns False if the card is already there, or, with `unless_moved_after`, if
+    the card entered its stage after that moment: an automation acting on an older
+    fact (a playbook's step, run a while after its trigger) must not undo a newer
+    move, such as the manager's drag that caused it. Refuses a stage of another
     pipeline, so a card can never sit in a column its board does not have.
     """
     if stage.pipeline_id != pipeline.pk:
@@ -31,6 +43,8 @@ def move_card(*, account: Account, pipeline: Pipeline, stage: Stage, cause: Caus
             Card.objects.filter(account=locked, pipeline=pipeline).select_related("stage").first()
         )
         if card and card.stage_id == stage.pk:
+            return False
+        if card and unless_moved_after and card.entered_stage_at > unless_moved_after:
             return False
         from_stage = card.stage if card else None
         if card:
@@ -67,8 +81,10 @@ def move_card_by_hand(
 
     A column of the Customer Health Status board is the account's health status, which
     only managers set by hand (SPEC §1): a move there is that change, made through
-    `change_health_status` so playbook b1 follows (and moves the card), or refused with
-    PermissionDenied. Every other move is `move_card`. Returns whether anything changed.
+    `change_health_status` so playbook b1 follows (tag, messages), or refused with
+    PermissionDenied; the health service moves the card itself, in the same transaction
+    (`follow_health_status`). Every other move is `move_card`. Returns whether anything
+    changed.
     """
     status = stage.name.lower()
     if pipeline.key == HEALTH_PIPELINE and status in HealthStatus.values:
@@ -76,3 +92,20 @@ def move_card_by_hand(
             raise PermissionDenied("Only managers change the health status.")
         return change_health_status(account=account, status=status, cause=cause, note=note)
     return move_card(account=account, pipeline=pipeline, stage=stage, cause=cause)
+
+
+def follow_health_status(*, account: Account, to_status: str, cause: Cause, **facts) -> None:
+    """Move the card on the Customer Health Status board to the account's new health status.
+
+    The receiver of `accounts.signals.health_status_set`, inside the status change's
+    transaction: the manager sees the card in its new column on the next page load,
+    however long the queue before playbook b1 is (its own move then finds the card
+    there). Nothing happens if the board or that column was removed.
+    """
+    stage = (
+        Stage.objects.filter(pipeline__key=HEALTH_PIPELINE, name__iexact=to_status)
+        .select_related("pipeline")
+        .first()
+    )
+    if stage is not None:
+        move_card(account=account, pipeline=stage.pipeline, stage=stage, cause=cause)

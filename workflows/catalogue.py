@@ -126,6 +126,10 @@ def insert_step_if_untouched(
     return True
 
 
+# Releases held first-run backlogs at the rate their managers chose (workflows.backlogs).
+RELEASE_SCHEDULE = "Workflows: release held backlogs"
+
+
 def install_missing_defaults() -> None:
     """The default playbooks, the sweep rules row and the engine's and sweeps' schedules,
     each only where missing (schedules are upserted by name)."""
@@ -144,7 +148,10 @@ def install_missing_defaults() -> None:
     }
     install_playbooks(models)
     SweepRules.objects.get_or_create(pk=1)
-    schedules = [("Workflows: resume due runs", "workflows.tasks.resume_due_runs", 1, "")]
+    schedules = [
+        ("Workflows: resume due runs", "workflows.tasks.resume_due_runs", 1, ""),
+        (RELEASE_SCHEDULE, "workflows.tasks.release_backlogs", 5, ""),
+    ]
     schedules += [
         (s.name, "workflows.tasks.run_sweep", s.minutes, repr(s.run.__name__)) for s in SWEEPS
     ]

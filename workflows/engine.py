@@ -63,6 +63,7 @@ EXECUTION_FIELDS = (
     "version__steps",
     "event__data",
     "event__depth",
+    "event__created_at",  # a card move made after it wins (actions.stages)
     # Actions hand the account to services, which lock and re-read it: the run
     # needs only its id (a message step reads the rest: current_account).
     "account__id",

@@ -269,3 +269,71 @@ class SweepRules(models.Model):
 
     def __str__(self) -> str:
         return "Sweep rules"
+
+
+# --- first-run backlogs (#16: no flood on day one) -------------------------------------
+
+
+class SweepStatus(models.Model):
+    """That a sweep has run here before: its first run is the one that may be held."""
+
+    sweep = models.CharField(max_length=60, unique=True)  # the function's name (BY_FUNCTION)
+    first_run_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "sweep statuses"
+
+    def __str__(self) -> str:
+        return self.sweep
+
+
+class BacklogChoice(models.TextChoices):
+    FROM_NOW = "from_now", "Only from now on"
+    RAMP = "ramp", "Ramp up"
+    ALL = "all", "All now"
+
+
+class SweepBacklog(models.Model):
+    """A sweep's first run found more due facts than the threshold: recorded, not acted on.
+
+    Its trigger events are marked matched (the engine leaves them alone) and listed as
+    HeldEvent rows until a manager chooses: only from now on (they stay handled, nothing
+    is sent), ramp (`per_hour` released an hour) or all now.
+    """
+
+    sweep = models.CharField(max_length=60)
+    found_at = models.DateTimeField()
+    held = models.PositiveIntegerField(help_text="How many due facts the run found.")
+    released = models.PositiveIntegerField(default=0)
+    choice = models.CharField(max_length=10, choices=BacklogChoice.choices, blank=True)
+    per_hour = models.PositiveIntegerField(null=True, blank=True)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    chosen_at = models.DateTimeField(null=True, blank=True)
+    # Set once nothing is left held (at once for "only from now on" and "all now").
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(choice="ramp") | models.Q(per_hour__gte=1),
+                name="sweep_backlog_ramp_has_a_rate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sweep}: {self.held} held"
+
+
+class HeldEvent(models.Model):
+    """One trigger event of a backlog, waiting for the manager's choice (or the ramp)."""
+
+    event = models.OneToOneField(
+        TriggerEvent, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    backlog = models.ForeignKey(SweepBacklog, on_delete=models.CASCADE, related_name="events")
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} held by {self.backlog_id}"

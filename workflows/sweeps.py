@@ -264,15 +264,29 @@ class Sweep:
     name: str  # the django-q2 schedule's name
     run: Callable[[], int]
     minutes: int  # how often it runs
+    kinds: tuple[str, ...]  # the trigger kinds it records (what a held backlog holds)
+
+    @property
+    def label(self) -> str:
+        """The sweep as people call it: "Unused features"."""
+        what = self.name.removeprefix("Sweep: ")
+        return what[:1].upper() + what[1:]
 
 
 SWEEPS = [
-    Sweep("Sweep: appointment reminders", appointment_reminders, 5),
-    Sweep("Sweep: task deadlines", task_deadlines, 5),
-    Sweep("Sweep: inactivity", inactive_accounts, 60),
-    Sweep("Sweep: milestone catch-up", milestone_catch_up, 60),
-    Sweep("Sweep: unused features", unused_features, 24 * 60),
-    Sweep("Sweep: affiliate qualification", affiliate_candidates, 24 * 60),
-    Sweep("Sweep: NPS surveys", nps_due, 24 * 60),
+    Sweep(
+        "Sweep: appointment reminders",
+        appointment_reminders,
+        5,
+        tuple(reminder.kind for reminder in REMINDERS),
+    ),
+    Sweep("Sweep: task deadlines", task_deadlines, 5, ("task_due_soon", "task_overdue")),
+    Sweep("Sweep: inactivity", inactive_accounts, 60, ("account_inactive",)),
+    Sweep("Sweep: milestone catch-up", milestone_catch_up, 60, ("milestone_reached",)),
+    Sweep("Sweep: unused features", unused_features, 24 * 60, ("feature_not_used",)),
+    Sweep(
+        "Sweep: affiliate qualification", affiliate_candidates, 24 * 60, ("affiliate_qualified",)
+    ),
+    Sweep("Sweep: NPS surveys", nps_due, 24 * 60, ("nps_due",)),
 ]
 BY_FUNCTION = {sweep.run.__name__: sweep for sweep in SWEEPS}

@@ -2,7 +2,7 @@
 
 from core.worker import stop_requested
 
-from . import engine, sweeps
+from . import backlogs, engine, sweeps
 
 
 def process_pending_events() -> int:
@@ -29,5 +29,12 @@ def resume_due_runs() -> str:
 
 
 def run_sweep(name: str) -> int:
-    """Run the sweep whose function is `name` (the schedules' entry point)."""
-    return sweeps.BY_FUNCTION[name].run()
+    """Run the sweep whose function is `name` (the schedules' entry point); its first run
+    holds a large backlog for a manager's choice (workflows.backlogs)."""
+    return backlogs.run_sweep(sweeps.BY_FUNCTION[name])
+
+
+def release_backlogs() -> int:
+    """Hand held backlogs' events to the engine as their managers chose (every 5 minutes,
+    and after each choice)."""
+    return backlogs.release_due()

@@ -3,6 +3,7 @@
 import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from core import clock
 
 from . import services
 from .actions import ACTIONS
+from .backlog_views import backlogs_to_show
 from .engine import retry_run
 from .forms import (
     ROW_FORMSETS,
@@ -57,6 +59,8 @@ def workflow_list(request: HttpRequest) -> HttpResponse:
         "workflows": workflows,
         "can_switch": request.user.has_perm("workflows.change_workflow"),
         "recent_days": RECENT_DAYS,
+        "backlogs": backlogs_to_show(),
+        "threshold": settings.SWEEP_BACKLOG_THRESHOLD,
     }
     return render(request, "workflows/workflow_list.html", context)
 

@@ -330,6 +330,24 @@ def test_a_manager_dragging_on_the_health_board_changes_the_health_status(
     assert "Struggling" in account.tags.values_list("name", flat=True)
 
 
+def test_a_managers_drag_on_the_health_board_shows_on_reload_before_any_worker_runs(
+    client, manager, health
+):
+    account = AccountFactory(name="Acme Rockets")
+    place(account, health, "Healthy")
+    client.force_login(manager)
+
+    # Nothing after commit runs: the workers are busy (or stopped).
+    response = move(client, health, account, stage(health, "Struggling").pk)
+
+    assert response.status_code == 200
+    page = client.get(board_url(health))
+    assert "Acme Rockets" in text_of(page, "column-Struggling")
+    assert "Acme Rockets" not in text_of(page, "column-Healthy")
+    move_row = StageMove.objects.filter(account=account).first()
+    assert (move_row.to_stage.name, move_row.cause_user) == ("Struggling", manager)
+
+
 def test_a_stage_of_another_pipeline_is_refused_and_nothing_moves(client, csm, health):
     account = AccountFactory()
     place(account, health, "Healthy")

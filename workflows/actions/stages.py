@@ -1,7 +1,7 @@
 """Moving the account's card to a stage of a pipeline."""
 
 from pipelines.models import Pipeline, Stage
-from pipelines.selectors import stage_named
+from pipelines.selectors import card_stage, stage_named
 from pipelines.services import move_card
 
 from .base import StepContext
@@ -10,8 +10,20 @@ from .params import Params
 
 def move_to_stage(ctx: StepContext, params: dict) -> str:
     stage = stage_named(pipeline=params["pipeline"], stage=ctx.text(params["stage"]))
-    moved = move_card(account=ctx.account, pipeline=stage.pipeline, stage=stage, cause=ctx.cause)
-    return f"Card {'moved to' if moved else 'already in'} {stage}."
+    moved = move_card(
+        account=ctx.account,
+        pipeline=stage.pipeline,
+        stage=stage,
+        cause=ctx.cause,
+        # A move made after this run's trigger (a person's drag, a newer fact's run) wins.
+        unless_moved_after=ctx.event.created_at,
+    )
+    if moved:
+        return f"Card moved to {stage}."
+    now_in = card_stage(account=ctx.account, pipeline=stage.pipeline)
+    if now_in is None or now_in.pk == stage.pk:
+        return f"Card already in {stage}."
+    return f"Card left in {now_in}: it was moved there after this run's trigger."
 
 
 # A pipeline is named by its key or its (longer) name.

@@ -1,0 +1,175 @@
+"""No flood on day one: a sweep's first run that finds a whole history due holds it.
+
+A new install, or one loaded with an existing book, has months of facts that a sweep
+finds due all at once (every account that has not used every feature …): sending them
+would bury customers and staff in thousands of messages about the past. So a sweep's
+first run (`run_sweep`) that records more than `SWEEP_BACKLOG_THRESHOLD` due facts
+records them as usual, marks them matched so the engine leaves them alone, and lists
+them as HeldEvent rows of a SweepBacklog until a manager chooses on the workflows page:
+
+- only from now on: they stay recorded and handled, nothing is sent for them;
+- ramp: `per_hour` of them are handed back to the engine each hour (`release_due`);
+- all now: every one is handed back at once.
+
+Handing back is clearing the event's `processed_at`: the engine then matches it like
+any new event. A sweep run again finds the facts already recorded, so nothing changes.
+`sweep_as_handled` records what is due as already handled, for demo data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, QuerySet, Value
+
+from core import clock
+from core.bulk import insert_selected
+from core.causes import CauseKind
+from core.queue import enqueue_once_on_commit
+
+from .engine import PENDING_TASK
+from .models import BacklogChoice, HeldEvent, SweepBacklog, SweepStatus, TriggerEvent
+from .sweeps import SWEEPS, Sweep
+
+RELEASE_TASK = "workflows.tasks.release_backlogs"
+RELEASE_CHUNK = 1000
+MAX_PER_HOUR = 1_000_000
+
+
+def run_sweep(sweep: Sweep) -> int:
+    """Run `sweep` as its schedule does; hold its first run's findings above the threshold.
+
+    Later runs run exactly as before. The first is one transaction, so its findings are
+    held before anyone can see them. Returns how many due facts were recorded.
+    """
+    if SweepStatus.objects.filter(sweep=sweep.run.__name__).exists():
+        return sweep.run()
+    with transaction.atomic():
+        started = clock.now()
+        _, first = SweepStatus.objects.get_or_create(
+            sweep=sweep.run.__name__, defaults={"first_run_at": started}
+        )
+        found = sweep.run()
+        if first and found > settings.SWEEP_BACKLOG_THRESHOLD:
+            _hold(sweep, _recorded_since(sweep, started), found_at=started)
+    return found
+
+
+def _recorded_since(sweep: Sweep, started: datetime) -> QuerySet[TriggerEvent]:
+    """The events this run of `sweep` recorded and the engine has not matched yet."""
+    return TriggerEvent.objects.filter(
+        kind__in=sweep.kinds,
+        created_at__gte=started,
+        processed_at=None,
+        cause_kind=CauseKind.SYSTEM,
+    )
+
+
+def _hold(sweep: Sweep, events: QuerySet[TriggerEvent], *, found_at: datetime) -> SweepBacklog:
+    """Hold `events` for a manager's choice: listed on a backlog, marked matched (two
+    set-based statements, however many there are)."""
+    backlog = SweepBacklog.objects.create(sweep=sweep.run.__name__, found_at=found_at, held=0)
+    held = insert_selected(HeldEvent, events, {"event": F("pk"), "backlog": Value(backlog.pk)})
+    events.update(processed_at=clock.now())
+    SweepBacklog.objects.filter(pk=backlog.pk).update(held=held)
+    backlog.held = held
+    return backlog
+
+
+def sweep_as_handled(accounts: QuerySet | None = None) -> dict[str, int]:
+    """Run every sweep and record what it finds as already handled: nothing is sent.
+
+    For demo data (demo.portfolio), whose history a live system would have swept as it
+    happened. With `accounts`, only their facts are marked handled; facts of other
+    accounts stay due as they were. Returns how many facts each sweep recorded.
+    """
+    found = {}
+    with transaction.atomic():
+        for sweep in SWEEPS:
+            started = clock.now()
+            SweepStatus.objects.get_or_create(
+                sweep=sweep.run.__name__, defaults={"first_run_at": started}
+            )
+            found[sweep.run.__name__] = sweep.run()
+            recorded = _recorded_since(sweep, started)
+            if accounts is not None:
+                recorded = recorded.filter(account__in=accounts)
+            recorded.update(processed_at=clock.now())
+    return found
+
+
+def choose(
+    *, backlog: SweepBacklog, choice: str, user: AbstractBaseUser, per_hour: int | None = None
+) -> bool:
+    """A manager's choice for a held backlog, recorded with who and when; made once.
+
+    Returns False if the backlog was already decided. The release itself is the
+    release task's (woken after commit), so a large "all now" never holds up the page.
+    """
+    if choice not in BacklogChoice.values:
+        raise ValidationError(f"Unknown choice {choice!r}.", code="invalid_choice")
+    if choice == BacklogChoice.RAMP and not (per_hour and 1 <= per_hour <= MAX_PER_HOUR):
+        raise ValidationError(
+            f"Give how many an hour, from 1 to {MAX_PER_HOUR:,}.", code="invalid_rate"
+        )
+    now = clock.now()
+    with transaction.atomic():
+        decided = SweepBacklog.objects.filter(pk=backlog.pk, choice="").update(
+            choice=choice,
+            per_hour=per_hour if choice == BacklogChoice.RAMP else None,
+            chosen_by=user,
+            chosen_at=now,
+        )
+        if not decided:
+            return False
+        if choice == BacklogChoice.FROM_NOW:
+            HeldEvent.objects.filter(backlog=backlog).delete()
+            SweepBacklog.objects.filter(pk=backlog.pk).update(finished_at=now)
+        else:
+            enqueue_once_on_commit(RELEASE_TASK)
+    return True
+
+
+def release_due() -> int:
+    """Hand back to the engine what each decided backlog may release by now; how many.
+
+    "All now": everything. Ramp: `per_hour` for every hour since the choice, less what
+    was released before, so however often this runs (a schedule, every five minutes,
+    and after each choice) the rate holds.
+    """
+    released = 0
+    now = clock.now()
+    for backlog in SweepBacklog.objects.filter(finished_at=None).exclude(choice=""):
+        allowed = backlog.held
+        if backlog.choice == BacklogChoice.RAMP:
+            hours = (now - backlog.chosen_at).total_seconds() / 3600
+            allowed = min(backlog.held, int(backlog.per_hour * hours))
+        released += _release(backlog, allowed - backlog.released)
+    return released
+
+
+def _release(backlog: SweepBacklog, count: int) -> int:
+    """Hand `count` of the backlog's events back to the engine, oldest first, in chunks."""
+    released = 0
+    while released < count:
+        with transaction.atomic():
+            ids = list(
+                HeldEvent.objects.filter(backlog=backlog)
+                .select_for_update(skip_locked=True)  # two releasers take different rows
+                .order_by("event_id")
+                .values_list("event_id", flat=True)[: min(RELEASE_CHUNK, count - released)]
+            )
+            if not ids:
+                break
+            deleted, _ = HeldEvent.objects.filter(pk__in=ids).delete()
+            TriggerEvent.objects.filter(pk__in=ids).update(processed_at=None)
+            SweepBacklog.objects.filter(pk=backlog.pk).update(released=F("released") + deleted)
+            enqueue_once_on_commit(PENDING_TASK)
+        released += deleted
+    if not HeldEvent.objects.filter(backlog=backlog).exists():
+        SweepBacklog.objects.filter(pk=backlog.pk, finished_at=None).update(finished_at=clock.now())
+    return released
