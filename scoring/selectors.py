@@ -1,6 +1,6 @@
 """Reads of the scoring configuration."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from accounts.models import Account
 
@@ -21,4 +21,7 @@ def accounts_short_of_a_milestone() -> QuerySet[Account]:
     missing = MilestoneLevel.objects.filter(threshold__lte=OuterRef("score")).exclude(
         Exists(recorded)
     )
-    return Account.objects.filter(Exists(missing))
+    # Only accounts at or above the lowest threshold can be short of one: the
+    # score index narrows the read to those instead of probing every account.
+    lowest = MilestoneLevel.objects.order_by("threshold").values("threshold")[:1]
+    return Account.objects.filter(score__gte=Subquery(lowest)).filter(Exists(missing))
