@@ -107,4 +107,4 @@ def match_trigger_event(event_id: int) -> int:
     return started
 
 
-EVENTS = Lanes("events", claim=pending_events, work=match_trigger_event)
+EVENTS = Lanes("events", claim=pending_events, work=lambda event_id: match_trigger_event(event_id))
