@@ -1,9 +1,11 @@
 """Scale-out check: two django-q2 clusters on a Redis broker share one PostgreSQL database.
 
-Fires sign-ups, payments and logins (and replays them), delivers every run's
-task three times over to the two clusters, waits until the engine is idle,
-then asserts that every run, every step and every message happened exactly
-once. Run by .ci/run with DATABASE_URL (PostgreSQL) and Q_REDIS_URL set.
+Fires sign-ups, payments and logins (and replays them), then wakes extra
+drains of the runs and the outbox on both clusters (and legacy per-row
+`execute_run` tasks, as a broker holds them from before an upgrade), waits
+until the engine is idle, then asserts that every run, every step and every
+message happened exactly once, and counts the django-q2 tasks it took.
+Run by .ci/run with DATABASE_URL (PostgreSQL) and Q_REDIS_URL set.
 """
 
 import email
@@ -31,6 +33,7 @@ MAIL_DIR = Path(settings.EMAIL_FILE_PATH)  # EMAIL_URL=filemail:////tmp/… (abs
 
 from django.core.management import call_command  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
+from django_q.models import Failure, Success  # noqa: E402
 from django_q.tasks import async_task  # noqa: E402
 
 from accounts.models import TagEvent  # noqa: E402
@@ -50,7 +53,7 @@ def say(text: str) -> None:
 def start_workers() -> list[subprocess.Popen]:
     return [
         subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
+            [sys.executable, "manage.py", "worker"],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=open(f"/tmp/scaleout-worker-{n}.log", "w"),
@@ -157,16 +160,25 @@ def check() -> list[str]:
 
 def main() -> int:
     call_command("migrate", verbosity=0)
+    Success.objects.all().delete()
+    Failure.objects.all().delete()
     MAIL_DIR.mkdir(parents=True, exist_ok=True)
     workers = start_workers()
     try:
         say("two clusters started on the Redis broker; firing events")
         fire_events()
         time.sleep(3)
-        # Deliver every run's task again, twice, to both clusters: nothing may repeat.
-        for run_id in Run.objects.filter(~Q(status=RunStatus.SKIPPED)).values_list("pk", flat=True):
+        # Wake extra drains on both clusters at once, and replay per-row tasks from
+        # before the drains (each just drains): nothing may repeat.
+        for _ in range(4):
+            async_task("workflows.tasks.drain_runs")
+            async_task("notifications.tasks.drain_outbox")
+        for run_id in Run.objects.filter(~Q(status=RunStatus.SKIPPED)).values_list("pk", flat=True)[
+            :10
+        ]:
             async_task("workflows.tasks.execute_run", run_id)
-            async_task("workflows.tasks.execute_run", run_id)
+        for message_id in Message.objects.values_list("pk", flat=True)[:10]:
+            async_task("notifications.tasks.deliver_message", message_id)
         wait_until_idle()
         time.sleep(5)  # let any duplicate deliveries land before counting
         wait_until_idle()
@@ -174,9 +186,11 @@ def main() -> int:
         stop(workers)
     runs = Run.objects.exclude(status=RunStatus.SKIPPED).count()
     problems = check()
+    tasks = Success.objects.count() + Failure.objects.count()
     say(
         f"{runs} runs, {StepResult.objects.count()} steps, "
-        f"{Message.objects.filter(status='sent').count()} messages sent"
+        f"{Message.objects.filter(status='sent').count()} messages sent, "
+        f"{tasks} django-q2 tasks ({tasks * 1000 // max(runs, 1)} per 1,000 runs)"
     )
     for problem in problems:
         say(f"PROBLEM: {problem}")

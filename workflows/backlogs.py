@@ -29,9 +29,9 @@ from django.db.models import F, QuerySet, Value
 from core import clock
 from core.bulk import insert_selected
 from core.causes import CauseKind
-from core.queue import enqueue_once_on_commit
+from core.queue import wake_on_commit
 
-from .engine import PENDING_TASK
+from .matching import PENDING_TASK
 from .models import BacklogChoice, HeldEvent, SweepBacklog, SweepStatus, TriggerEvent
 from .sweeps import SWEEPS, Sweep
 
@@ -130,7 +130,7 @@ def choose(
             HeldEvent.objects.filter(backlog=backlog).delete()
             SweepBacklog.objects.filter(pk=backlog.pk).update(finished_at=now)
         else:
-            enqueue_once_on_commit(RELEASE_TASK)
+            wake_on_commit(RELEASE_TASK)
     return True
 
 
@@ -168,7 +168,7 @@ def _release(backlog: SweepBacklog, count: int) -> int:
             deleted, _ = HeldEvent.objects.filter(pk__in=ids).delete()
             TriggerEvent.objects.filter(pk__in=ids).update(processed_at=None)
             SweepBacklog.objects.filter(pk=backlog.pk).update(released=F("released") + deleted)
-            enqueue_once_on_commit(PENDING_TASK)
+            wake_on_commit(PENDING_TASK)
         released += deleted
     if not HeldEvent.objects.filter(backlog=backlog).exists():
         SweepBacklog.objects.filter(pk=backlog.pk, finished_at=None).update(finished_at=clock.now())
