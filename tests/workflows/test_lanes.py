@@ -95,7 +95,7 @@ def test_an_interactive_run_queued_after_10000_bulk_runs_executes_before_them(
     frozen_time.shift(timedelta(minutes=5))
     # A manager's health change, the real way: its event, matched, queues b1's run last.
     change_health_status(account=account, status="struggling", cause=Cause.by_user(manager, "call"))
-    [event] = TriggerEvent.objects.filter(processed_at=None)
+    [event] = TriggerEvent.objects.filter(processed_at=None, kind="health_status_changed")
     assert matching.match_trigger_event(event.pk) == 1
     [interactive] = Run.objects.filter(account=account, status=RunStatus.QUEUED)
     assert interactive.lane == INTERACTIVE
