@@ -1,17 +1,11 @@
 """The account list's filters (django-filter)."""
 
-from datetime import timedelta
-
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
-from core import clock
-
 from .models import Account, Happiness, HealthStatus, Lifecycle, Milestone, Plan, Tag
 from .people import AnyYesNo, PersonFilter, staff_people
-
-INACTIVE_AFTER_DAYS = 7
 
 
 def _choice(choices, label: str, empty: str) -> django_filters.ChoiceFilter:
@@ -32,7 +26,7 @@ class AccountFilter(django_filters.FilterSet):
         queryset=Tag.objects.all(), field_name="tags", label="Tag", empty_label="Any tag"
     )
     inactive = django_filters.BooleanFilter(
-        method="filter_inactive", label="Inactive (7+ days)", widget=AnyYesNo()
+        method="filter_inactive", label="Inactive", widget=AnyYesNo()
     )
     payment_failed = django_filters.BooleanFilter(
         method="filter_payment_failed", label="Payment failed", widget=AnyYesNo()
@@ -65,14 +59,17 @@ class AccountFilter(django_filters.FilterSet):
         )
 
     def filter_inactive(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        if value is None:
-            return queryset
-        cutoff = clock.now() - timedelta(days=INACTIVE_AFTER_DAYS)
-        stale = Q(last_login_at__lt=cutoff) | Q(last_login_at__isnull=True)
-        return queryset.filter(stale) if value else queryset.exclude(stale)
+        """By the Inactive tag, as the User Login Activity board and playbook d1 set it
+        (the inactivity sweep, a drop on the board), so list, tags and board agree."""
+        return _tagged(queryset, "Inactive", value)
 
     def filter_payment_failed(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        if value is None:
-            return queryset
-        failed = Q(pk__in=Account.objects.filter(tags__name="Payment Failed").values("pk"))
-        return queryset.filter(failed) if value else queryset.exclude(failed)
+        return _tagged(queryset, "Payment Failed", value)
+
+
+def _tagged(queryset: QuerySet, tag: str, value: bool | None) -> QuerySet:
+    """Accounts with (True) or without (False) `tag`; every account for None."""
+    if value is None:
+        return queryset
+    tagged = Q(pk__in=Account.objects.filter(tags__name=tag).values("pk"))
+    return queryset.filter(tagged) if value else queryset.exclude(tagged)
