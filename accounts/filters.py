@@ -1,35 +1,41 @@
 """The account list's filters (django-filter)."""
 
-from datetime import timedelta
-
 import django_filters
-from django.contrib.auth import get_user_model
+from django import forms
 from django.db.models import Q, QuerySet
 
-from core import clock
-
 from .models import Account, Happiness, HealthStatus, Lifecycle, Milestone, Plan, Tag
+from .people import AnyYesNo, PersonFilter, staff_people
 
-INACTIVE_AFTER_DAYS = 7
+
+def _choice(choices, label: str, empty: str) -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(choices=choices, label=label, empty_label=empty)
 
 
 class AccountFilter(django_filters.FilterSet):
+    """Every filter has a human label and a human "any" choice, never "---------"."""
+
     q = django_filters.CharFilter(method="search", label="Search")
-    owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(is_staff=True).order_by("first_name", "username")
-    )
-    health_status = django_filters.ChoiceFilter(choices=HealthStatus.choices, label="Health")
-    happiness = django_filters.ChoiceFilter(choices=Happiness.choices)
-    milestone = django_filters.ChoiceFilter(choices=Milestone.choices)
-    plan = django_filters.ChoiceFilter(choices=Plan.choices)
-    lifecycle = django_filters.ChoiceFilter(choices=Lifecycle.choices)
+    owner = PersonFilter(queryset=staff_people(), label="Owner", empty_label="Any owner")
+    health_status = _choice(HealthStatus.choices, "Health", "Any health")
+    happiness = _choice(Happiness.choices, "Happiness", "Any happiness")
+    milestone = _choice(Milestone.choices, "Milestone", "Any milestone")
+    plan = _choice(Plan.choices, "Plan", "Any plan")
+    lifecycle = _choice(Lifecycle.choices, "Lifecycle", "Active or churned")
     tag = django_filters.ModelChoiceFilter(
-        queryset=Tag.objects.all(), field_name="tags", label="Tag"
+        queryset=Tag.objects.all(), field_name="tags", label="Tag", empty_label="Any tag"
     )
-    inactive = django_filters.BooleanFilter(method="filter_inactive", label="Inactive (7+ days)")
-    payment_failed = django_filters.BooleanFilter(method="filter_payment_failed")
-    score_min = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
-    score_max = django_filters.NumberFilter(field_name="score", lookup_expr="lte")
+    inactive = django_filters.BooleanFilter(
+        method="filter_inactive", label="Inactive", widget=AnyYesNo()
+    )
+    payment_failed = django_filters.BooleanFilter(
+        method="filter_payment_failed", label="Payment failed", widget=AnyYesNo()
+    )
+    score_min = django_filters.NumberFilter(
+        field_name="score", lookup_expr="gte", label="Score from"
+    )
+    score_max = django_filters.NumberFilter(field_name="score", lookup_expr="lte", label="Score to")
+    # Set by the column headers (core.sorting), not a form field a person picks.
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -37,7 +43,8 @@ class AccountFilter(django_filters.FilterSet):
             ("mrr", "mrr"),
             ("last_login_at", "last_login"),
             ("signed_up_at", "signed_up"),
-        )
+        ),
+        widget=forms.HiddenInput,
     )
 
     class Meta:
@@ -52,14 +59,17 @@ class AccountFilter(django_filters.FilterSet):
         )
 
     def filter_inactive(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        if value is None:
-            return queryset
-        cutoff = clock.now() - timedelta(days=INACTIVE_AFTER_DAYS)
-        stale = Q(last_login_at__lt=cutoff) | Q(last_login_at__isnull=True)
-        return queryset.filter(stale) if value else queryset.exclude(stale)
+        """By the Inactive tag, as the User Login Activity board and playbook d1 set it
+        (the inactivity sweep, a drop on the board), so list, tags and board agree."""
+        return _tagged(queryset, "Inactive", value)
 
     def filter_payment_failed(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        if value is None:
-            return queryset
-        failed = Q(pk__in=Account.objects.filter(tags__name="Payment Failed").values("pk"))
-        return queryset.filter(failed) if value else queryset.exclude(failed)
+        return _tagged(queryset, "Payment Failed", value)
+
+
+def _tagged(queryset: QuerySet, tag: str, value: bool | None) -> QuerySet:
+    """Accounts with (True) or without (False) `tag`; every account for None."""
+    if value is None:
+        return queryset
+    tagged = Q(pk__in=Account.objects.filter(tags__name=tag).values("pk"))
+    return queryset.filter(tagged) if value else queryset.exclude(tagged)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.causes import Cause
 from core.csv_export import csv_response
+from core.sorting import sort_headers
 
 from .filters import AccountFilter
 from .forms import HealthStatusForm
@@ -21,6 +22,19 @@ from .selectors import accounts_for_list
 from .services import change_health_status
 
 PAGE_SIZE = 50
+# The table's columns: (header, sort key or None, first direction on click).
+COLUMNS = [
+    ("Account", "name", "asc"),
+    ("Plan", None, ""),
+    ("MRR", "mrr", "desc"),
+    ("Owner", None, ""),
+    ("Health", None, ""),
+    ("Happiness", None, ""),
+    ("Score", "score", "desc"),
+    ("Milestone", None, ""),
+    ("Last login", "last_login", "desc"),
+    ("Tags", None, ""),
+]
 EXPORT_COLUMNS = [
     "external_id",
     "name",
@@ -46,7 +60,18 @@ def account_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    if "sort" in query:  # one sort, the last asked for (old links repeated it)
+        query["sort"] = query.getlist("sort")[-1]
+    headers = sort_headers(query, COLUMNS, default="name", align_end=frozenset({"MRR", "Score"}))
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "headers": headers,
+        "active_filters": sum(
+            1 for name, value in query.items() if value and name not in {"sort", "q"}
+        ),
+    }
     template = "accounts/_account_table.html" if request.htmx else "accounts/account_list.html"
     return render(request, template, context)
 

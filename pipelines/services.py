@@ -10,7 +10,7 @@ from core import clock
 from core.causes import Cause
 from core.handover import record_and_announce
 
-from . import signals
+from . import board_rules, signals
 from .models import Card, Pipeline, Stage, StageMove
 
 # The board that mirrors the manager-set health status (playbook b1).
@@ -83,15 +83,24 @@ def move_card_by_hand(
     only managers set by hand (SPEC §1): a move there is that change, made through
     `change_health_status` so playbook b1 follows (tag, messages), or refused with
     PermissionDenied; the health service moves the card itself, in the same transaction
-    (`follow_health_status`). Every other move is `move_card`. Returns whether anything
-    changed.
+    (`follow_health_status`). Every other drop follows its pipeline's rule (`board_rules`):
+    the tags (and churn) the column stands for change with the card, in one transaction.
+    Returns whether anything changed.
     """
     status = stage.name.lower()
     if pipeline.key == HEALTH_PIPELINE and status in HealthStatus.values:
         if not user.has_perm("accounts.change_health_status"):
             raise PermissionDenied("Only managers change the health status.")
         return change_health_status(account=account, status=status, cause=cause, note=note)
-    return move_card(account=account, pipeline=pipeline, stage=stage, cause=cause)
+    if stage.pipeline_id != pipeline.pk:
+        return move_card(account=account, pipeline=pipeline, stage=stage, cause=cause)  # refuses
+    # Refused before the transaction: a refusal must leave a caller's transaction usable.
+    board_rules.check_drop(account=account, pipeline=pipeline, stage=stage)
+    with account_transaction(account) as locked:
+        if not move_card(account=locked, pipeline=pipeline, stage=stage, cause=cause):
+            return False  # dropped where it was: nothing to do, as the first time
+        board_rules.apply_drop(account=locked, pipeline=pipeline, stage=stage, cause=cause)
+        return True
 
 
 def follow_health_status(*, account: Account, to_status: str, cause: Cause, **facts) -> None:

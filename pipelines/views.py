@@ -7,7 +7,6 @@ query per column fetches its newest page (stages are few, cards are many).
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, QuerySet
@@ -17,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account, Tag
+from accounts.people import PersonFilter, staff_people
 from core.causes import Cause
 
 from .models import Card, Pipeline, Stage
@@ -43,10 +43,10 @@ MAX_COLUMN_PAGE = 100_000
 class CardFilter(django_filters.FilterSet):
     """The board's filters, applied to every column (and to its counts)."""
 
-    owner = django_filters.ModelChoiceFilter(
+    owner = PersonFilter(
         field_name="account__owner",
         label="Owner",
-        queryset=get_user_model().objects.filter(is_staff=True).order_by("first_name", "username"),
+        queryset=staff_people(),
         empty_label="Any owner",
     )
     tag = django_filters.ModelChoiceFilter(

@@ -23,7 +23,7 @@ def test_a_csm_logs_in_and_filters_the_account_list(log_in, csm, manager, screen
     expect(page.get_by_test_id("result-count")).to_have_text("2 accounts")
     page.select_option("#id_health_status", "struggling")
 
-    expect(page.get_by_test_id("result-count")).to_have_text("1 accounts")
+    expect(page.get_by_test_id("result-count")).to_have_text("1 account")
     expect(page.get_by_test_id("account-table")).to_contain_text("Downhill Ltd")
     expect(page.get_by_test_id("account-table")).not_to_contain_text("Fine Inc")
     assert "health_status=struggling" in page.url

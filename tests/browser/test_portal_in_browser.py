@@ -20,6 +20,13 @@ def test_a_customer_who_answers_again_is_told_their_answer_and_can_change_it(
     link = form_links(contact)["feedback"].split("127.0.0.1:8000", 1)[1]
     page.set_viewport_size({"width": width, "height": height})
     page.goto(link)  # opened from the e-mail, left open
+    expect(page.get_by_test_id("company")).to_have_text("Example SaaS")
+    tops = {round(label.bounding_box()["y"]) for label in page.locator(".nps-scale label").all()}
+    assert len(tops) == 1, "the eleven scores sit on one line"
+    # One control per score: the radio is Bootstrap's clipped btn-check, the label its button.
+    clip = page.locator("#id_nps_0").evaluate("e => getComputedStyle(e).clip")
+    assert clip == "rect(0px, 0px, 0px, 0px)"
+    screenshot(f"nps-form-{width}")
 
     first_tab = page.context.new_page()  # the same link, answered in another tab
     first_tab.goto(link)
