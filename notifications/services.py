@@ -8,6 +8,7 @@ an opt-out stops is kept as `suppressed` with the reason, so "why didn't they
 get it?" has an answer too.
 """
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,8 +21,18 @@ from core.queue import enqueue_on_commit
 
 from .audiences import StaffRule, staff_recipients
 from .caps import FrequencyCap, enforce_cap
+from .digests import deliveries, hold_for_digest, window_end
 from .links import company_links, form_links, unsubscribe_url
-from .models import Alert, Audience, Channel, Message, MessageStatus, MessageTemplate
+from .models import (
+    Alert,
+    AlertDelivery,
+    Audience,
+    Channel,
+    DigestItem,
+    Message,
+    MessageStatus,
+    MessageTemplate,
+)
 from .optouts import opt_out_reason
 from .templating import account_url, build_context, render, with_help_footer
 
@@ -106,7 +117,20 @@ def queue_customer_message(
     )
 
 
-def notify_staff(
+@dataclass
+class StaffAlerts:
+    """What one notify_staff call did: messages sent at once, alerts held for a digest."""
+
+    messages: list[Message] = field(default_factory=list)
+    held_for: list[str] = field(default_factory=list)  # usernames whose digest has it
+
+
+def notify_staff(**kwargs: Any) -> list[Message]:
+    """alert_staff's messages created now (none when the cause was already notified)."""
+    return alert_staff(**kwargs).messages
+
+
+def alert_staff(
     *,
     account: Account | None,
     template_key: str,
@@ -117,20 +141,35 @@ def notify_staff(
     user_id: int | None = None,
     email: bool = False,
     data: dict[str, Any] | None = None,
-) -> list[Message]:
+) -> StaffAlerts:
     """Alert the staff a rule names: an inbox item each, and an e-mail copy if asked.
 
-    Returns the messages created now (none when the cause was already
-    notified). An alert links to the account it is about. Refusals come
-    before anything is written; inside a caller's transaction this adds no
-    savepoint (a failure rolls the caller back).
+    Each recipient gets it as they chose for this kind (notifications.digests): at
+    once, held for their hourly or daily digest, or not at all; an escalation always
+    at once. An alert links to the account it is about. Refusals come before
+    anything is written; inside a caller's transaction this adds no savepoint
+    (a failure rolls the caller back).
     """
     if rule not in StaffRule.values:
         raise ValidationError(f"Unknown staff rule {rule!r}.", code="invalid_rule")
     template = template_for(template_key, audience=Audience.STAFF)
-    created_messages = []
+    users = list(
+        staff_recipients(rule=rule, account=account, role=role, user_id=user_id).select_related(
+            "staff_profile"
+        )
+    )
+    how = deliveries(
+        template=template,
+        user_ids=[user.pk for user in users],
+        escalation=rule == StaffRule.ESCALATION,
+    )
+    link = account_url(account) if account else ""
+    done, held = StaffAlerts(), []
     with transaction.atomic(savepoint=False):
-        for user in staff_recipients(rule=rule, account=account, role=role, user_id=user_id):
+        for user in users:
+            delivery = how[user.pk]
+            if delivery == AlertDelivery.OFF:
+                continue
             rendered = render(
                 template,
                 build_context(
@@ -139,6 +178,23 @@ def notify_staff(
                     data=data,
                 ),
             )
+            if delivery != AlertDelivery.IMMEDIATE:
+                held.append(
+                    DigestItem(
+                        user=user,
+                        kind=template.key,
+                        due_at=window_end(delivery, user=user, now=clock.now()),
+                        cause_key=cause_key,
+                        account=account,
+                        title=rendered.subject,
+                        body=rendered.body_text,
+                        link=link,
+                        email=email,
+                        created_at=clock.now(),
+                        **cause.as_fields(),
+                    )
+                )
+                continue
             channels = [(Channel.IN_APP, f"user:{user.pk}")]
             if email and user.email:
                 channels.append((Channel.EMAIL, user.email))
@@ -154,11 +210,13 @@ def notify_staff(
                     user=user,
                     subject=rendered.subject,
                     body_text=rendered.body_text,
-                    link=account_url(account) if account else "",
+                    link=link,
                 )
                 if created:
-                    created_messages.append(message)
-    return created_messages
+                    done.messages.append(message)
+        if hold_for_digest(held):
+            done.held_for = [item.user.username for item in held]
+    return done
 
 
 def _address(contact: Contact | None, channel: str) -> str:
