@@ -56,6 +56,11 @@ def _timezone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def timezone_names() -> list[str]:
+    """Every IANA timezone name, sorted (for choosing one)."""
+    return sorted(_timezone_names())
+
+
 def validate_timezone(value: str) -> None:
     """Accept only IANA timezone names, so reminders land at the customer's hour."""
     if value and value not in _timezone_names():

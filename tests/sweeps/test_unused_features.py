@@ -7,12 +7,12 @@ import pytest
 
 from accounts.models import Lifecycle
 from activity.services.features import record_feature_session
+from notifications.digests import send_due_digests
+from notifications.models import Alert
 from tests.factories import AccountFactory, FeatureFactory
 from tests.sweeps.conftest import NOW
 from tests.sweeps.helpers import emails_to, event_keys, events, footprint, inbox
 from workflows.models import RunStatus
-from notifications.digests import send_due_digests
-from notifications.models import Alert
 from workflows.sweeps import unused_features
 
 pytestmark = [
