@@ -39,6 +39,7 @@ class AlertSettingsForm(forms.Form):
                 choices=AlertDelivery.choices,
                 initial=chosen.get(template.key, template.staff_delivery),
                 help_text=f"Unless you choose: {default.lower()}",
+                required=False,  # left out: the kind's default
             )
         self.fields["timezone"] = forms.ChoiceField(
             label="Your timezone",
@@ -68,7 +69,7 @@ def save_alert_settings(
     differing = [
         AlertPreference(user=user, kind=t.key, delivery=choices[t.key])
         for t in kinds
-        if t.key in choices and choices[t.key] != t.staff_delivery
+        if choices.get(t.key) and choices[t.key] != t.staff_delivery
     ]
     AlertPreference.objects.filter(user=user).exclude(kind__in=[p.kind for p in differing]).delete()
     AlertPreference.objects.bulk_create(
