@@ -77,7 +77,8 @@ def test_an_escalation_goes_to_the_owners_manager_only(
     assert inbox(csm) == [f"NPS 2 from {account.name}"]  # the owner: the feedback itself
     assert inbox(boss) == [escalation]
     assert [e.subject for e in emails_to(boss.email)] == [escalation]
-    assert inbox(manager) == [] and emails_to(manager.email) == []  # not every manager
+    assert inbox(manager) == []
+    assert emails_to(manager.email) == []
 
     before = footprint(account)
     unhappy(deliver, account, contact)  # the same submission again
@@ -138,7 +139,8 @@ def test_an_alert_kind_switched_off_reaches_nobody_who_switched_it_off(deliver, 
 
     deliver(lambda: notify(account, "signup:1", email=True))
 
-    assert inbox(csm) == [] and mail.outbox == []
+    assert inbox(csm) == []
+    assert mail.outbox == []
     assert not DigestItem.objects.exists()
 
 
@@ -163,7 +165,8 @@ def test_an_hourly_digest_rolls_alerts_up_into_one_alert_and_one_email(deliver, 
     for account in accounts:
         deliver(lambda account=account: notify(account, f"signup:{account.pk}", email=True))
         deliver(lambda account=account: notify(account, f"signup:{account.pk}", email=True))
-    assert inbox(csm) == [] and mail.outbox == []
+    assert inbox(csm) == []
+    assert mail.outbox == []
     assert DigestItem.objects.filter(user=csm).count() == 5  # the repeat held nothing
 
     frozen.move_to(NOW.replace(minute=59))
@@ -180,7 +183,8 @@ def test_an_hourly_digest_rolls_alerts_up_into_one_alert_and_one_email(deliver, 
         assert f"/accounts/{account.pk}/" in email.body
 
     assert deliver(send_due_digests) == 0  # exactly once
-    assert Alert.objects.filter(user=csm).count() == 1 and len(mail.outbox) == 1
+    assert Alert.objects.filter(user=csm).count() == 1
+    assert len(mail.outbox) == 1
 
 
 def test_a_daily_digest_arrives_at_eight_in_the_users_timezone(deliver, csm, frozen):

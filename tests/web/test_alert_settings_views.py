@@ -12,16 +12,19 @@ URL = "/inbox/settings/"
 
 def test_the_page_needs_a_login(client):
     response = client.get(URL)
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
 
 
 def test_the_page_names_each_kind_in_plain_words_with_escalations_always_at_once(client, csm):
     client.force_login(csm)
     html = client.get(URL).content.decode()
 
-    assert "Feature not used" in html and "Unless you choose: daily digest (08:00)" in html
+    assert "Feature not used" in html
+    assert "Unless you choose: daily digest (08:00)" in html
     assert "c2-feature-unused-alert</label>" not in html  # the key is never a label
-    assert "Not Happy escalation" in html and "Always at once" in html
+    assert "Not Happy escalation" in html
+    assert "Always at once" in html
     assert 'name="b2-not-happy-escalation"' not in html  # not a choice
 
 
