@@ -75,6 +75,35 @@ def window_end(delivery: str, *, user, now: datetime) -> datetime:
     return due.astimezone(ZoneInfo("UTC"))
 
 
+def held_item(
+    *,
+    user,
+    delivery: str,
+    kind: str,
+    cause_key: str,
+    cause,
+    account,
+    rendered,
+    link: str,
+    email: bool,
+) -> DigestItem:
+    """An alert as rendered now, to wait for the end of its window (not saved yet)."""
+    now = clock.now()
+    return DigestItem(
+        user=user,
+        kind=kind,
+        due_at=window_end(delivery, user=user, now=now),
+        cause_key=cause_key,
+        account=account,
+        title=rendered.subject,
+        body=rendered.body_text,
+        link=link,
+        email=email,
+        created_at=now,
+        **cause.as_fields(),
+    )
+
+
 def hold_for_digest(items: list[DigestItem]) -> int:
     """Keep alerts for their digests; a cause already held for a user is not held twice."""
     if not items:

@@ -21,14 +21,13 @@ from core.queue import enqueue_on_commit
 
 from .audiences import StaffRule, staff_recipients
 from .caps import FrequencyCap, enforce_cap
-from .digests import deliveries, hold_for_digest, window_end
+from .digests import deliveries, held_item, hold_for_digest
 from .links import company_links, form_links, unsubscribe_url
 from .models import (
     Alert,
     AlertDelivery,
     Audience,
     Channel,
-    DigestItem,
     Message,
     MessageStatus,
     MessageTemplate,
@@ -180,43 +179,55 @@ def alert_staff(
             )
             if delivery != AlertDelivery.IMMEDIATE:
                 held.append(
-                    DigestItem(
+                    held_item(
                         user=user,
+                        delivery=delivery,
                         kind=template.key,
-                        due_at=window_end(delivery, user=user, now=clock.now()),
                         cause_key=cause_key,
+                        cause=cause,
                         account=account,
-                        title=rendered.subject,
-                        body=rendered.body_text,
+                        rendered=rendered,
                         link=link,
                         email=email,
-                        created_at=clock.now(),
-                        **cause.as_fields(),
                     )
                 )
                 continue
-            channels = [(Channel.IN_APP, f"user:{user.pk}")]
-            if email and user.email:
-                channels.append((Channel.EMAIL, user.email))
-            for channel, recipient in channels:
-                message, created = _create_once(
-                    cause=cause,
-                    cause_key=cause_key,
-                    channel=channel,
-                    recipient=recipient,
-                    template=template,
-                    transactional=True,
-                    account=account,
-                    user=user,
-                    subject=rendered.subject,
-                    body_text=rendered.body_text,
-                    link=link,
-                )
-                if created:
-                    done.messages.append(message)
+            done.messages += _alert_now(
+                user=user,
+                template=template,
+                rendered=rendered,
+                email=email,
+                cause=cause,
+                cause_key=cause_key,
+                account=account,
+                link=link,
+            )
         if hold_for_digest(held):
             done.held_for = [item.user.username for item in held]
     return done
+
+
+def _alert_now(*, user, template, rendered, email: bool, cause: Cause, **fields: Any) -> list:
+    """The inbox item (and e-mail copy) of one recipient; returns the messages created."""
+    channels = [(Channel.IN_APP, f"user:{user.pk}")]
+    if email and user.email:
+        channels.append((Channel.EMAIL, user.email))
+    created_now = []
+    for channel, recipient in channels:
+        message, created = _create_once(
+            cause=cause,
+            channel=channel,
+            recipient=recipient,
+            template=template,
+            transactional=True,
+            user=user,
+            subject=rendered.subject,
+            body_text=rendered.body_text,
+            **fields,
+        )
+        if created:
+            created_now.append(message)
+    return created_now
 
 
 def _address(contact: Contact | None, channel: str) -> str:
