@@ -35,7 +35,7 @@ def install(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0009_staff_profile"),
+        ("accounts", "0001_initial"),  # the Account a held alert is about
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
         ("notifications", "0005_development_mail_permission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
