@@ -6,6 +6,8 @@ too, so it lives with the other pages that combine apps, in insights/admin.py.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -24,6 +26,7 @@ from .models import (
     HappinessChange,
     HealthStatusChange,
     OptOut,
+    StaffProfile,
     Tag,
     TagEvent,
 )
@@ -178,3 +181,25 @@ class AccountEventAdmin(HistoryAdmin):
     list_filter = ["kind", "cause_kind"]
     search_fields = ["account__name", "account__external_id"]
     list_select_related = ["account", "cause_user"]
+
+
+class StaffProfileInline(admin.StackedInline):
+    """Whom a staff user reports to and their timezone, on the admin's user page."""
+
+    model = StaffProfile
+    fk_name = "user"
+    can_delete = False
+    max_num = 1
+    fields = ["reports_to", "timezone"]
+    autocomplete_fields = ["reports_to"]
+    verbose_name_plural = "Reports to and timezone"
+
+
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin with the staff profile inline."""
+
+    inlines = [*UserAdmin.inlines, StaffProfileInline]
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), StaffUserAdmin)

@@ -56,6 +56,11 @@ def _timezone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def timezone_names() -> list[str]:
+    """Every IANA timezone name, sorted (for choosing one)."""
+    return sorted(_timezone_names())
+
+
 def validate_timezone(value: str) -> None:
     """Accept only IANA timezone names, so reminders land at the customer's hour."""
     if value and value not in _timezone_names():
@@ -324,3 +329,39 @@ class AccountEvent(CausedModel):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.get_kind_display()}"
+
+
+class StaffProfile(models.Model):
+    """What the team needs to know about a staff user beyond Django's user: whom they report
+    to (escalations about their accounts go there) and their timezone (their daily digest
+    arrives at 08:00 there)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    reports_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff_reports",
+        verbose_name="reports to",
+        help_text="Their manager: escalations about accounts they own go to this person "
+        "(without one, to everyone in the Manager role).",
+    )
+    timezone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text="For the daily alert digest (08:00 here); empty: the team's timezone.",
+    )
+
+    class Meta:
+        verbose_name = "staff profile"
+
+    def __str__(self) -> str:
+        return f"Staff profile of {self.user}"
+
+    def clean(self) -> None:
+        if self.reports_to_id and self.reports_to_id == self.user_id:
+            raise ValidationError({"reports_to": "Nobody reports to themselves."})

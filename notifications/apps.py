@@ -19,12 +19,14 @@ class NotificationsConfig(AppConfig):
         lanes.register_interactive_drain("3 outbox", serve_interactive_messages)
 
     def install_defaults(self) -> None:
-        """The default message templates and the outbox's schedule (core.defaults)."""
+        """The default message templates, the outbox's and the digests' schedules
+        (core.defaults)."""
         from django_q.models import Schedule
 
         from core.schedules import upsert_schedule
 
         from .catalogue import install_default_templates
+        from .digests import DIGEST_SCHEDULE
         from .models import MessageTemplate
 
         install_default_templates(MessageTemplate)
@@ -34,3 +36,4 @@ class NotificationsConfig(AppConfig):
             func="notifications.tasks.deliver_due_messages",
             minutes=1,
         )
+        upsert_schedule(Schedule, **DIGEST_SCHEDULE)

@@ -25,6 +25,7 @@ def default_templates() -> list[dict]:
                 "channel": entry["channel"],
                 "audience": entry["audience"],
                 "transactional": entry.get("transactional", False),
+                "staff_delivery": entry.get("delivery", "immediate"),
                 "subject": _read(f"{key}.subject.txt").strip(),
                 "body_text": _read(f"{key}.txt").strip() + "\n",
                 "body_html": _read(f"{key}.html"),
@@ -40,7 +41,9 @@ def install_default_templates(template_model) -> int:
     Returns how many were created.
     """
     created = 0
+    fields = {field.name for field in template_model._meta.get_fields()}
     for values in default_templates():
+        values = {name: value for name, value in values.items() if name in fields}  # migrations
         _, was_created = template_model.objects.get_or_create(key=values["key"], defaults=values)
         created += was_created
     return created

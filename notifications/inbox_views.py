@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .models import Alert
+from .preferences import AlertSettingsForm, current_settings, save_alert_settings, staff_kinds
 from .services import mark_alert_read, mark_all_alerts_read
 
 PAGE_SIZE = 50
@@ -46,3 +47,26 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     else:
         messages.info(request, "No unread alert.")
     return redirect("inbox:list")
+
+
+@login_required
+def alert_settings(request: HttpRequest) -> HttpResponse:
+    """How each kind of alert reaches me: at once, in an hourly or daily digest, or not at all.
+
+    A choice that is not offered is a 400 with the form and its errors.
+    """
+    kinds = staff_kinds()
+    chosen, timezone = current_settings(request.user)
+    form = AlertSettingsForm(request.POST or None, kinds=kinds, chosen=chosen, timezone=timezone)
+    if request.method == "POST":
+        if form.is_valid():
+            save_alert_settings(
+                user=request.user,
+                kinds=kinds,
+                choices=form.cleaned_data,
+                timezone=form.cleaned_data["timezone"],
+            )
+            messages.success(request, "Alert settings saved.")
+            return redirect("inbox:settings")
+        return render(request, "notifications/alert_settings.html", {"form": form}, status=400)
+    return render(request, "notifications/alert_settings.html", {"form": form})

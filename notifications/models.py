@@ -19,6 +19,20 @@ class Audience(models.TextChoices):
     STAFF = "staff", "Staff"  # the team: alerts, reminders, escalations
 
 
+class AlertDelivery(models.TextChoices):
+    """How a staff member receives alerts of one kind (their choice, else the kind's default)."""
+
+    IMMEDIATE = "immediate", "At once"
+    HOURLY = "hourly", "Hourly digest"
+    DAILY = "daily", "Daily digest (08:00)"
+    OFF = "off", "Off"
+
+
+# A staff template's default only: escalations reach people at once, whatever they chose.
+ALWAYS = "always"
+TEMPLATE_DELIVERY = [*AlertDelivery.choices, (ALWAYS, "Always at once (an escalation)")]
+
+
 class MessageTemplate(models.Model):
     """An editable text for one kind of message, rendered with Django's template engine.
 
@@ -38,6 +52,14 @@ class MessageTemplate(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body_text = models.TextField()
     body_html = models.TextField(blank=True, help_text="Optional; plain text is always sent.")
+    staff_delivery = models.CharField(
+        "delivery to staff",
+        max_length=10,
+        choices=TEMPLATE_DELIVERY,
+        default=AlertDelivery.IMMEDIATE,
+        help_text="Staff alerts only: how they arrive for someone who has not chosen in "
+        "their alert settings.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -156,6 +178,88 @@ class Alert(models.Model):
         ordering = ["-created_at", "-id"]
         # The navbar's unread count and the inbox list.
         indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AlertPreference(models.Model):
+    """One staff member's choice for one kind of alert (a staff template)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_preferences"
+    )
+    kind = models.SlugField(max_length=80, help_text="The staff template's key.")
+    delivery = models.CharField(max_length=10, choices=AlertDelivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="alert_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} {self.get_delivery_display()}"
+
+
+class Digest(models.Model):
+    """The alerts of one kind to one person in one window, sent as one alert (and e-mail).
+
+    The database refuses a second digest for the same (user, kind, window), and
+    its messages are keyed by the digest, so a sweep that runs twice sends once.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.SlugField(max_length=80)
+    due_at = models.DateTimeField(help_text="The end of the window: when it is sent.")
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "due_at"], name="digest_once_per_window"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], name="digest_unsent_due", condition=models.Q(sent_at=None)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} digest for {self.user} at {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class DigestItem(CausedModel):
+    """One alert waiting for its digest: rendered when it happened, sent when the window ends."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.SlugField(max_length=80)
+    due_at = models.DateTimeField()
+    cause_key = models.CharField(max_length=200)
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.CASCADE, related_name="digest_items"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=500, blank=True)
+    email = models.BooleanField(default=False, help_text="Asked for an e-mail copy too.")
+    digest = models.ForeignKey(
+        Digest, null=True, blank=True, on_delete=models.CASCADE, related_name="items"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cause_key", "user", "kind"], name="digest_item_once_per_cause"
+            ),
+        ]
+        indexes = [
+            # The digest sweep: items not yet in a digest whose window has ended.
+            models.Index(
+                fields=["due_at"], name="digest_item_waiting", condition=models.Q(digest=None)
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

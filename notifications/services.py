@@ -8,6 +8,7 @@ an opt-out stops is kept as `suppressed` with the reason, so "why didn't they
 get it?" has an answer too.
 """
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,8 +23,17 @@ from core.queue import wake_on_commit
 from .audiences import StaffRule, staff_recipients
 from .caps import FrequencyCap, enforce_cap
 from .delivery import OUTBOX_TASK
+from .digests import deliveries, held_item, hold_for_digest
 from .links import company_links, form_links, unsubscribe_url
-from .models import Alert, Audience, Channel, Message, MessageStatus, MessageTemplate
+from .models import (
+    Alert,
+    AlertDelivery,
+    Audience,
+    Channel,
+    Message,
+    MessageStatus,
+    MessageTemplate,
+)
 from .optouts import opt_out_reason
 from .templating import account_url, build_context, render, with_help_footer
 
@@ -106,7 +116,20 @@ def queue_customer_message(
     )
 
 
-def notify_staff(
+@dataclass
+class StaffAlerts:
+    """What one notify_staff call did: messages sent at once, alerts held for a digest."""
+
+    messages: list[Message] = field(default_factory=list)
+    held_for: list[str] = field(default_factory=list)  # usernames whose digest has it
+
+
+def notify_staff(**kwargs: Any) -> list[Message]:
+    """alert_staff's messages created now (none when the cause was already notified)."""
+    return alert_staff(**kwargs).messages
+
+
+def alert_staff(
     *,
     account: Account | None,
     template_key: str,
@@ -117,20 +140,35 @@ def notify_staff(
     user_id: int | None = None,
     email: bool = False,
     data: dict[str, Any] | None = None,
-) -> list[Message]:
+) -> StaffAlerts:
     """Alert the staff a rule names: an inbox item each, and an e-mail copy if asked.
 
-    Returns the messages created now (none when the cause was already
-    notified). An alert links to the account it is about. Refusals come
-    before anything is written; inside a caller's transaction this adds no
-    savepoint (a failure rolls the caller back).
+    Each recipient gets it as they chose for this kind (notifications.digests): at
+    once, held for their hourly or daily digest, or not at all; an escalation always
+    at once. An alert links to the account it is about. Refusals come before
+    anything is written; inside a caller's transaction this adds no savepoint
+    (a failure rolls the caller back).
     """
     if rule not in StaffRule.values:
         raise ValidationError(f"Unknown staff rule {rule!r}.", code="invalid_rule")
     template = template_for(template_key, audience=Audience.STAFF)
-    created_messages = []
+    users = list(
+        staff_recipients(rule=rule, account=account, role=role, user_id=user_id).select_related(
+            "staff_profile"
+        )
+    )
+    how = deliveries(
+        template=template,
+        user_ids=[user.pk for user in users],
+        escalation=rule == StaffRule.ESCALATION,
+    )
+    link = account_url(account) if account else ""
+    done, held = StaffAlerts(), []
     with transaction.atomic(savepoint=False):
-        for user in staff_recipients(rule=rule, account=account, role=role, user_id=user_id):
+        for user in users:
+            delivery = how[user.pk]
+            if delivery == AlertDelivery.OFF:
+                continue
             rendered = render(
                 template,
                 build_context(
@@ -139,26 +177,57 @@ def notify_staff(
                     data=data,
                 ),
             )
-            channels = [(Channel.IN_APP, f"user:{user.pk}")]
-            if email and user.email:
-                channels.append((Channel.EMAIL, user.email))
-            for channel, recipient in channels:
-                message, created = _create_once(
-                    cause=cause,
-                    cause_key=cause_key,
-                    channel=channel,
-                    recipient=recipient,
-                    template=template,
-                    transactional=True,
-                    account=account,
-                    user=user,
-                    subject=rendered.subject,
-                    body_text=rendered.body_text,
-                    link=account_url(account) if account else "",
+            if delivery != AlertDelivery.IMMEDIATE:
+                held.append(
+                    held_item(
+                        user=user,
+                        delivery=delivery,
+                        kind=template.key,
+                        cause_key=cause_key,
+                        cause=cause,
+                        account=account,
+                        rendered=rendered,
+                        link=link,
+                        email=email,
+                    )
                 )
-                if created:
-                    created_messages.append(message)
-    return created_messages
+                continue
+            done.messages += _alert_now(
+                user=user,
+                template=template,
+                rendered=rendered,
+                email=email,
+                cause=cause,
+                cause_key=cause_key,
+                account=account,
+                link=link,
+            )
+        if hold_for_digest(held):
+            done.held_for = [item.user.username for item in held]
+    return done
+
+
+def _alert_now(*, user, template, rendered, email: bool, cause: Cause, **fields: Any) -> list:
+    """The inbox item (and e-mail copy) of one recipient; returns the messages created."""
+    channels = [(Channel.IN_APP, f"user:{user.pk}")]
+    if email and user.email:
+        channels.append((Channel.EMAIL, user.email))
+    created_now = []
+    for channel, recipient in channels:
+        message, created = _create_once(
+            cause=cause,
+            channel=channel,
+            recipient=recipient,
+            template=template,
+            transactional=True,
+            user=user,
+            subject=rendered.subject,
+            body_text=rendered.body_text,
+            **fields,
+        )
+        if created:
+            created_now.append(message)
+    return created_now
 
 
 def _address(contact: Contact | None, channel: str) -> str:

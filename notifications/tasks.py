@@ -39,3 +39,10 @@ def deliver_due_messages() -> str:
     released = delivery.release_stuck_messages()
     sent = delivery.deliver_due()
     return f"{sent} sent, {released} released"
+
+
+def send_due_digests() -> str:
+    """The digest sweep (every few minutes): every alert digest whose window has ended."""
+    from .digests import send_due_digests as send
+
+    return f"{send()} digests sent"

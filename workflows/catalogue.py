@@ -126,6 +126,39 @@ def insert_step_if_untouched(
     return True
 
 
+def replace_step_if_untouched(
+    models: dict, *, key: str, shipped: list[dict], position: int, step: dict, now=None
+) -> bool:
+    """Give an installed playbook's step at `position` a later catalogue's parameters, if
+    nobody edited the playbook (as for insert_step_if_untouched), published as a new
+    version. Returns whether the playbook changed."""
+    from django.utils import timezone
+
+    workflow = models["Workflow"].objects.filter(key=key).first()
+    if workflow is None or workflow.current_version_id is None:
+        return False
+    steps = list(models["Step"].objects.filter(workflow=workflow).order_by("position", "id"))
+    working = [{"action": s.action, "params": s.params} for s in steps]
+    current = models["WorkflowVersion"].objects.get(pk=workflow.current_version_id)
+    if working != shipped or current.steps != shipped:
+        return False
+    models["Step"].objects.filter(pk=steps[position].pk).update(
+        action=step["action"], params=step["params"]
+    )
+    changed = [*shipped[:position], step, *shipped[position + 1 :]]
+    numbers = models["WorkflowVersion"].objects.filter(workflow=workflow)
+    version = models["WorkflowVersion"].objects.create(
+        workflow=workflow,
+        number=max(numbers.values_list("number", flat=True)) + 1,
+        trigger=current.trigger,
+        conditions=current.conditions,
+        steps=changed,
+        created_at=now or timezone.now(),
+    )
+    models["Workflow"].objects.filter(pk=workflow.pk).update(current_version=version)
+    return True
+
+
 # Releases held first-run backlogs at the rate their managers chose (workflows.backlogs).
 RELEASE_SCHEDULE = "Workflows: release held backlogs"
 

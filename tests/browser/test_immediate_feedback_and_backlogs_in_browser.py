@@ -41,7 +41,8 @@ def test_health_change_and_drag_show_at_once_without_the_worker(
 
     page.goto(f"/accounts/{account.pk}/")
     page.select_option("#id_status", "struggling")
-    page.click("[data-testid=health-form] button[type=submit]")
+    with page.expect_navigation():  # the form's POST and its redirect, before the reload
+        page.click("[data-testid=health-form] button[type=submit]")
     page.reload()
     expect(page.get_by_test_id("health")).to_contain_text("Struggling")
     expect(page.get_by_test_id("stages")).to_contain_text("Struggling")

@@ -154,6 +154,9 @@ def test_the_migration_moves_each_contacts_opt_out_to_its_address():
 
     executor = MigrationExecutor(connection)
     executor.migrate(after)
+    # Everything later (other apps' migrations that depend on accounts 0008 were
+    # unapplied by the step back), so the tests after this one find today's schema.
+    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
 
     rows = set(OptOut.objects.values_list("channel", "address", "created_at"))
     assert rows == {("email", "jordan@acme.example", early), ("sms", "+14155550100", early)}

@@ -7,6 +7,8 @@ import pytest
 
 from accounts.models import Lifecycle
 from activity.services.features import record_feature_session
+from notifications.digests import send_due_digests
+from notifications.models import Alert
 from tests.factories import AccountFactory, FeatureFactory
 from tests.sweeps.conftest import NOW
 from tests.sweeps.helpers import emails_to, event_keys, events, footprint, inbox
@@ -136,28 +138,36 @@ def test_a_nudge_for_one_feature_does_not_hold_back_another_feature(
 # --- end to end: the default c2 workflow ---------------------------------------------
 
 
-def test_the_c2_playbook_emails_the_customer_and_alerts_every_team_member(
-    deliver, account, contact, csm, manager, reports, frozen_time
+def test_the_c2_playbook_emails_the_customer_and_alerts_every_team_member_in_a_daily_digest(
+    deliver, account, contact, csm, manager, affiliate_manager, reports, frozen_time
 ):
-    deliver(unused_features)
+    deliver(unused_features)  # at 09:00 UTC: the digest goes at 08:00 tomorrow
 
     [run] = account.workflow_runs.filter(workflow__key="c2-feature-nudge")
     assert run.status == RunStatus.SUCCEEDED
     [email] = emails_to(contact.email)
     assert email.subject == "Getting started with Report builder"
+    assert inbox(csm) == inbox(manager) == []  # held for the digest
+    frozen_time.move_to(NOW + timedelta(hours=23))
+    deliver(send_due_digests)
+    digest = "Feature not used: 1 alert"
+    assert inbox(csm) == inbox(manager) == [digest]
     alert = f"{account.name} hasn't used Report builder"
-    assert inbox(csm) == [alert]
-    assert inbox(manager) == [alert]
+    assert Alert.objects.get(user=csm).body == alert
+    assert inbox(affiliate_manager) == []  # not a CS team member
 
     before = footprint(account)
     deliver(unused_features)
-    frozen_time.shift(timedelta(days=44))
+    frozen_time.shift(timedelta(days=43))
     deliver(unused_features)
     frozen_time.shift(timedelta(hours=23, minutes=59))
     deliver(unused_features)
+    deliver(send_due_digests)
     assert footprint(account) == before
 
-    frozen_time.shift(timedelta(minutes=2))  # 45 days and a minute after the nudge
+    frozen_time.shift(timedelta(hours=1, minutes=2))  # 45 days and a minute after the nudge
     deliver(unused_features)
     assert len(emails_to(contact.email)) == 2
-    assert inbox(csm) == [alert, alert]
+    frozen_time.shift(timedelta(days=1))
+    deliver(send_due_digests)
+    assert inbox(csm) == [digest, digest]

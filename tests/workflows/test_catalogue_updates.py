@@ -3,6 +3,7 @@
 import importlib
 
 import pytest
+from django.apps import apps as django_apps
 
 from accounts.services import add_tag, cancel_subscription
 from tests.workflows.outcomes import tag_names
@@ -68,3 +69,31 @@ def test_an_edited_e3_is_left_as_the_manager_made_it():
     workflow = Workflow.objects.get(key="e3-churn")
     assert workflow.current_version == old.current_version
     assert services.snapshot(workflow)["steps"] == edited
+
+
+c2_update = importlib.import_module("workflows.migrations.0012_c2_alerts_the_cs_team_as_a_digest")
+
+
+def test_an_unedited_c2_alerts_the_cs_team_and_an_edited_one_is_left_alone():
+    workflow = Workflow.objects.get(key="c2-feature-nudge")
+    workflow.steps.all().delete()
+    for position, step in enumerate(c2_update.SHIPPED_C2_STEPS):
+        Step.objects.create(workflow=workflow, position=position, **step)
+    services.publish(workflow=workflow)
+    Workflow.objects.filter(pk=workflow.pk).update(description=c2_update.SHIPPED_DESCRIPTION)
+
+    c2_update.alert_the_team(django_apps, None)
+
+    workflow = Workflow.objects.get(key="c2-feature-nudge")
+    [catalogue] = [p for p in default_playbooks() if p["key"] == "c2-feature-nudge"]
+    assert workflow.current_version.steps == catalogue["steps"]
+    assert services.snapshot(workflow)["steps"] == catalogue["steps"]
+    assert workflow.description == catalogue["description"]
+
+    Step.objects.filter(workflow=workflow, position=1).update(
+        params={"template": "c2-feature-unused-alert", "rule": "role", "role": "CSM"}
+    )
+    services.publish(workflow=workflow)
+    edited = Workflow.objects.get(pk=workflow.pk).current_version
+    c2_update.alert_the_team(django_apps, None)
+    assert Workflow.objects.get(pk=workflow.pk).current_version == edited

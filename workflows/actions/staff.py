@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from notifications.audiences import StaffRule
 from notifications.models import Audience, MessageTemplate
-from notifications.services import notify_staff as notify
+from notifications.services import alert_staff
 
 from .base import StepContext
 from .params import Params
@@ -23,7 +23,7 @@ def notify_staff(ctx: StepContext, params: dict) -> str:
         user_id = ctx.value(params.get("user"))
         if not user_id:
             rule = StaffRule.ESCALATION
-    messages = notify(
+    done = alert_staff(
         account=ctx.current_account(),
         template_key=params["template"],
         cause_key=ctx.key,
@@ -34,8 +34,11 @@ def notify_staff(ctx: StepContext, params: dict) -> str:
         email=bool(params.get("email")),
         data=ctx.event.data,
     )
-    recipients = sorted({m.user.username for m in messages if m.user})
-    return f"Alerted {', '.join(recipients) or 'nobody new'} ({params['template']})."
+    recipients = sorted({m.user.username for m in done.messages if m.user})
+    said = f"Alerted {', '.join(recipients) or 'nobody new'}"
+    if done.held_for:
+        said += f"; held for the digest of {', '.join(sorted(done.held_for))}"
+    return f"{said} ({params['template']})."
 
 
 TEMPLATE_KEY_LENGTH = MessageTemplate._meta.get_field("key").max_length
