@@ -51,9 +51,7 @@ def test_a_csm_works_an_account_from_its_page(log_in, csm, page, screenshot, wid
     page.fill("#id_new-contact-name", "Bo Chen")
     page.fill("#id_new-contact-phone", "0415 555")  # not E.164: the server refuses it
     page.click("[data-testid=contact-add-form] button[type=submit]")
-    expect(page.locator("[data-testid=contact-add-form]")).to_contain_text(
-        "is not in E.164 form"
-    )
+    expect(page.locator("[data-testid=contact-add-form]")).to_contain_text("is not in E.164 form")
     page.fill("#id_new-contact-phone", "+14155550100")
     page.fill("#id_new-contact-email", "bo@acme.example")
     page.click("[data-testid=contact-add-form] button[type=submit]")
