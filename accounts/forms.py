@@ -9,7 +9,11 @@ from .models import HealthStatus
 class HealthStatusForm(forms.Form):
     """A manager's manual health assessment (playbook b1)."""
 
-    status = forms.ChoiceField(choices=HealthStatus.choices, label="Health status")
+    # A blank first choice: an unassessed account preselects nothing, so a stray
+    # Save is refused ("Choose a health status") instead of firing playbook b1.
+    status = forms.ChoiceField(
+        choices=[("", "Choose a status…"), *HealthStatus.choices], label="Health status"
+    )
     note = forms.CharField(
         required=False,
         max_length=500,

@@ -101,10 +101,15 @@ class CausedModel(models.Model):
 
     @property
     def cause_display(self) -> str:
-        """A one-line explanation, e.g. 'Staff user ana: manual review'."""
+        """A one-line explanation, e.g. 'Ana Ruiz: manual review' or 'Workflow run #12'.
+
+        A person is named as people know them (full name, the username only when
+        there is none), never by login; select_related("cause_user") to avoid a query.
+        """
         who = self.get_cause_kind_display()
         if self.cause_user_id:
-            who = f"{who} {self.cause_user}"
+            user = self.cause_user
+            who = (user.get_full_name() or user.get_username()) if user else who
         elif self.cause_run_id:
             who = f"{who} #{self.cause_run_id}"
         return f"{who}: {self.cause_reason}" if self.cause_reason else who

@@ -1,197 +1,118 @@
-"""An account's timeline: one chronological feed of everything that happened to it."""
+"""An account's timeline: one chronological feed of everything that happened to it.
 
-from collections.abc import Callable
+The feed is ordered by (time, source, id), newest first, and paged by keyset:
+"load older" sends the position of the last item shown, and every source reads
+only the rows past it (never an OFFSET, so the hundredth page costs what the
+first does). Each source reads at most a page plus one row, in one query; the
+merge keeps a page and knows whether another follows.
+"""
+
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q
+from django.utils.dateparse import parse_datetime
 
-from accounts.models import Account, HealthStatusChange, TagEvent
-from activity.models import Appointment, FeatureSession, Feedback, Login, Payment, Task
-from notifications.models import Message
-from pipelines.models import StageMove
-from scoring.models import ScoreEntry
-from workflows.models import Run
+from accounts.models import Account
+
+from .timeline_sources import (
+    GROUPS,
+    SOURCES,
+    Source,
+    TimelineItem,
+    staff_alert_groups,
+    staff_alert_items,
+)
+
+__all__ = ["GROUPS", "Cursor", "TimelineItem", "TimelinePage", "timeline"]
+
+PAGE_SIZE = 50
+# The grouped staff alerts sort after every plain source at the same instant.
+ALERTS = len(SOURCES)
 
 
 @dataclass(frozen=True)
-class TimelineItem:
-    """One thing that happened to an account, for its timeline."""
+class Cursor:
+    """The position of the last item shown: its time, source and id."""
 
     when: datetime
-    kind: str  # login, feature, payment, appointment, feedback, task, message, stage, tag, run …
-    icon: str  # a Bootstrap icon name
-    text: str
-    detail: str = ""
-    link: str = ""
+    source: int
+    pk: int
+
+    def __str__(self) -> str:
+        return f"{self.when.isoformat()}~{self.source}~{self.pk}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Cursor":
+        """Read a cursor written by `str()`; ValueError if it is not one."""
+        parts = text.split("~")
+        if len(parts) != 3:
+            raise ValueError("not a timeline position")
+        when = parse_datetime(parts[0])
+        source, pk = int(parts[1]), int(parts[2])
+        if when is None or when.tzinfo is None or not 0 <= source <= ALERTS or pk < 0:
+            raise ValueError("not a timeline position")
+        return cls(when, source, pk)
+
+    def older(self, source: int, by: str, pk: str = "pk") -> Q:
+        """The rows of `source` that come after this position in the feed's order."""
+        if source < self.source:
+            return Q(**{f"{by}__lte": self.when})
+        if source > self.source:
+            return Q(**{f"{by}__lt": self.when})
+        return Q(**{f"{by}__lt": self.when}) | Q(**{by: self.when, f"{pk}__lt": self.pk})
 
 
-def _newest(rows, account: Account, n: int, *, by: str = "created_at", related=()) -> QuerySet:
-    """The account's newest `n` of `rows` (manager or queryset), joined with what the text needs."""
-    rows = rows.filter(account=account)
-    if related:  # select_related() with no names would join every foreign key
-        rows = rows.select_related(*related)
-    return rows.order_by(f"-{by}")[:n]
+@dataclass(frozen=True)
+class TimelinePage:
+    items: list[TimelineItem]
+    next: Cursor | None  # where "load older" continues; None at the beginning of time
 
 
-def _logins(account: Account, n: int) -> list[TimelineItem]:
-    return [
-        TimelineItem(x.occurred_at, "login", "box-arrow-in-right", "Logged in")
-        for x in _newest(Login.objects, account, n, by="occurred_at")
-    ]
-
-
-def _feature_sessions(account: Account, n: int) -> list[TimelineItem]:
-    return [
-        TimelineItem(x.started_at, "feature", "lightning", f"{x.minutes} min in {x.feature.name}")
-        for x in _newest(FeatureSession.objects, account, n, by="started_at", related=("feature",))
-    ]
-
-
-def _payments(account: Account, n: int) -> list[TimelineItem]:
-    return [
-        TimelineItem(
-            x.occurred_at,
-            "payment",
-            "credit-card",
-            f"Payment {x.get_status_display().lower()}: {x.amount} {x.currency}",
-            x.failure_reason,
-        )
-        for x in _newest(Payment.objects, account, n, by="occurred_at")
-    ]
-
-
-def _appointments(account: Account, n: int) -> list[TimelineItem]:
+def _source_items(index: int, source: Source, account: Account, cursor, n: int):
+    rows = source.rows(account)
+    if cursor is not None:
+        rows = rows.filter(cursor.older(index, source.by))
     return [
         TimelineItem(
-            x.starts_at,
-            "appointment",
-            "calendar-event",
-            f"{x.get_kind_display()} ({x.get_status_display().lower()})",
+            when=getattr(row, source.by),
+            kind=source.kind,
+            icon=source.icon,
+            text=source.text(row),
+            detail=source.detail(row),
+            group=source.group,
+            source=index,
+            pk=row.pk,
         )
-        for x in _newest(Appointment.objects, account, n, by="starts_at")
+        for row in rows.order_by(f"-{source.by}", "-pk")[:n]
     ]
 
 
-def _feedback(account: Account, n: int) -> list[TimelineItem]:
-    return [
-        TimelineItem(x.submitted_at, "feedback", "chat-heart", f"NPS {x.nps}", x.comment)
-        for x in _newest(Feedback.objects, account, n, by="submitted_at")
-    ]
+def timeline(
+    account: Account,
+    *,
+    groups: set[str] | None = None,
+    before: Cursor | None = None,
+    limit: int = PAGE_SIZE,
+) -> TimelinePage:
+    """A page of the account's feed, newest first, after `before` and in `groups` (all if None).
 
-
-def _tasks(account: Account, n: int) -> list[TimelineItem]:
-    return [
-        TimelineItem(
-            x.created_at,
-            "task",
-            "check2-square",
-            f"Task: {x.title} ({x.get_status_display().lower()})",
-            x.get_source_display(),
-        )
-        for x in _newest(Task.objects, account, n)
-    ]
-
-
-def _messages(account: Account, n: int) -> list[TimelineItem]:
-    return [
-        TimelineItem(
-            x.created_at,
-            "message",
-            "envelope" if x.channel != "in_app" else "bell",
-            f"{x.get_channel_display()} to {x.user if x.user_id else x.recipient}: "
-            f"{x.subject or x.body_text[:60]}",
-            x.get_status_display() + (f" — {x.last_error}" if x.last_error else ""),
-        )
-        for x in _newest(Message.objects, account, n, related=("user",))
-    ]
-
-
-def _stage_moves(account: Account, n: int) -> list[TimelineItem]:
-    return [
-        TimelineItem(x.created_at, "stage", "kanban", f"Moved to {x.to_stage}", x.cause_display)
-        for x in _newest(
-            StageMove.objects, account, n, related=("to_stage__pipeline", "cause_user")
-        )
-    ]
-
-
-def _tag_events(account: Account, n: int) -> list[TimelineItem]:
-    return [
-        TimelineItem(
-            x.created_at,
-            "tag",
-            "tag",
-            f"Tag {x.tag.name} {x.get_action_display().lower()}",
-            x.cause_display,
-        )
-        for x in _newest(TagEvent.objects, account, n, related=("tag", "cause_user"))
-    ]
-
-
-def _health_changes(account: Account, n: int) -> list[TimelineItem]:
-    return [
-        TimelineItem(
-            x.created_at,
-            "health",
-            "heart-pulse",
-            f"Health set to {x.get_to_status_display()}",
-            f"{x.cause_display}{' — ' + x.note if x.note else ''}",
-        )
-        for x in _newest(HealthStatusChange.objects, account, n, related=("cause_user",))
-    ]
-
-
-def _score_entries(account: Account, n: int) -> list[TimelineItem]:
-    return [
-        TimelineItem(
-            x.created_at,
-            "score",
-            "graph-up-arrow",
-            f"{x.points:+d} points: {x.reason}",
-            x.cause_display,
-        )
-        for x in _newest(ScoreEntry.objects, account, n, related=("cause_user",))
-    ]
-
-
-def _runs(account: Account, n: int) -> list[TimelineItem]:
-    return [
-        TimelineItem(
-            x.created_at,
-            "run",
-            "diagram-3",
-            f"Workflow {x.workflow.name}: {x.get_status_display().lower()}",
-            f"on {x.event.kind}" + (f" — {x.last_error}" if x.last_error else ""),
-        )
-        for x in _newest(
-            Run.objects.exclude(status="skipped"), account, n, related=("workflow", "event")
-        )
-    ]
-
-
-# Each source gives an account's newest `n` rows of one kind, in one query.
-SOURCES: list[Callable[[Account, int], list[TimelineItem]]] = [
-    _logins,
-    _feature_sessions,
-    _payments,
-    _appointments,
-    _feedback,
-    _tasks,
-    _messages,
-    _stage_moves,
-    _tag_events,
-    _health_changes,
-    _score_entries,
-    _runs,
-]
-
-
-def timeline(account: Account, *, per_source: int = 30, limit: int = 60) -> list[TimelineItem]:
-    """Everything that happened to the account, newest first, in a fixed number of queries.
-
-    Each source gives its newest `per_source` rows; the merge keeps `limit`.
+    One query per source in the chosen groups (two for the staff alerts), whatever
+    the account's history.
     """
-    items = [item for source in SOURCES for item in source(account, per_source)]
-    items.sort(key=lambda item: item.when, reverse=True)
-    return items[:limit]
+    wanted = groups if groups else set(GROUPS)
+    items = [
+        item
+        for index, source in enumerate(SOURCES)
+        if source.group in wanted
+        for item in _source_items(index, source, account, before, limit + 1)
+    ]
+    if "alerts" in wanted:
+        after = before.older(ALERTS, "last", pk="top") if before else Q()
+        found = staff_alert_groups(account, after, limit + 1)
+        items += staff_alert_items(account, found, ALERTS)
+    items.sort(key=lambda item: (item.when, item.source, item.pk), reverse=True)
+    page = items[:limit]
+    more = len(items) > limit
+    last = page[-1] if page else None
+    return TimelinePage(page, Cursor(last.when, last.source, last.pk) if more and last else None)

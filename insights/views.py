@@ -1,31 +1,36 @@
-"""Staff pages that combine apps: My day and the account page.
+"""Staff pages that combine apps: My day and the account page (with its timeline pages).
 
-They read across the domain apps and change nothing themselves; the forms on
-them post to the owning app's views (e.g. the health status to accounts).
+They read across the domain apps and change nothing themselves; the account
+page's inline actions are in account_actions.py, the health form posts to accounts.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from accounts.forms import HealthStatusForm
-from accounts.models import Account, AccountTag, Happiness, HealthStatus, Lifecycle, Milestone
-from accounts.selectors import accounts_for_list, opt_outs_by_contact, portfolio_summary
+from accounts.models import Account, AccountTag, Happiness, HealthStatus, Lifecycle, Milestone, Tag
+from accounts.selectors import accounts_for_list, portfolio_summary
 from activity.models import Task, TaskStatus
 from notifications.links import form_links
 from notifications.models import Alert
-from pipelines.models import Card
-from scoring.models import ScoreEntry
-from workflows.selectors import explain_account
 
+from .account_page import (
+    account_context,
+    cursor_from,
+    ledger_page,
+    load_account,
+    timeline_groups,
+    timeline_query,
+)
 from .timeline import timeline
 
 AT_RISK_TAGS = ["Payment Failed", "Inactive"]
+TAG_SUGGESTIONS = 300
 
 
 @login_required
@@ -88,32 +93,66 @@ def _portfolio_charts(summary: dict) -> dict:
     }
 
 
+def _account_or_404(pk: int) -> Account:
+    try:
+        return load_account(pk)
+    except Account.DoesNotExist:
+        raise Http404("No such account.") from None
+
+
 @login_required
 @permission_required("accounts.view_account", raise_exception=True)
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Header, timeline, contacts, score ledger and why each tag/stage/score is there."""
-    # Tags and cards are prefetched once for the header, the pipelines list and the
-    # explanations (explain_account reads the same prefetched rows).
-    cards = Card.objects.select_related("pipeline", "stage").order_by("pipeline__position")
-    account = get_object_or_404(
-        Account.objects.select_related("owner").prefetch_related(
-            "tags", "contacts", Prefetch("cards", queryset=cards)
-        ),
-        pk=pk,
-    )
+    """Header, inline actions, timeline, contacts, score ledger and why each tag/stage is there."""
+    account = _account_or_404(pk)
+    try:
+        context = account_context(request, account)
+    except ValueError:
+        return HttpResponseBadRequest("That is not a position in this account's timeline.")
+    return render(request, "insights/account_detail.html", context)
+
+
+@login_required
+@permission_required("accounts.view_account", raise_exception=True)
+def account_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """The next page of the timeline ("load older"), in the chosen groups, as list items."""
+    account = get_object_or_404(Account, pk=pk)
+    try:
+        before = cursor_from(request, "before")
+    except ValueError:
+        return HttpResponseBadRequest("That is not a position in this account's timeline.")
+    groups = timeline_groups(request)
     context = {
         "account": account,
-        "contacts": opt_outs_by_contact(list(account.contacts.all())),
-        "cards": account.cards.all(),
-        "timeline": timeline(account),
-        "ledger": ScoreEntry.objects.filter(account=account)
-        .select_related("cause_user")
-        .order_by("-created_at")[:20],
-        "explanations": explain_account(account),
-        "health_form": HealthStatusForm(initial={"status": account.health_status or None}),
-        "can_change_health": request.user.has_perm("accounts.change_health_status"),
+        "timeline": timeline(account, groups=groups, before=before),
+        "timeline_query": timeline_query(groups),
     }
-    return render(request, "insights/account_detail.html", context)
+    return render(request, "insights/_timeline_items.html", context)
+
+
+@login_required
+@permission_required("accounts.view_tag", raise_exception=True)
+def tag_options(request: HttpRequest) -> HttpResponse:
+    """The existing tags' names as <option>s, offered while typing a tag on the account page.
+
+    Read when the field is first focused, not with every view of the page.
+    """
+    names = Tag.objects.order_by("name").values_list("name", flat=True)[:TAG_SUGGESTIONS]
+    return render(request, "insights/_tag_options.html", {"names": names})
+
+
+@login_required
+@permission_required(["accounts.view_account", "scoring.view_scoreentry"], raise_exception=True)
+def account_ledger(request: HttpRequest, pk: int) -> HttpResponse:
+    """Older score entries ("show older"), as table rows."""
+    account = get_object_or_404(Account, pk=pk)
+    try:
+        ledger, ledger_next = ledger_page(account, cursor_from(request, "before"))
+    except ValueError:
+        return HttpResponseBadRequest("That is not a position in this account's score ledger.")
+    context = {"account": account, "ledger": ledger, "ledger_next": ledger_next}
+    template = "insights/_ledger_rows.html" if request.htmx else "insights/ledger.html"
+    return render(request, template, context)
 
 
 @login_required

@@ -22,12 +22,15 @@ class Explanation:
     run: Run | None  # the workflow run behind it, with its trigger event
 
 
-def explain_account(account: Account, *, score_entries: int = 20) -> list[Explanation]:
+def explain_account(
+    account: Account, *, score_entries: int = 20, stages: dict[int, int] | None = None
+) -> list[Explanation]:
     """Why the account has each current tag, sits in each stage, and its recent points.
 
     A constant number of queries, whatever the account's history; the account's tags
     and cards come from its prefetch cache when the caller has filled it (the account
-    page does), so they are not read twice.
+    page does), so they are not read twice. `stages` ({pipeline id: stage id}), when
+    the caller has read where the account sits already, replaces reading its cards.
     """
     current_tags = {tag.pk for tag in account.tags.all()}
     tag_events = {}
@@ -37,15 +40,15 @@ def explain_account(account: Account, *, score_entries: int = 20) -> list[Explan
         .order_by("-created_at", "-id")
     ):
         tag_events.setdefault(event.tag_id, event)
-    cards = {card.pipeline_id: card for card in account.cards.all()}
+    if stages is None:
+        stages = {card.pipeline_id: card.stage_id for card in account.cards.all()}
     moves = {}
     for move in (
         StageMove.objects.filter(account=account)
         .select_related("to_stage__pipeline", "cause_user")
         .order_by("-created_at", "-id")
     ):
-        card = cards.get(move.pipeline_id)
-        if card and card.stage_id == move.to_stage_id:
+        if stages.get(move.pipeline_id) == move.to_stage_id:
             moves.setdefault(move.pipeline_id, move)
     entries = list(
         ScoreEntry.objects.filter(account=account)

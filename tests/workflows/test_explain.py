@@ -55,8 +55,9 @@ def test_a_manual_change_names_the_user(signed_up, manager):
     rows = {(row.kind, row.what): row for row in explain_account(signed_up)}
 
     assert rows[("tag", "VIP")].run is None
-    assert rows[("tag", "VIP")].cause == "Staff user maria: big logo"
-    assert rows[("score", "+40 Case study")].cause.startswith("Staff user maria")
+    # The person's name, never their login.
+    assert rows[("tag", "VIP")].cause == f"{manager.get_full_name()}: big logo"
+    assert rows[("score", "+40 Case study")].cause == manager.get_full_name()
 
 
 def test_explaining_costs_the_same_queries_for_a_long_history(signed_up, manager):
