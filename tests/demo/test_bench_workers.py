@@ -1,7 +1,9 @@
 """The worker bench's pieces that need no running cluster: its figures, the backlog it
 builds, the tasks it enqueues, when it calls an event done, and stopping its processes.
 
-No timings are asserted; `make bench` measures.
+No timings are asserted; `make bench` measures. The bench's modules are imported
+by the tests, not at collection: loaded then, they change the cases the fixed-seed
+schemathesis test (tests/api) draws.
 """
 
 import sys
@@ -9,14 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from django_q.models import OrmQ
-from django_q.signing import SignedPackage
 
 from accounts.models import AccountTag, HealthStatus, TagEvent
 from accounts.services import change_health_status
 from core import clock
-from demo.bench import backlog, interactive, processes, wakeups
-from demo.bench.latency import per_thousand, percentile, summarise
 from notifications.models import Channel, Message, MessageStatus
 from tests.factories import AccountFactory, ContactFactory
 from workflows import engine
@@ -24,6 +22,8 @@ from workflows.models import Run, RunStatus, TriggerEvent
 
 
 def test_percentiles_count_unfinished_events_as_slower_than_the_wait():
+    from demo.bench.latency import percentile, summarise
+
     finished = [0.2, 0.1, 0.4, 0.3]
     assert percentile(finished, 50) == 0.2  # nearest rank: the 2nd of 4
     assert percentile(finished, 95) == 0.4
@@ -40,11 +40,15 @@ def test_percentiles_count_unfinished_events_as_slower_than_the_wait():
 
 
 def test_tasks_per_thousand_is_undefined_when_nothing_was_done():
+    from demo.bench.latency import per_thousand
+
     assert per_thousand(12, 6_000) == 2.0
     assert per_thousand(3, 0) is None
 
 
 def test_a_health_change_always_asks_for_another_status():
+    from demo.bench import interactive
+
     for current in [*HealthStatus.values, ""]:
         for n in range(8):
             assert interactive.next_health(current, n) != current
@@ -60,6 +64,8 @@ def book(db, csm):
 
 
 def test_the_backlog_is_due_one_step_runs_and_messages_and_cleaning_removes_what_they_did(book):
+    from demo.bench import backlog
+
     built = backlog.build_backlog(runs=10, messages=8)
 
     runs = Run.objects.filter(workflow_id=built.workflow_id)
@@ -88,6 +94,11 @@ def test_the_backlog_is_due_one_step_runs_and_messages_and_cleaning_removes_what
 
 
 def test_the_workers_are_woken_with_signed_tasks_on_the_broker(book):
+    from django_q.models import OrmQ
+    from django_q.signing import SignedPackage
+
+    from demo.bench import backlog, wakeups
+
     built = backlog.build_backlog(runs=3, messages=2)
     OrmQ.objects.all().delete()
 
@@ -107,6 +118,8 @@ def test_the_workers_are_woken_with_signed_tasks_on_the_broker(book):
 def test_a_health_change_is_done_once_its_runs_succeeded_and_their_messages_were_sent(
     book, by_manager, deliver
 ):
+    from demo.bench import interactive
+
     account = book[0]
     sent = interactive.Sent("health", account.pk, "health_status_changed", clock.now(), 0.1)
     assert not interactive.check_done(sent)  # nothing recorded yet
@@ -124,14 +137,16 @@ def test_a_health_change_is_done_once_its_runs_succeeded_and_their_messages_were
     assert sent.latency >= 0
 
     Message.objects.filter(account=account).update(status=MessageStatus.QUEUED, sent_at=None)
-    assert not interactive.check_done(interactive.Sent(*_same(sent)))
+    assert not interactive.check_done(type(sent)(*_same(sent)))
 
 
-def _same(sent: interactive.Sent) -> tuple:
+def _same(sent) -> tuple:
     return sent.kind, sent.account_id, sent.trigger, sent.at, sent.request_seconds
 
 
 def test_stopping_kills_a_process_group_that_ignores_sigterm(tmp_path: Path):
+    from demo.bench import processes
+
     stubborn = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"
     process = processes.Process("stubborn", [sys.executable, "-c", stubborn], {}, tmp_path / "log")
 
@@ -146,6 +161,8 @@ def test_stopping_kills_a_process_group_that_ignores_sigterm(tmp_path: Path):
 
 
 def test_stop_waits_no_longer_than_its_grace(tmp_path: Path):
+    from demo.bench import processes
+
     stubborn = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"
     process = processes.Process("stubborn", [sys.executable, "-c", stubborn], {}, tmp_path / "log")
     process.start()
