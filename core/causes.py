@@ -38,14 +38,19 @@ class Cause:
     # For a run: how many runs led to it (its trigger event's depth), when the
     # caller knows it, so the engine's loop guard need not look it up.
     run_depth: int | None = None
+    # The priority lane (core.lanes) of the work this cause makes, when it is not
+    # the one its kind implies: a run passes its own on to its steps' changes.
+    lane: str = ""
 
     @classmethod
     def by_user(cls, user: AbstractBaseUser, reason: str = "") -> Cause:
         return cls(CauseKind.USER, user=user, reason=reason)
 
     @classmethod
-    def by_workflow_run(cls, run_id: int, reason: str = "", depth: int | None = None) -> Cause:
-        return cls(CauseKind.WORKFLOW, run_id=run_id, reason=reason, run_depth=depth)
+    def by_workflow_run(
+        cls, run_id: int, reason: str = "", depth: int | None = None, lane: str = ""
+    ) -> Cause:
+        return cls(CauseKind.WORKFLOW, run_id=run_id, reason=reason, run_depth=depth, lane=lane)
 
     @classmethod
     def by_api(cls, reason: str = "") -> Cause:

@@ -4,6 +4,11 @@ The database is the queue of record (see ../shared/DJANGO-Q2.md): a task only
 wakes a worker to look at rows that are already committed, so it is enqueued
 after commit and takes ids, never objects. A lost task delays work until a
 reconciler schedule finds the rows; it never loses it.
+
+The engine and the outbox are woken, not fed: `wake_on_commit(task)` enqueues
+a "drain what is due" task at most once per commit, however many rows the
+transaction wrote, and a drain holds the wake-ups its own work asks for
+(`one_wake_up_per_task`) and sends each once per batch at most.
 """
 
 import threading
@@ -20,33 +25,76 @@ def enqueue_on_commit(func: str, *args: Any) -> None:
     transaction.on_commit(lambda: async_task(func, *args))
 
 
+class _WakeUp:
+    """An on-commit callback that enqueues `task()`; tagged so a commit holds one per task."""
+
+    def __init__(self, task: str) -> None:
+        self.task = task
+        self.fired = False
+
+    def __call__(self) -> None:
+        self.fired = True
+        async_task(self.task)
+
+
+def _wake_after_this_commit(task: str) -> None:
+    """One wake-up per task and commit: a callback still to run, registered at this same
+    savepoint level, already wakes it, and a rollback that drops that one drops this
+    call's too. (Ones registered in a savepoint since released, or already run, are
+    left alone, which keeps a test's capture of "what this block's commit runs" exact.)"""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        here = set(connection.savepoint_ids)
+        if any(
+            isinstance(callback, _WakeUp)
+            and callback.task == task
+            and not callback.fired
+            and sids == here
+            for sids, callback, _ in connection.run_on_commit
+        ):
+            return
+    transaction.on_commit(_WakeUp(task))
+
+
 _batch = threading.local()
 
 
 @contextmanager
 def one_wake_up_per_task() -> Iterator[None]:
-    """Within this block (inside a transaction), `enqueue_once_on_commit(f)` wakes one
-    worker for `f` however often it is asked: a batch of 500 events wakes one, not 500."""
-    if getattr(_batch, "funcs", None) is not None:  # already batching
+    """Within this block, `wake_on_commit(f)` is held and sent once when the block ends (or at
+    `send_held_wake_ups`): a batch of 500 events, or a drain's batch of 100 runs, wakes one
+    worker per task, not 500."""
+    if getattr(_batch, "tasks", None) is not None:  # already batching
         yield
         return
-    _batch.funcs = set()
+    _batch.tasks = set()
     try:
         yield
     finally:
-        funcs, _batch.funcs = _batch.funcs, None
-        for func in sorted(funcs):
-            enqueue_on_commit(func)
+        tasks, _batch.tasks = _batch.tasks, None
+        for task in sorted(tasks):
+            _wake_after_this_commit(task)
 
 
-def enqueue_once_on_commit(func: str) -> None:
-    """Wake a worker to run `func()` after commit (once per batch, see above).
+def send_held_wake_ups() -> None:
+    """Send the wake-ups the enclosing block holds now (a drain, after interactive work)."""
+    tasks = getattr(_batch, "tasks", None)
+    if not tasks:
+        return
+    _batch.tasks = set()
+    for task in sorted(tasks):
+        _wake_after_this_commit(task)
 
-    For "process whatever is pending" tasks, which are safe to run any number
-    of times.
+
+def wake_on_commit(task: str) -> None:
+    """Wake a worker to run `task()` (a drain) after commit: once per commit whatever
+    the number of calls, and once per `one_wake_up_per_task` block.
+
+    For "process whatever is due" tasks, which are safe to run any number of times.
+    Outside a transaction, now.
     """
-    funcs = getattr(_batch, "funcs", None)
-    if funcs is not None:
-        funcs.add(func)
+    tasks = getattr(_batch, "tasks", None)
+    if tasks is not None:
+        tasks.add(task)
     else:
-        enqueue_on_commit(func)
+        _wake_after_this_commit(task)

@@ -10,6 +10,14 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = "Notifications"
 
+    def ready(self) -> None:
+        from core import lanes
+
+        from .delivery import serve_interactive_messages
+
+        # Every bulk drain delivers the messages someone waits on between its batches.
+        lanes.register_interactive_drain("3 outbox", serve_interactive_messages)
+
     def install_defaults(self) -> None:
         """The default message templates and the outbox's schedule (core.defaults)."""
         from django_q.models import Schedule

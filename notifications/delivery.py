@@ -7,15 +7,23 @@ records sent / queued-for-retry / failed. A message whose outcome is unknown
 (the connection broke after it was handed over, or its worker died while
 sending) is never resent automatically: it is marked failed with that
 explanation, for a person to check and retry from the admin.
+
+A drain (`drain_outbox`, woken once per commit that queued messages) leases
+due rows in batches, interactive lane first (core.claim_loop): a lease only
+sets `claimed_at` on rows still `queued`, so a worker that dies holding one
+leaves them unsent and free again after `LEASE`, never marked failed. Each
+message is then claimed (queued → sending) by its lease as it is sent.
 """
 
 import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import F, Q
 
 from core import clock
-from core.claim_loop import DUE_BATCH, STUCK_AFTER, drain, retry_delay
+from core.claim_loop import STUCK_AFTER, Drained, Lanes, claim_batch, drain_lanes, retry_delay
+from core.lanes import INTERACTIVE
 
 from .models import Channel, Message, MessageStatus
 from .optouts import opt_out_reason
@@ -24,20 +32,31 @@ from .transports.base import OutcomeUnknown, TransportError
 
 logger = logging.getLogger(__name__)
 
+OUTBOX_TASK = "notifications.tasks.drain_outbox"
+# How long a drain's batch stays its own: its 30 s budget plus one slow send.
+LEASE = timedelta(minutes=2)
+
 NOT_RESENT = (
     "Not resent automatically, to avoid a duplicate: check with the recipient "
     "or the provider's log, and retry it from the admin if it did not arrive."
 )
 
 
-def deliver(message_id: int) -> str:
+def _free(now: datetime) -> Q:
+    """Not leased by a drain (or its lease ran out)."""
+    return Q(claimed_at=None) | Q(claimed_at__lt=now - LEASE)
+
+
+def deliver(message_id: int, lease: datetime | None = None) -> str:
     """Try to deliver one message now; returns its status afterwards.
 
-    Does nothing (and sends nothing) unless this call claims the row.
+    Does nothing (and sends nothing) unless this call claims the row: one a
+    drain leased at `lease`, or with no lease, one no drain holds.
     """
     now = clock.now()
+    held = Q(claimed_at=lease) if lease else _free(now)
     claimed = Message.objects.filter(
-        pk=message_id, status=MessageStatus.QUEUED, next_attempt_at__lte=now
+        held, pk=message_id, status=MessageStatus.QUEUED, next_attempt_at__lte=now
     ).update(status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return Message.objects.filter(pk=message_id).values_list("status", flat=True).first() or ""
@@ -62,16 +81,47 @@ def deliver(message_id: int) -> str:
     return MessageStatus.SENT
 
 
-def deliver_due(limit: int = DUE_BATCH) -> int:
-    """Deliver every queued message whose attempt is due (oldest first); returns how many sent."""
-    due = list(
-        Message.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=clock.now())
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+def lease_due_messages(lane: str, limit: int) -> list[tuple[int, datetime]]:
+    """Lease up to `limit` due messages of `lane`, oldest first: (message id, lease) each."""
+    now = clock.now()
+    due = Message.objects.filter(
+        _free(now), lane=lane, status=MessageStatus.QUEUED, next_attempt_at__lte=now
     )
+    return [(pk, now) for pk in claim_batch(due, ("next_attempt_at", "pk"), limit, claimed_at=now)]
+
+
+def release_messages(leases: list[tuple[int, datetime]]) -> int:
+    """Give back leased messages a drain did not reach: free for the next drain at once."""
+    return Message.objects.filter(
+        pk__in=[pk for pk, _ in leases], status=MessageStatus.QUEUED, claimed_at=leases[0][1]
+    ).update(claimed_at=None)
+
+
+OUTBOX = Lanes(
+    "outbox",
+    claim=lease_due_messages,
+    work=lambda lease: deliver(*lease),
+    release=release_messages,
+)
+
+
+def drain_outbox() -> Drained:
+    """A worker's drain: due messages in batches, interactive first (outcomes are statuses)."""
+    return drain_lanes(OUTBOX)
+
+
+def serve_interactive_messages(started: datetime) -> int:
+    """Between bulk batches of any queue: deliver the interactive messages that are due."""
+    drained = drain_lanes(OUTBOX, lanes=[INTERACTIVE], started=started, serve_others=False)
+    return len(drained.outcomes)
+
+
+def deliver_due() -> int:
+    """Deliver every queued message whose attempt is due, interactive first, within one
+    drain's budget; returns how many were sent (the reconciler and the tests)."""
     # A killed worker would leave a row in `sending`: the loop stops in time,
     # and what is left is delivered on the next tick.
-    return sum(status == MessageStatus.SENT for status in drain(due, deliver))
+    return sum(status == MessageStatus.SENT for status in drain_outbox().outcomes)
 
 
 def release_stuck_messages() -> int:
@@ -84,7 +134,7 @@ def release_stuck_messages() -> int:
     """
     stuck = Q(status=MessageStatus.SENDING, claimed_at__lt=clock.now() - STUCK_AFTER)
     retried = Message.objects.filter(stuck, channel=Channel.IN_APP).update(
-        status=MessageStatus.QUEUED, next_attempt_at=clock.now()
+        status=MessageStatus.QUEUED, next_attempt_at=clock.now(), claimed_at=None
     )
     failed = (
         Message.objects.filter(stuck)
@@ -117,6 +167,7 @@ def _record_failure(message: Message, error: str, *, permanent: bool) -> str:
         MessageStatus.QUEUED,
         last_error=error,
         next_attempt_at=clock.now() + retry_delay(attempts),
+        claimed_at=None,
     )
     return MessageStatus.QUEUED
 

@@ -5,6 +5,7 @@ from django.db import models
 
 from accounts.models import Account, Contact
 from core.causes import CausedModel
+from core.lanes import Lane
 
 
 class Channel(models.TextChoices):
@@ -98,6 +99,9 @@ class Message(CausedModel):
     status = models.CharField(
         max_length=12, choices=MessageStatus.choices, default=MessageStatus.QUEUED
     )
+    # Interactive (someone waits on it) or bulk, from its cause (core.lanes); a row
+    # written without one is bulk.
+    lane = models.CharField(max_length=12, choices=Lane.choices, default=Lane.BULK)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -119,6 +123,12 @@ class Message(CausedModel):
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["account", "-created_at"]),
             models.Index(fields=["contact", "channel", "-created_at"]),
+            # The drains' lease and the lanes' figures: queued rows by lane, oldest first.
+            models.Index(
+                fields=["lane", "next_attempt_at"],
+                condition=models.Q(status="queued"),
+                name="message_queued_by_lane",
+            ),
         ]
 
     def __str__(self) -> str:

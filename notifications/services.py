@@ -16,16 +16,16 @@ from django.db import IntegrityError, transaction
 from accounts.models import Account, Contact
 from core import clock
 from core.causes import Cause
-from core.queue import enqueue_on_commit
+from core.lanes import INTERACTIVE, lane_of
+from core.queue import wake_on_commit
 
 from .audiences import StaffRule, staff_recipients
 from .caps import FrequencyCap, enforce_cap
+from .delivery import OUTBOX_TASK
 from .links import company_links, form_links, unsubscribe_url
 from .models import Alert, Audience, Channel, Message, MessageStatus, MessageTemplate
 from .optouts import opt_out_reason
 from .templating import account_url, build_context, render, with_help_footer
-
-DELIVER_TASK = "notifications.tasks.deliver_message"
 
 
 def template_for(key: str, *, audience: str) -> MessageTemplate:
@@ -178,7 +178,8 @@ def _suppression_reason(contact: Contact | None, template: MessageTemplate, addr
 
 
 def _create_once(*, cause: Cause, **fields: Any) -> tuple[Message, bool]:
-    """Write the message unless its (cause, recipient, channel) exists; enqueue delivery.
+    """Write the message, in its cause's lane, unless its (cause, recipient, channel) exists;
+    wake the outbox once for the commit.
 
     The INSERT comes first: message_once_per_cause decides, and a repeat (rare:
     a replayed cause) is found after the savepoint rolls the attempt back.
@@ -187,13 +188,17 @@ def _create_once(*, cause: Cause, **fields: Any) -> tuple[Message, bool]:
     try:
         with transaction.atomic():
             message = Message.objects.create(
-                created_at=now, next_attempt_at=now, **fields, **cause.as_fields()
+                created_at=now,
+                next_attempt_at=now,
+                lane=lane_of(cause),
+                **fields,
+                **cause.as_fields(),
             )
     except IntegrityError:
         identity = {key: fields[key] for key in ("cause_key", "recipient", "channel")}
         return Message.objects.get(**identity), False
     if message.status == MessageStatus.QUEUED:
-        enqueue_on_commit(DELIVER_TASK, message.pk)
+        wake_on_commit(OUTBOX_TASK)
     return message, True
 
 
@@ -201,10 +206,14 @@ def _create_once(*, cause: Cause, **fields: Any) -> tuple[Message, bool]:
 def retry_message(*, message: Message) -> bool:
     """Put a failed message back in the queue for a fresh round of attempts."""
     changed = Message.objects.filter(pk=message.pk, status=MessageStatus.FAILED).update(
-        status=MessageStatus.QUEUED, attempts=0, next_attempt_at=clock.now(), claimed_at=None
+        status=MessageStatus.QUEUED,
+        lane=INTERACTIVE,  # a manager asked for it
+        attempts=0,
+        next_attempt_at=clock.now(),
+        claimed_at=None,
     )
     if changed:
-        enqueue_on_commit(DELIVER_TASK, message.pk)
+        wake_on_commit(OUTBOX_TASK)
     return bool(changed)
 
 

@@ -3,53 +3,53 @@
 1. workflows.recording writes a TriggerEvent inside the transaction of the
    change that caused it (the core.handover recorder), the sweeps one per fact
    due; both unique per fact.
-2. `match_trigger_event` matches it against the active workflows of its trigger:
-   one Run per workflow (unique per workflow and event), pinned to the
-   workflow's current version, `skipped` with its decisions when the
-   conditions do not hold.
-3. `execute_run` claims a run with a conditional UPDATE and executes its
-   steps in order. Each step's effects and its StepResult commit in one
-   transaction, and (run, position) is unique, so a crash, a duplicate task
-   or a retry never repeats a step. Outgoing messages are outbox rows keyed
-   by run and step. A failing step is retried with back-off; a wait step
-   parks the run until `due_at`.
+2. `match_trigger_event` (workflows.matching) matches it against the active
+   workflows of its trigger: one Run per workflow (unique per workflow and
+   event), pinned to the workflow's current version, in its cause's lane,
+   `skipped` with its decisions when the conditions do not hold.
+3. A drain (`drain_runs`, woken once per commit that queued runs) claims due
+   runs in batches, interactive lane first (core.claim_loop), and
+   `execute_claimed` executes each one's steps in order. Each step's effects
+   and its StepResult commit in one transaction, and (run, position) is
+   unique, so a crash, a duplicate task or a retry never repeats a step.
+   Outgoing messages are outbox rows keyed by run and step. A failing step
+   is retried with back-off; a wait step parks the run until `due_at`.
 4. `resume_due_runs` (a schedule, every minute) picks up what is due: runs
-   to retry or resume, runs a dead worker left running, events never matched.
+   to retry or resume, runs a dead worker left running, events never matched,
+   runs whose wake-up was lost.
 
 All of it is safe to run twice or concurrently (../shared/DJANGO-Q2.md).
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from accounts.models import Account
 from core import clock
-from core.claim_loop import DUE_BATCH, STUCK_AFTER, drain, retry_delay
-from core.queue import enqueue_on_commit
+from core.claim_loop import STUCK_AFTER, Drained, Lanes, claim_batch, drain_lanes, retry_delay
+from core.lanes import INTERACTIVE
+from core.queue import wake_on_commit
 
 from .actions import ACTIONS, WAIT, StepContext
 from .actions.wait import delay
-from .conditions import evaluate
-from .models import (
-    Run,
-    RunStatus,
-    StepOutcome,
-    StepResult,
-    TriggerEvent,
-    Workflow,
+from .matching import (  # noqa: F401 (the engine's public names, as before)
+    EVENTS,
+    MAX_DEPTH,
+    PENDING_TASK,
+    RUNS_TASK,
+    match_pending_trigger_events,
+    match_trigger_event,
 )
+from .models import Run, RunStatus, StepOutcome, StepResult
 
 logger = logging.getLogger(__name__)
 
-PENDING_TASK = "workflows.tasks.process_pending_events"
-EXECUTE_TASK = "workflows.tasks.execute_run"
-# Runs caused by runs caused by runs …: beyond this, events start no runs (loop guard).
-MAX_DEPTH = 5
 MAX_STEP_ATTEMPTS = 5
+# Due to (re)start or resume.
+OPEN = [RunStatus.QUEUED, RunStatus.WAITING]
 
 
 # What executing a run reads (steps, names and data for the actions): no more.
@@ -63,6 +63,7 @@ EXECUTION_FIELDS = (
     "version__steps",
     "event__data",
     "event__depth",
+    "lane",
     # Actions hand the account to services, which lock and re-read it: the run
     # needs only its id (a message step reads the rest: current_account).
     "account__id",
@@ -71,66 +72,6 @@ EXECUTION_FIELDS = (
 
 class LostClaim(Exception):
     """The run is no longer this worker's (released as stuck and claimed again)."""
-
-
-# --- 2. matching (1, recording, is workflows.recording) --------------------------
-
-
-def match_pending_trigger_events(limit: int = DUE_BATCH) -> int:
-    """Match every trigger event not yet matched (a sweep's batch); returns how many runs started.
-
-    Stops early when the worker is asked to or its time budget is spent: the
-    reconciler matches what is left.
-    """
-    pending = list(
-        TriggerEvent.objects.filter(processed_at=None)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(drain(pending, match_trigger_event))
-
-
-def match_trigger_event(event_id: int) -> int:
-    """Create this trigger event's runs; returns how many will execute. Safe to repeat."""
-    now = clock.now()
-    with transaction.atomic():
-        claimed = TriggerEvent.objects.filter(pk=event_id, processed_at=None).update(
-            processed_at=now
-        )
-        if not claimed:
-            return 0
-        event = TriggerEvent.objects.select_related("account").get(pk=event_id)
-        if event.depth > MAX_DEPTH:
-            logger.warning("Event %s is %s runs deep; no workflow started.", event, event.depth)
-            return 0
-        account = event.account
-        tags = {name.casefold() for name in account.tags.values_list("name", flat=True)}
-        workflows = Workflow.objects.filter(
-            trigger=event.kind, is_active=True, current_version__isnull=False
-        ).select_related("current_version")
-        started = 0
-        for workflow in workflows:
-            version = workflow.current_version
-            matched, decisions = evaluate(
-                version.conditions, account=account, data=event.data, tags=tags
-            )
-            run, created = Run.objects.get_or_create(
-                workflow=workflow,
-                event=event,
-                defaults={
-                    "version": version,
-                    "account": account,
-                    "status": RunStatus.QUEUED if matched else RunStatus.SKIPPED,
-                    "decisions": decisions,
-                    "due_at": now,
-                    "created_at": now,
-                    "finished_at": None if matched else now,
-                },
-            )
-            if created and matched:
-                enqueue_on_commit(EXECUTE_TASK, run.pk)
-                started += 1
-    return started
 
 
 # --- 3. execution -------------------------------------------------------------
@@ -143,16 +84,24 @@ def execute_run(run_id: int) -> str:
     are done: each step's result commits with the advance of `next_step`.
     """
     now = clock.now()
-    claimed = Run.objects.filter(
-        pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.WAITING], due_at__lte=now
-    ).update(status=RunStatus.RUNNING, claimed_at=now)
-    if not claimed:
-        return Run.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
-    run = (
-        Run.objects.select_related("workflow", "version", "event", "account")
-        .only(*EXECUTION_FIELDS)
-        .get(pk=run_id)
+    claimed = Run.objects.filter(pk=run_id, status__in=OPEN, due_at__lte=now).update(
+        status=RunStatus.RUNNING, claimed_at=now
     )
+    if not claimed:
+        return run_status(run_id)
+    return execute_claimed(run_id, now)
+
+
+def execute_claimed(run_id: int, claimed_at: datetime) -> str:
+    """Execute a run this worker claimed at `claimed_at` (alone or in a batch); its status after."""
+    try:
+        run = (
+            Run.objects.select_related("workflow", "version", "event", "account")
+            .only(*EXECUTION_FIELDS)
+            .get(pk=run_id, status=RunStatus.RUNNING, claimed_at=claimed_at)
+        )
+    except Run.DoesNotExist:  # released as stuck and taken by another worker meanwhile
+        return run_status(run_id)
     steps = run.version.steps
     account = run.account
     for position in range(run.next_step, len(steps)):
@@ -177,6 +126,11 @@ def execute_run(run_id: int) -> str:
         status=RunStatus.SUCCEEDED, next_step=len(steps), finished_at=clock.now(), last_error=""
     )
     return RunStatus.SUCCEEDED
+
+
+def run_status(run_id: int) -> str:
+    """The run's status now ("" if there is no such run)."""
+    return Run.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
 
 
 def _check_step(spec: dict) -> None:
@@ -297,6 +251,7 @@ def _record_failure(run: Run, position: int, action: str, params: dict, error: E
             last_error=f"Step {position + 1} ({action}): {message}",
             due_at=clock.now() + retry_delay(attempts),
             finished_at=clock.now() if final else None,
+            claimed_at=None,
         ):
             return
         StepResult.objects.update_or_create(
@@ -313,35 +268,64 @@ def _record_failure(run: Run, position: int, action: str, params: dict, error: E
         )
 
 
-# --- 4. the reconciler and retries -------------------------------------------
+# --- 4. draining, the reconciler and retries ----------------------------------
 
 
-def resume_due_runs(limit: int = DUE_BATCH) -> dict[str, int]:
-    """Pick up everything due; each selection is one query, whatever the backlog."""
+def claim_due_runs(lane: str, limit: int) -> list[tuple[int, datetime]]:
+    """Claim up to `limit` due runs of `lane`, oldest first: (run id, claim time) each."""
+    now = clock.now()
+    due = Run.objects.filter(lane=lane, status__in=OPEN, due_at__lte=now)
+    ids = claim_batch(due, ("due_at", "pk"), limit, status=RunStatus.RUNNING, claimed_at=now)
+    return [(pk, now) for pk in ids]
+
+
+def release_runs(claims: list[tuple[int, datetime]]) -> int:
+    """Give back claimed runs a drain did not reach (its budget was spent): due again at once."""
+    return Run.objects.filter(
+        pk__in=[pk for pk, _ in claims], status=RunStatus.RUNNING, claimed_at=claims[0][1]
+    ).update(status=RunStatus.QUEUED, claimed_at=None)
+
+
+RUNS = Lanes(
+    "runs",
+    claim=claim_due_runs,
+    work=lambda claim: execute_claimed(*claim),
+    release=release_runs,
+)
+
+
+def drain_runs() -> Drained:
+    """A worker's drain: due runs in batches, interactive first (the outcomes are statuses)."""
+    return drain_lanes(RUNS)
+
+
+def serve_interactive_events(started: datetime) -> int:
+    """Between bulk batches of any queue: match the events someone waits on."""
+    drained = drain_lanes(EVENTS, lanes=[INTERACTIVE], started=started, serve_others=False)
+    return len(drained.outcomes)
+
+
+def serve_interactive_runs(started: datetime) -> int:
+    """Between bulk batches of any queue: execute the interactive runs that are due."""
+    drained = drain_lanes(RUNS, lanes=[INTERACTIVE], started=started, serve_others=False)
+    return len(drained.outcomes)
+
+
+def resume_due_runs() -> dict[str, int]:
+    """The reconciler (every minute): runs a dead worker left running, events never
+    matched, and every run due (retries, waits, lost wake-ups), interactive first."""
     now = clock.now()
     released = Run.objects.filter(
         status=RunStatus.RUNNING, claimed_at__lt=now - STUCK_AFTER
     ).update(status=RunStatus.QUEUED, due_at=now, claimed_at=None)
-    events = list(
-        TriggerEvent.objects.filter(processed_at=None, created_at__lt=now - timedelta(minutes=1))
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
     # One budget for the whole tick: matching and executing share it.
     started = clock.now()
-    matched = drain(events, match_trigger_event, started=started)
-    due = list(
-        Run.objects.filter(
-            Q(status=RunStatus.QUEUED) | Q(status=RunStatus.WAITING), due_at__lte=now
-        )
-        .order_by("due_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    finished = drain(due, execute_run, started=started)
+    matched = drain_lanes(EVENTS, started=started)
+    finished = drain_lanes(RUNS, started=started).outcomes
     return {
         "released": released,
-        "events": len(matched),
-        "due": len(due),
+        "events": len(matched.outcomes),
+        "due": len(finished),
         "finished": sum(status == RunStatus.SUCCEEDED for status in finished),
     }
 
@@ -351,10 +335,11 @@ def retry_run(*, run: Run) -> bool:
     """Give a failed run a fresh round of attempts from the step that failed."""
     changed = Run.objects.filter(pk=run.pk, status=RunStatus.FAILED).update(
         status=RunStatus.QUEUED,
+        lane=INTERACTIVE,  # a manager asked for it and is looking at it
         attempts=0,
         due_at=clock.now(),
         finished_at=None,
     )
     if changed:
-        enqueue_on_commit(EXECUTE_TASK, run.pk)
+        wake_on_commit(RUNS_TASK)
     return bool(changed)

@@ -6,6 +6,7 @@ from django.db import models
 
 from accounts.models import Account
 from core.causes import CausedModel
+from core.lanes import Lane
 
 
 class TriggerEvent(CausedModel):
@@ -159,6 +160,9 @@ class Run(models.Model):
     event = models.ForeignKey(TriggerEvent, on_delete=models.CASCADE, related_name="runs")
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="workflow_runs")
     status = models.CharField(max_length=12, choices=RunStatus.choices)
+    # Interactive (someone waits on it) or bulk, from its cause (core.lanes); a row
+    # written without one is bulk.
+    lane = models.CharField(max_length=12, choices=Lane.choices, default=Lane.BULK)
     # Each condition with the value it saw and its result.
     decisions = models.JSONField(default=list, blank=True)
     next_step = models.PositiveSmallIntegerField(default=0)
@@ -178,6 +182,13 @@ class Run(models.Model):
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["account", "-created_at"]),
             models.Index(fields=["workflow", "status"]),
+            # The drains' claim and the lanes' figures: open runs by lane, oldest due
+            # first (only open rows are in it, so it stays small whatever the history).
+            models.Index(
+                fields=["lane", "due_at"],
+                condition=models.Q(status__in=["queued", "waiting"]),
+                name="run_open_by_lane",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,7 +20,7 @@ from accounts.models import Account
 from core import clock
 from core.bulk import insert_rows, insert_selected
 from core.causes import Cause, CauseKind
-from core.queue import enqueue_once_on_commit
+from core.queue import wake_on_commit
 
 from .engine import PENDING_TASK
 from .models import Run, TriggerEvent
@@ -116,7 +116,7 @@ def record_selected(
         },
     )
     if new:
-        enqueue_once_on_commit(PENDING_TASK)
+        wake_on_commit(PENDING_TASK)
     return new
 
 
@@ -125,5 +125,5 @@ def _insert(events: Iterable[dict[str, Any]]) -> int:
     # A fact reported again hits trigger_event_once and is skipped, not an error.
     new = insert_rows(TriggerEvent, events, skip_conflicts=True)
     if new:
-        enqueue_once_on_commit(PENDING_TASK)
+        wake_on_commit(PENDING_TASK)
     return new

@@ -1,26 +1,52 @@
-"""django-q2 entry points for the engine: thin, take ids, safe to run twice."""
+"""django-q2 entry points for the engine: wake-ups that drain the database, safe to run twice.
 
+A task carries no work: the rows are the queue (../shared/DJANGO-Q2.md), and
+each task drains whatever is due, interactive lane first, within one time
+budget, then wakes one more drain of itself if work is left.
+"""
+
+from core.claim_loop import drain_lanes
+from core.queue import wake_on_commit
 from core.worker import stop_requested
 
 from . import engine, sweeps
+from .matching import EVENTS, PENDING_TASK, RUNS_TASK
+
+STOPPING = "left queued: the worker is stopping"
 
 
-def process_pending_events() -> int:
-    """Match every unmatched trigger event (enqueued once per transaction that recorded some).
+def process_pending_events() -> str:
+    """Match the unmatched trigger events (woken once per commit that recorded some).
 
-    The name is the one queued tasks already carry (engine.PENDING_TASK): kept as is.
+    The name is the one queued tasks already carry (matching.PENDING_TASK): kept as is.
     """
-    return engine.match_pending_trigger_events()
+    if stop_requested():
+        return STOPPING
+    drained = drain_lanes(EVENTS)
+    if drained.more and not stop_requested():
+        wake_on_commit(PENDING_TASK)
+    return f"{len(drained.outcomes)} events matched, {sum(drained.outcomes)} runs started"
+
+
+def drain_runs() -> str:
+    """Execute the due runs in batches (woken once per commit that queued some)."""
+    if stop_requested():
+        return STOPPING
+    drained = engine.drain_runs()
+    if drained.more and not stop_requested():
+        wake_on_commit(RUNS_TASK)
+    return f"{len(drained.outcomes)} runs executed" + (", more queued" if drained.more else "")
 
 
 def execute_run(run_id: int) -> str:
-    """Execute one run from its next step (enqueued after the commit that queued it).
+    """A task queued before runs were drained: drain (this run among them); the run's status.
 
     A worker that is stopping leaves it queued for the reconciler.
     """
     if stop_requested():
-        return "left queued: the worker is stopping"
-    return engine.execute_run(run_id)
+        return STOPPING
+    drain_runs()
+    return engine.run_status(run_id)
 
 
 def resume_due_runs() -> str:

@@ -43,7 +43,7 @@ def database_url() -> str:
 
 def queue_backlog() -> None:
     """Queued e-mails nobody has been woken for (the worker's tasks come below)."""
-    with mock.patch("notifications.services.enqueue_on_commit"):
+    with mock.patch("notifications.services.wake_on_commit"):
         for n in range(BACKLOG):
             account = AccountFactory()
             ContactFactory(account=account, email=f"c{n}@customer.example")

@@ -38,6 +38,7 @@ class StepContext:
             self.run.pk,
             f"{self.workflow_name}, step {self.position + 1}",
             depth=self.event.depth,
+            lane=self.run.lane,
         )
 
     @property

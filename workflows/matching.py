@@ -1,0 +1,110 @@
+"""Matching trigger events to workflows: one Run per active workflow of the event's trigger.
+
+Each event is claimed by a conditional UPDATE of `processed_at`, so matching
+twice or concurrently starts its runs once (and run_once_per_event refuses a
+second run per workflow and event anyway). A run takes its lane from the
+event's cause (core.lanes); an event a run caused takes that run's lane. The
+engine is woken once per commit, not per run.
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+
+from core import clock
+from core.causes import CauseKind
+from core.claim_loop import Lanes, drain_lanes
+from core.lanes import INTERACTIVE, INTERACTIVE_CAUSES, lane_of_kind
+from core.queue import wake_on_commit
+
+from .conditions import evaluate
+from .models import Run, RunStatus, TriggerEvent, Workflow
+
+logger = logging.getLogger(__name__)
+
+# The names queued tasks carry: kept as they are.
+PENDING_TASK = "workflows.tasks.process_pending_events"
+RUNS_TASK = "workflows.tasks.drain_runs"
+# Runs caused by runs caused by runs …: beyond this, events start no runs (loop guard).
+MAX_DEPTH = 5
+
+
+def _caused_by_an_interactive_run() -> Exists:
+    return Exists(Run.objects.filter(pk=OuterRef("cause_run_id"), lane=INTERACTIVE))
+
+
+def _interactive() -> Q:
+    """Events someone waits on: a person's, a customer's or an input's, or an interactive run's."""
+    return Q(cause_kind__in=INTERACTIVE_CAUSES) | Q(
+        _caused_by_an_interactive_run(), cause_kind=CauseKind.WORKFLOW
+    )
+
+
+def pending_events(lane: str, limit: int) -> list[int]:
+    """Up to `limit` unmatched events of `lane`, oldest first (each is claimed as it is matched)."""
+    pending = TriggerEvent.objects.filter(processed_at=None)
+    interactive = _interactive()
+    pending = pending.filter(interactive) if lane == INTERACTIVE else pending.exclude(interactive)
+    return list(pending.order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
+
+
+def match_pending_trigger_events() -> int:
+    """Match the unmatched trigger events, interactive ones first; returns how many runs start.
+
+    Stops early when the worker is asked to or its time budget is spent: the
+    task wakes another matcher, and the reconciler matches what is left.
+    """
+    return sum(drain_lanes(EVENTS).outcomes)
+
+
+def match_trigger_event(event_id: int) -> int:
+    """Create this trigger event's runs; returns how many will execute. Safe to repeat."""
+    now = clock.now()
+    with transaction.atomic():
+        claimed = TriggerEvent.objects.filter(pk=event_id, processed_at=None).update(
+            processed_at=now
+        )
+        if not claimed:
+            return 0
+        event = (
+            TriggerEvent.objects.select_related("account")
+            .annotate(by_interactive_run=_caused_by_an_interactive_run())
+            .get(pk=event_id)
+        )
+        if event.depth > MAX_DEPTH:
+            logger.warning("Event %s is %s runs deep; no workflow started.", event, event.depth)
+            return 0
+        lane = INTERACTIVE if event.by_interactive_run else lane_of_kind(event.cause_kind)
+        account = event.account
+        tags = {name.casefold() for name in account.tags.values_list("name", flat=True)}
+        workflows = Workflow.objects.filter(
+            trigger=event.kind, is_active=True, current_version__isnull=False
+        ).select_related("current_version")
+        started = 0
+        for workflow in workflows:
+            version = workflow.current_version
+            matched, decisions = evaluate(
+                version.conditions, account=account, data=event.data, tags=tags
+            )
+            _, created = Run.objects.get_or_create(
+                workflow=workflow,
+                event=event,
+                defaults={
+                    "version": version,
+                    "account": account,
+                    "status": RunStatus.QUEUED if matched else RunStatus.SKIPPED,
+                    "lane": lane,
+                    "decisions": decisions,
+                    "due_at": now,
+                    "created_at": now,
+                    "finished_at": None if matched else now,
+                },
+            )
+            if created and matched:
+                wake_on_commit(RUNS_TASK)
+                started += 1
+    return started
+
+
+EVENTS = Lanes("events", claim=pending_events, work=match_trigger_event)
