@@ -73,8 +73,14 @@ def sweeps_paused() -> Iterator[int]:
     try:
         yield len(paused)
     finally:
+        _fresh_connection()
         for pk, next_run in paused:
             Schedule.objects.filter(pk=pk).update(next_run=next_run)
+
+
+def _fresh_connection() -> None:
+    """Cleaning up after a signal that cut a query short: that connection is unusable."""
+    connection.close()
 
 
 def clean() -> None:
@@ -112,6 +118,7 @@ def measure(sizes: Sizes, say: Callable[[str], None]) -> dict:
                 figures["left"] = {"runs": left[0], "messages": left[1]}
             say(f"  backlog left undrained at the end: {figures['left']}")
     finally:
+        _fresh_connection()
         clean()
         ApiToken.objects.filter(pk=token.pk).delete()
         shutil.rmtree(mail_dir, ignore_errors=True)
