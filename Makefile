@@ -66,12 +66,19 @@ pytest: install $(CHROMIUM)
 
 test: lint check pytest
 
-# `make bench` measures on a database of its own (SQLite file, or BENCH_DATABASE_URL).
+# `make bench` measures on a database of its own (SQLite file, or BENCH_DATABASE_URL);
+# the worker part starts `manage.py worker` and gunicorn on BENCH_PORT (Q_REDIS_URL: Redis).
+# Quick (< 2 min): make bench BENCH_ACCOUNTS=2000 BENCH_ARGS="--only workers --backlog 5000
+#   --interactive 5 --window 10 --timeout 30"; in-process parts only: BENCH_ARGS=--skip-workers.
 BENCH_ACCOUNTS ?= 100000
+BENCH_BACKLOG ?= 100000
+BENCH_PORT ?= 8102
+BENCH_ARGS ?=
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/bench/bench.sqlite3
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --no-input -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --accounts $(BENCH_ACCOUNTS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --accounts $(BENCH_ACCOUNTS) \
+	  --backlog $(BENCH_BACKLOG) --port $(BENCH_PORT) $(BENCH_ARGS)
 
 seed: install
 	$(PY) manage.py migrate --no-input

@@ -1,8 +1,11 @@
-"""`manage.py bench`: OpenCSM's speed, measured — ingestion, sweeps, runs, pages.
+"""`manage.py bench`: OpenCSM's speed, measured — ingestion, sweeps, runs, pages, workers.
 
 Run it through `make bench` (a database of its own). Prints a table and
-writes JSON under bench/results/. Measurements that change data run inside a
-transaction that is rolled back, so the numbers can be taken again.
+writes JSON under bench/results/. The in-process parts call the code in this
+process; measurements that change data run inside a transaction that is
+rolled back, so the numbers can be taken again. The worker part
+(demo/bench/workers.py) measures what users wait on: real worker and web
+processes draining a backlog, cleaned up after.
 """
 
 import json
@@ -25,6 +28,7 @@ from activity.models import Feature
 from api.tokens import create_token
 from core import clock
 from core.causes import Cause
+from demo.bench import workers
 from demo.bench.ingestion import api_event, insert_same_rows
 from demo.bench.measure import measured, rolled_back, run_on_commit_callbacks
 from demo.portfolio import build_demo_portfolio, ensure_demo_staff
@@ -42,6 +46,11 @@ SWEEP_SECONDS = 3
 PAGE_SECONDS = 0.100
 PAGE_QUERIES = 25
 RUNS_PER_SECOND = 200
+# The worker path's targets (issue #16): PostgreSQL, and SQLite's own.
+LATENCY_P95_SECONDS = 2.0
+WORKER_RUNS_PER_SECOND = {"postgresql": 200, "sqlite": 100}
+WORKER_MESSAGES_PER_SECOND = {"postgresql": 300, "sqlite": 100}
+TASKS_PER_1000_RUNS = 20
 
 
 class Command(BaseCommand):
@@ -54,9 +63,24 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=1_000)
         parser.add_argument(
             "--only",
-            default="sweeps,ingest,runs,pages",
-            help="Comma-separated parts to measure (after seeding): sweeps, ingest, runs, pages.",
+            default="sweeps,ingest,runs,pages,workers",
+            help="Comma-separated parts to measure (after seeding): sweeps, ingest, runs, "
+            "pages (in-process) and workers (real worker and web processes).",
         )
+        parser.add_argument("--skip-workers", action="store_true", help="In-process parts only.")
+        parser.add_argument(
+            "--backlog", type=int, default=100_000, help="Worker part: bulk runs, and messages."
+        )
+        parser.add_argument(
+            "--interactive", type=int, default=20, help="Worker part: events of each kind."
+        )
+        parser.add_argument(
+            "--window", type=float, default=30, help="Worker part: throughput seconds."
+        )
+        parser.add_argument(
+            "--timeout", type=float, default=60, help="Worker part: longest wait for an event."
+        )
+        parser.add_argument("--port", type=int, default=8102, help="Worker part: web port.")
 
     def handle(
         self, *args, accounts: int, small: int, events: int, runs: int, only: str, **options
@@ -65,7 +89,11 @@ class Command(BaseCommand):
         # django-q2 logs every task it enqueues: thousands of lines amid the table.
         logging.getLogger("django-q").setLevel(logging.WARNING)
         parts = set(only.split(","))
+        if options["skip_workers"]:
+            parts.discard("workers")
         self.rows: list[dict] = []
+        self.path = "in-process"
+        self.stdout.write(f"In-process parts ({', '.join(sorted(parts - {'workers'}))}):")
         staff = ensure_demo_staff(password=settings.DEMO_PASSWORD)
         self._grow_to(min(small, accounts), staff)
         if "sweeps" in parts:
@@ -81,6 +109,8 @@ class Command(BaseCommand):
             self._runs(runs)
         if "pages" in parts:
             self._pages()
+        if "workers" in parts:
+            self._workers(options)
         self._report(accounts)
 
     # --- parts ------------------------------------------------------------------
@@ -212,7 +242,7 @@ class Command(BaseCommand):
         rate = m["result"] / m["seconds"]
         self._row(
             "runs",
-            f"{count:,} runs, one worker",
+            f"{count:,} runs, one worker, in-process",
             m,
             f"{rate:,.0f} runs/s",
             met=rate >= RUNS_PER_SECOND,
@@ -244,29 +274,91 @@ class Command(BaseCommand):
             status = samples[-1]["result"].status_code
             self._row("page", f"{name} (p50 of 15)", m, f"HTTP {status}", met=met)
 
+    def _workers(self, options: dict) -> None:
+        """The worker path (demo/bench/workers.py): throughput and interactive latency."""
+        self.path = "workers"
+        sizes = workers.Sizes(
+            runs=options["backlog"],
+            messages=options["backlog"],
+            events=options["interactive"],
+            window=options["window"],
+            timeout=options["timeout"],
+            port=options["port"],
+        )
+        self.stdout.write("Worker path (real `manage.py worker` and gunicorn processes):")
+        figures = workers.measure(sizes, say=self.stdout.write)
+        self.workers = figures
+        vendor = connection.vendor
+        setup, flow, latency = figures["setup"], figures["throughput"], figures["latency"]
+        nothing = {"seconds": 0, "queries": None, "peak_mb": None}
+        window = {**nothing, "seconds": flow["seconds"]}
+        self._row(
+            "workers",
+            f"backlog {sizes.runs:,} runs + {sizes.messages:,} messages",
+            {**nothing, "seconds": setup["build_seconds"]},
+            f"bulk_create; {setup['wake_tasks']:,} wake-up task(s)",
+        )
+        drained = " (backlog ran out: a floor)" if flow["ran_out"] else ""
+        for what, per_second, targets in (
+            ("one-step runs", flow["runs_per_second"], WORKER_RUNS_PER_SECOND),
+            ("messages delivered", flow["messages_per_second"], WORKER_MESSAGES_PER_SECOND),
+        ):
+            met = per_second >= targets.get(vendor, targets["postgresql"])
+            note = f"{per_second:,.0f}/s per 2-worker cluster{drained}"
+            self._row("workers", f"throughput: {what}", window, note, met=met, sqlite_too=True)
+        tasks, per_run = flow["tasks"], flow["tasks_per_1000_runs"]
+        bound = "≥ " if tasks["saturated"] else ""
+        shown = "-" if per_run is None else f"{bound}{per_run:,.1f}"
+        note = f"{shown} per 1,000 runs ({tasks['workflows']:,} engine + "
+        note += f"{tasks['notifications']:,} outbox tasks in the window)"
+        met = None if per_run is None else per_run <= TASKS_PER_1000_RUNS
+        what = "django-q2 tasks per 1,000 runs"
+        self._row("workers", what, window, note, met=met, sqlite_too=True)
+        for kind, what in (("health", "health change (staff page)"), ("payment", "payment (API)")):
+            figure = latency[kind]
+            p95 = figure["p95_seconds"]
+            m = {**nothing, "seconds": figure["timeout_seconds"] if p95 is None else p95}
+            met = p95 is not None and p95 <= LATENCY_P95_SECONDS
+            p50 = "timed out" if figure["p50_seconds"] is None else f"{figure['p50_seconds']:.2f} s"
+            note = f"p95; p50 {p50}; {figure['finished']} of {figure['events']} done"
+            self._row("workers", f"latency: {what}", m, note, met=met, sqlite_too=True)
+
     # --- output -------------------------------------------------------------------
 
-    def _row(self, part: str, what: str, m: dict, note: str, met: bool | None = None) -> None:
+    def _row(
+        self,
+        part: str,
+        what: str,
+        m: dict,
+        note: str,
+        met: bool | None = None,
+        *,
+        sqlite_too: bool = False,
+    ) -> None:
         """One line of the table; `met` says whether the part meets its target (if it has one).
 
-        The targets are set for PostgreSQL; on SQLite the numbers are shown unjudged.
+        The in-process targets are set for PostgreSQL; on SQLite those numbers are
+        shown unjudged. The worker path has targets for both (`sqlite_too`).
         """
-        if connection.vendor != "postgresql":
+        if connection.vendor != "postgresql" and not sqlite_too:
             met = None
         row = {
             "part": part,
+            "path": self.path,
             "what": what,
             "seconds": round(m["seconds"], 4),
             "queries": m["queries"],
-            "peak_mb": round(m["peak_mb"], 1),
+            "peak_mb": None if m["peak_mb"] is None else round(m["peak_mb"], 1),
             "note": note,
             "target_met": met,
         }
         self.rows.append(row)
         verdict = {True: "ok  ", False: "MISS", None: "    "}[met]
+        queries = "-" if row["queries"] is None else row["queries"]
+        peak = "-" if row["peak_mb"] is None else f"{row['peak_mb']:.1f}"
         self.stdout.write(
-            f"{part:<7} {what:<50} {row['seconds']:>9.3f}s {row['queries']:>7} q "
-            f"{row['peak_mb']:>7.1f} MB {verdict} {note}"
+            f"{part:<7} {what:<50} {row['seconds']:>9.3f}s {queries:>7} q "
+            f"{peak:>7} MB {verdict} {note}"
         )
 
     def _report(self, accounts: int) -> None:
@@ -280,6 +372,7 @@ class Command(BaseCommand):
                     "accounts": Account.objects.count(),
                     "python": platform.python_version(),
                     "rows": self.rows,
+                    "workers": getattr(self, "workers", None),
                 },
                 indent=2,
             )
