@@ -10,6 +10,7 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         from core import handover, lanes
 
+        from . import checks  # noqa: F401  (registers the database check)
         from .engine import serve_interactive_events, serve_interactive_runs
         from .recording import record_trigger_events
 

@@ -27,6 +27,7 @@ from .forms import (
     blank_row,
     condition_subjects,
 )
+from .lane_status import lane_statuses
 from .models import ConditionOperator, Run, RunStatus, Workflow
 from .triggers import BY_KEY
 
@@ -60,6 +61,7 @@ def workflow_list(request: HttpRequest) -> HttpResponse:
         "can_switch": request.user.has_perm("workflows.change_workflow"),
         "recent_days": RECENT_DAYS,
         "backlogs": backlogs_to_show(),
+        "lanes": lane_statuses(),
         "threshold": settings.SWEEP_BACKLOG_THRESHOLD,
     }
     return render(request, "workflows/workflow_list.html", context)
