@@ -15,11 +15,16 @@ def create(apps, schema_editor):
         "CREATE INDEX IF NOT EXISTS task_title_trgm ON activity_task "
         'USING gin ((UPPER("title"::text)) gin_trgm_ops)'
     )
+    schema_editor.execute(
+        "CREATE INDEX IF NOT EXISTS task_title_prefix ON activity_task "
+        '((UPPER("title"::text)) text_pattern_ops)'
+    )
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS task_title_trgm")
+        schema_editor.execute("DROP INDEX IF EXISTS task_title_prefix")
 
 
 class Migration(migrations.Migration):
