@@ -1,7 +1,8 @@
 """Global search: accounts, contacts and tasks matching part of a name, e-mail or phone.
 
-Plain `icontains` lookups on both databases. On PostgreSQL, the trigram indexes
-that accounts' and activity's migrations add (`gin_trgm_ops` on the very
+Plain `icontains` lookups (`istartswith` for a two-letter term) on both
+databases. On PostgreSQL, the trigram indexes that accounts' and activity's
+migrations add (`gin_trgm_ops` on the very
 `UPPER(column::text)` expressions Django's `icontains` compares) make a
 `%term%` match an index scan instead of reading 100,000 rows; SQLite scans,
 which is fine for the portfolio sizes it is used with.
