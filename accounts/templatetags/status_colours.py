@@ -19,8 +19,15 @@ _EMPTY = {"health": "Not assessed", "happiness": "Unknown", "milestone": "None"}
 
 @register.simple_tag
 def status_badge(kind: str, value: str | None) -> str:
-    """The badge for a status; an empty one reads "Not assessed" / "Unknown" in grey."""
-    label = _LABELS[kind].get(value or "") or _EMPTY.get(kind, "—")
+    """The badge for a status; an empty one is a grey dash titled "Not assessed"."""
+    label = _LABELS[kind].get(value or "")
+    if not label:
+        # A dash in the narrow places badges sit in (the account page's header).
+        return format_html(
+            '<span class="badge text-bg-{}" data-status="" title="{}">—</span>',
+            colour(kind, value),
+            _EMPTY.get(kind, "Not set"),
+        )
     return format_html(
         '<span class="badge text-bg-{}" data-status="{}">{}</span>',
         colour(kind, value),
