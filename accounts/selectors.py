@@ -8,8 +8,11 @@ from django.db.models import Count, QuerySet, Sum
 from .models import Account, Contact, Lifecycle, OptOut, OptOutChannel, normalized_address
 
 
-def portfolio_summary() -> dict:
+def portfolio_summary(accounts: QuerySet[Account] | None = None) -> dict:
     """Headline numbers and the active accounts' health, milestone and happiness mix.
+
+    `accounts` narrows it to a book (say, one owner's); MRR is kept per currency too,
+    since adding dollars to euros would mean nothing.
 
     One grouped pass over the accounts (at most lifecycle × health × milestone ×
     happiness = 250 rows), folded here: at 100,000 accounts each scan of the table
@@ -20,6 +23,7 @@ def portfolio_summary() -> dict:
         "active": 0,
         "churned": 0,
         "mrr": Decimal(0),  # of active accounts
+        "mrr_by_currency": Counter(),  # of active accounts
         # Active accounts only; "" is not assessed / none / unknown.
         "health": Counter(),
         "mrr_by_health": Counter(),
@@ -27,11 +31,12 @@ def portfolio_summary() -> dict:
         "happiness": Counter(),
     }
     groups = (
-        Account.objects.order_by()
-        .values_list("lifecycle", "health_status", "milestone", "happiness")
+        (Account.objects.all() if accounts is None else accounts)
+        .order_by()
+        .values_list("lifecycle", "health_status", "milestone", "happiness", "currency")
         .annotate(n=Count("*"), group_mrr=Sum("mrr"))
     )
-    for lifecycle, health, milestone, happiness, n, mrr in groups:
+    for lifecycle, health, milestone, happiness, currency, n, mrr in groups:
         summary["total"] += n
         if lifecycle == Lifecycle.CHURNED:
             summary["churned"] += n
@@ -39,6 +44,7 @@ def portfolio_summary() -> dict:
             continue
         summary["active"] += n
         summary["mrr"] += mrr
+        summary["mrr_by_currency"][currency] += mrr
         summary["health"][health] += n
         summary["mrr_by_health"][health] += mrr
         summary["milestones"][milestone] += n

@@ -2,10 +2,12 @@
 
 from django.urls import include, path
 
-from . import views
+from . import my_day_views, search_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", my_day_views.home, name="home"),
+    path("my-day/tasks/<int:pk>/done/", my_day_views.task_done, name="my-day-task-done"),
+    path("search/", search_views.search, name="search"),
     path("accounts/", include("insights.account_urls")),
     path("reports/", include("insights.report_urls")),
 ]

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from .inbox_filters import InboxFilterForm
 from .models import Alert
 from .preferences import AlertSettingsForm, current_settings, save_alert_settings, staff_kinds
 from .services import mark_alert_read, mark_all_alerts_read
@@ -16,24 +17,30 @@ PAGE_SIZE = 50
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """My alerts, newest first, 50 a page; unread ones stand out."""
-    alerts = Alert.objects.filter(user=request.user).select_related("account")
-    page = Paginator(alerts.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    """My alerts, newest first, 50 a page; unread ones stand out; filtered by kind,
+    account or my own accounts."""
+    form = InboxFilterForm(request.GET or None, user=request.user)
+    alerts = form.apply(Alert.objects.filter(user=request.user), request.user)
+    page = Paginator(
+        alerts.select_related("account").order_by("-created_at", "-id"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "form": form, "query": query.urlencode()}
     template = "notifications/_alert_list.html" if request.htmx else "notifications/inbox.html"
-    return render(request, template, {"page": page})
+    return render(request, template, context)
 
 
 @login_required
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark one of my alerts read (another user's is a 404); htmx swaps the item."""
+    """Mark one of my alerts read (another user's is a 404); htmx swaps the item and,
+    out of band, the navbar's unread count."""
     alert = get_object_or_404(Alert.objects.select_related("account"), pk=pk, user=request.user)
     mark_alert_read(alert=alert)
     if request.htmx:
         alert.refresh_from_db(fields=["read_at"])
-        return render(request, "notifications/_alert.html", {"alert": alert})
+        return render(request, "notifications/_alert_read.html", {"alert": alert, "oob": True})
     return redirect("inbox:list")
 
 

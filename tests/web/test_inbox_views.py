@@ -209,3 +209,47 @@ def test_the_inbox_query_count_does_not_grow_with_the_alerts(client, csm, accoun
 
     assert Alert.objects.filter(user=csm).count() == 500
     assert counts[0] == counts[1]
+
+
+def test_mark_read_updates_the_navbar_count_out_of_band(client, csm):
+    first, _second = add_alerts(csm, 2)
+    client.force_login(csm)
+
+    response = mark_read(client, first, headers={"HX-Request": "true"})
+
+    body = response.content.decode()
+    assert '<span id="unread-badge" hx-swap-oob="true">' in body
+    assert text_of(response, "unread-count") == "1"
+
+
+def test_an_alert_does_not_show_its_e_mail_copys_url_as_text(client, csm):
+    (alert,) = add_alerts(csm, 1)
+    Alert.objects.filter(pk=alert.pk).update(
+        body="Acme is now Struggling.\nNext: reach out.\nhttp://testserver/accounts/1/"
+    )
+    client.force_login(csm)
+
+    text = text_of(client.get(reverse("inbox:list")), f"body-of-alert-{alert.pk}")
+
+    assert "reach out" in text
+    assert "http" not in text
+
+
+def test_the_inbox_filters_by_account_and_my_accounts(client, csm, manager):
+    from tests.factories import AccountFactory
+
+    mine = AccountFactory(owner=csm, name="Mine Co")
+    theirs = AccountFactory(owner=manager, name="Theirs Co")
+    (about_mine,) = add_alerts(csm, 1, account=mine)
+    (about_theirs,) = add_alerts(csm, 1, account=theirs)
+    client.force_login(csm)
+
+    only_mine = find_testids(client.get(reverse("inbox:list"), {"mine": "on"}), "alert-")
+    by_name = find_testids(client.get(reverse("inbox:list"), {"account": "theirs"}), "alert-")
+    bad_kind = client.get(reverse("inbox:list"), {"kind": "nonsense"})
+
+    assert f"alert-{about_mine.pk}" in only_mine
+    assert f"alert-{about_theirs.pk}" not in only_mine
+    assert f"alert-{about_theirs.pk}" in by_name
+    assert f"alert-{about_mine.pk}" not in by_name
+    assert bad_kind.status_code == 200
