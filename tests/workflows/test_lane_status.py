@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bulk_workflow(manager):
-    return build_workflow("bulk-tagging", "plan_changed", [("add_tag", {"tag": "Bulk"})])
+    workflow = build_workflow("bulk-tagging", "plan_changed", [("add_tag", {"tag": "Bulk"})])
+    workflow.refresh_from_db()  # its published version
+    return workflow
 
 
 def interactive_message(waited: timedelta, key: str = "health:1") -> Message:
