@@ -20,7 +20,10 @@ def test_a_csm_chooses_an_hourly_digest_and_a_timezone(log_in, page, screenshot,
 
     if width < 992:
         page.get_by_role("button", name="Menu").click()
+        # The menu slides open; a click on the user menu while it moves is lost.
+        expect(page.locator("#nav.collapse.show")).to_be_visible()
     page.get_by_test_id("user-menu").click()
+    expect(page.get_by_test_id("user-menu")).to_have_attribute("aria-expanded", "true")
     page.get_by_role("link", name="Alert settings").click()
 
     expect(page.get_by_role("heading", name="Alert settings")).to_be_visible()
