@@ -15,7 +15,7 @@ from tests.factories import AccountFactory
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
 
-LONG_WORD = "x" * 200
+LONG_WORD = "x" * 180  # with its prefix within 200-character columns (PostgreSQL enforces)
 PASTED_URL = "https://example.com/" + "a-very-long-path-segment" * 8
 
 DESKTOP = {"width": 1440, "height": 900}
