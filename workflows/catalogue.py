@@ -99,31 +99,14 @@ def insert_step_if_untouched(
     playbook is the manager's and is left alone. `models` as for install_playbooks.
     Returns whether the playbook changed.
     """
-    from django.utils import timezone
 
-    workflow = models["Workflow"].objects.filter(key=key).first()
-    if workflow is None or workflow.current_version_id is None:
-        return False
-    steps = models["Step"].objects.filter(workflow=workflow).order_by("position", "id")
-    working = [{"action": s.action, "params": s.params} for s in steps]
-    current = models["WorkflowVersion"].objects.get(pk=workflow.current_version_id)
-    if working != shipped or current.steps != shipped:
-        return False
-    for later in reversed(list(steps)[position:]):
-        models["Step"].objects.filter(pk=later.pk).update(position=later.position + 1)
-    models["Step"].objects.create(workflow=workflow, position=position, **step)
-    steps = [*shipped[:position], step, *shipped[position:]]
-    numbers = models["WorkflowVersion"].objects.filter(workflow=workflow)
-    version = models["WorkflowVersion"].objects.create(
-        workflow=workflow,
-        number=max(numbers.values_list("number", flat=True)) + 1,
-        trigger=current.trigger,
-        conditions=current.conditions,
-        steps=steps,
-        created_at=now or timezone.now(),
-    )
-    models["Workflow"].objects.filter(pk=workflow.pk).update(current_version=version)
-    return True
+    def insert(workflow, steps: list) -> list[dict]:
+        for later in reversed(steps[position:]):
+            models["Step"].objects.filter(pk=later.pk).update(position=later.position + 1)
+        models["Step"].objects.create(workflow=workflow, position=position, **step)
+        return [*shipped[:position], step, *shipped[position:]]
+
+    return _change_if_untouched(models, key=key, shipped=shipped, change=insert, now=now)
 
 
 def replace_step_if_untouched(
@@ -132,6 +115,19 @@ def replace_step_if_untouched(
     """Give an installed playbook's step at `position` a later catalogue's parameters, if
     nobody edited the playbook (as for insert_step_if_untouched), published as a new
     version. Returns whether the playbook changed."""
+
+    def replace(workflow, steps: list) -> list[dict]:
+        models["Step"].objects.filter(pk=steps[position].pk).update(
+            action=step["action"], params=step["params"]
+        )
+        return [*shipped[:position], step, *shipped[position + 1 :]]
+
+    return _change_if_untouched(models, key=key, shipped=shipped, change=replace, now=now)
+
+
+def _change_if_untouched(models: dict, *, key: str, shipped: list[dict], change, now) -> bool:
+    """`change(workflow, steps)` edits the working copy of an untouched playbook and returns
+    its new steps, which are then published as the next version."""
     from django.utils import timezone
 
     workflow = models["Workflow"].objects.filter(key=key).first()
@@ -142,10 +138,7 @@ def replace_step_if_untouched(
     current = models["WorkflowVersion"].objects.get(pk=workflow.current_version_id)
     if working != shipped or current.steps != shipped:
         return False
-    models["Step"].objects.filter(pk=steps[position].pk).update(
-        action=step["action"], params=step["params"]
-    )
-    changed = [*shipped[:position], step, *shipped[position + 1 :]]
+    changed = change(workflow, steps)
     numbers = models["WorkflowVersion"].objects.filter(workflow=workflow)
     version = models["WorkflowVersion"].objects.create(
         workflow=workflow,
