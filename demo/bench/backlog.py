@@ -10,11 +10,11 @@ again; the bench calls it before and after each measurement.
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Model
 
 from accounts.models import AccountTag, Contact, Tag, TagEvent
 from core import clock
 from core.causes import Cause
+from core.lanes import BULK
 from notifications.models import Channel, Message, MessageStatus
 from workflows.models import Run, RunStatus, Step, TriggerEvent, Workflow, WorkflowVersion
 from workflows.services import publish
@@ -33,16 +33,6 @@ class Backlog:
     workflow_id: int
     runs: int
     messages: int
-
-
-def bulk_lane(model: type[Model]) -> dict:
-    """`{"lane": <bulk>}` where the model records a priority lane, else nothing."""
-    try:
-        field = model._meta.get_field("lane")
-    except Exception:  # FieldDoesNotExist: the engine before lanes
-        return {}
-    values = [value for value, _ in field.choices or []]
-    return {"lane": "bulk" if "bulk" in values or not values else field.get_default()}
 
 
 def bench_workflow() -> tuple[Workflow, WorkflowVersion]:
@@ -100,7 +90,7 @@ def build_backlog(*, runs: int, messages: int, pool: int = 5_000) -> Backlog:
                 status=RunStatus.QUEUED,
                 due_at=now,
                 created_at=now,
-                **bulk_lane(Run),
+                lane=BULK,
             )
             for event in events
         )
@@ -128,7 +118,7 @@ def _message(n: int, person: tuple, now, cause: dict) -> Message:
         status=MessageStatus.QUEUED,
         next_attempt_at=now,
         created_at=now,
-        **bulk_lane(Message),
+        lane=BULK,
         **cause,
     )
 
