@@ -59,7 +59,8 @@ check: install
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=false SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	  ALLOWED_HOSTS=opencsm.example.com $(PY) manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=opencsm.example.com EMAIL_URL=smtp+tls://cs@smtp.example.com:587 \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 pytest: install $(CHROMIUM)
 	$(VENV)/bin/pytest

@@ -13,6 +13,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from core import lanes
 
+        from . import checks  # noqa: F401  (registers the deployment check)
         from .delivery import serve_interactive_messages
 
         # Every bulk drain delivers the messages someone waits on between its batches.

@@ -16,6 +16,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "opencsm.example.com",
+    "EMAIL_URL": "smtp+tls://cs@smtp.example.com:587",
     "DJANGO_SETTINGS_MODULE": "csm.settings",
 }
 
@@ -56,3 +57,22 @@ def test_check_deploy_mentions_the_missing_files_without_failing_a_build(tmp_pat
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "core.I001" in checked.stdout + checked.stderr
     assert "collectstatic" in checked.stdout + checked.stderr
+
+
+def test_check_deploy_warns_when_customer_email_would_only_be_written_to_a_folder(tmp_path):
+    """Without EMAIL_URL nothing is sent; a deployment must hear that before going live."""
+    (tmp_path / "staticfiles.json").write_text(json.dumps({"paths": {}, "version": "1.1"}))
+    env = {**os.environ, **PRODUCTION, "STATIC_ROOT": str(tmp_path), "EMAIL_URL": ""}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert checked.returncode != 0
+    assert "notifications.W001" in checked.stderr
+    assert "EMAIL_URL is not set" in checked.stderr
