@@ -13,6 +13,7 @@ OPTIONAL = (
     "plan",
     "mrr",
     "owner_email",
+    "signed_up_at",
     "timezone",
     "billing_customer_id",
     "contact_name",

@@ -7,10 +7,12 @@ by one. Either way a bad row is refused alone, with its reason.
 """
 
 import logging
+from datetime import UTC, datetime, time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.models import Account, Plan
 from accounts.services import change_plan, update_account
@@ -102,7 +104,34 @@ def row_report(values: dict[str, str], *, owners: dict, cause: Cause, as_sign_up
         contact=contact,
         cause=cause,
         announce_as_sign_up=as_sign_up,
+        signed_up_at=_customer_since(values.get("signed_up_at", "")),
     )
+
+
+def _customer_since(text: str) -> datetime | None:
+    """A new account's real sign-up ("2023-04-01" or an ISO date-time), or None for now.
+
+    An imported book carries its history: with its real dates the sweeps see, say, an
+    unused feature as overdue at once (and hold it as history: workflows.backlogs)
+    rather than the whole book reaching day 3 of onboarding together. A bare date is
+    midnight UTC; an account on record keeps its own.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        moment = parse_datetime(text)
+        day = None if moment else parse_date(text)
+    except ValueError:
+        moment = day = None
+    if day is not None:
+        moment = datetime.combine(day, time(), tzinfo=UTC)
+    if moment is None:
+        raise ValidationError(
+            f"signed_up_at {text[:40]!r} is not a date: write it as 2023-04-01 "
+            "or 2023-04-01T09:30:00+00:00."
+        )
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def apply_row(values: dict[str, str], *, owners: dict, cause: Cause, as_sign_up: bool) -> str:

@@ -14,10 +14,16 @@ them as HeldEvent rows of a SweepBacklog until a manager chooses on the workflow
 Handing back is clearing the event's `processed_at`: the engine then matches it like
 any new event. A sweep run again finds the facts already recorded, so nothing changes.
 `sweep_as_handled` records what is due as already handled, for demo data.
+
+A book imported into a live system (CSV import) is history too: while an import is in
+progress the scheduled sweeps wait (`register_pause`, so they do not act on half a book),
+and when it ends `hold_history_of_new_accounts` runs every sweep and holds what it finds
+for the accounts the import created, above the same threshold, for the same choice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -39,13 +45,35 @@ RELEASE_TASK = "workflows.tasks.release_backlogs"
 RELEASE_CHUNK = 1000
 MAX_PER_HOUR = 1_000_000
 
+# Callables that say why the scheduled sweeps should wait ("" when they need not).
+_pauses: list[Callable[[], str]] = []
+
+
+def register_pause(reason: Callable[[], str]) -> None:
+    """Let another app hold the scheduled sweeps while it loads history (imports.apps)."""
+    if reason not in _pauses:
+        _pauses.append(reason)
+
+
+def sweeps_paused() -> str:
+    """Why the scheduled sweeps wait now, or ""."""
+    return next((why for why in (reason() for reason in _pauses) if why), "")
+
 
 def run_sweep(sweep: Sweep) -> int:
     """Run `sweep` as its schedule does; hold its first run's findings above the threshold.
 
     Later runs run exactly as before. The first is one transaction, so its findings are
-    held before anyone can see them. Returns how many due facts were recorded.
+    held before anyone can see them. While a pause says so (an import loading a book),
+    the sweep does not run: it finds everything due on its next run. Returns how many
+    due facts were recorded.
     """
+    if sweeps_paused():
+        return 0
+    return _run_guarding_the_first(sweep)
+
+
+def _run_guarding_the_first(sweep: Sweep) -> int:
     if SweepStatus.objects.filter(sweep=sweep.run.__name__).exists():
         return sweep.run()
     with transaction.atomic():
@@ -69,10 +97,38 @@ def _recorded_since(sweep: Sweep, started: datetime) -> QuerySet[TriggerEvent]:
     )
 
 
-def _hold(sweep: Sweep, events: QuerySet[TriggerEvent], *, found_at: datetime) -> SweepBacklog:
+def hold_history_of_new_accounts(*, created_since: datetime, occasion: str) -> list[SweepBacklog]:
+    """After a book was imported: run every sweep now and hold, per sweep, what it found
+    for the accounts created since `created_since` when that is more than the threshold.
+
+    Below the threshold the facts stay due and the engine acts on them as on any others.
+    A sweep that never ran takes its first-run guard instead, which covers every account.
+    Returns the backlogs held.
+    """
+    held = []
+    for sweep in SWEEPS:
+        if not SweepStatus.objects.filter(sweep=sweep.run.__name__).exists():
+            _run_guarding_the_first(sweep)
+            continue
+        with transaction.atomic():
+            started = clock.now()
+            sweep.run()
+            recorded = _recorded_since(sweep, started).filter(
+                account__created_at__gte=created_since
+            )
+            if recorded.count() > settings.SWEEP_BACKLOG_THRESHOLD:
+                held.append(_hold(sweep, recorded, found_at=started, occasion=occasion))
+    return held
+
+
+def _hold(
+    sweep: Sweep, events: QuerySet[TriggerEvent], *, found_at: datetime, occasion: str = ""
+) -> SweepBacklog:
     """Hold `events` for a manager's choice: listed on a backlog, marked matched (two
     set-based statements, however many there are)."""
-    backlog = SweepBacklog.objects.create(sweep=sweep.run.__name__, found_at=found_at, held=0)
+    backlog = SweepBacklog.objects.create(
+        sweep=sweep.run.__name__, occasion=occasion, found_at=found_at, held=0
+    )
     held = insert_selected(HeldEvent, events, {"event": F("pk"), "backlog": Value(backlog.pk)})
     events.update(processed_at=clock.now())
     SweepBacklog.objects.filter(pk=backlog.pk).update(held=held)

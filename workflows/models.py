@@ -305,7 +305,8 @@ class BacklogChoice(models.TextChoices):
 
 
 class SweepBacklog(models.Model):
-    """A sweep's first run found more due facts than the threshold: recorded, not acted on.
+    """A sweep's first run (or its run after a CSV import) found more due facts than the
+    threshold: recorded, not acted on.
 
     Its trigger events are marked matched (the engine leaves them alone) and listed as
     HeldEvent rows until a manager chooses: only from now on (they stay handled, nothing
@@ -313,6 +314,8 @@ class SweepBacklog(models.Model):
     """
 
     sweep = models.CharField(max_length=60)
+    # Why it was held, in words, when not the sweep's first run: "the CSV import of book.csv".
+    occasion = models.CharField(max_length=300, blank=True)
     found_at = models.DateTimeField()
     held = models.PositiveIntegerField(help_text="How many due facts the run found.")
     released = models.PositiveIntegerField(default=0)
