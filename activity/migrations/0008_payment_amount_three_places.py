@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('activity', '0007_task_title_trigram_index'),
+        ("activity", "0007_task_title_trigram_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='payment',
-            name='amount',
+            model_name="payment",
+            name="amount",
             field=models.DecimalField(decimal_places=3, max_digits=13),
         ),
     ]
