@@ -167,7 +167,8 @@ def _derive_account(
     paying = [each for each in live if each.status in MRR_SUBSCRIPTION_STATUSES]
     currencies = {each.currency for each in paying}
     currency = currencies.pop() if len(currencies) == 1 else account.currency
-    if live:
+    # An account churned by hand stays churned (MRR 0) until a subscription becomes live.
+    if live and (account.lifecycle != Lifecycle.CHURNED or became_live):
         # Summed in the account's currency; another currency's amounts cannot be added.
         total = sum((each.mrr for each in paying if each.currency == currency), Decimal(0))
         planned = sorted(

@@ -45,15 +45,28 @@ def object_id(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def recorded_decline(*, charge_id: str, payment_intent_id: str, invoice_id: str) -> str:
-    """The latest decline code a charge or payment-intent event reported for this attempt."""
-    match = Q(pk__in=[])
+def recorded_decline(
+    *, charge_id: str, payment_intent_id: str, invoice_id: str, after: datetime | None = None
+) -> str:
+    """The decline code a charge or payment-intent event reported for this attempt ("" if none).
+
+    The charge is the attempt: when the invoice names it, only its own decline
+    counts. Otherwise the payment intent's or invoice's latest decline made
+    `after` the invoice's previous failed attempt (a payment intent is retried
+    for each attempt, so an older decline belongs to an older attempt).
+    """
     if charge_id:
-        match |= Q(charge_id=charge_id)
-    if payment_intent_id:
-        match |= Q(payment_intent_id=payment_intent_id)
-    if invoice_id:
-        match |= Q(invoice_id=invoice_id)
+        match = Q(charge_id=charge_id)
+    elif payment_intent_id or invoice_id:
+        match = Q(pk__in=[])
+        if payment_intent_id:
+            match |= Q(payment_intent_id=payment_intent_id)
+        if invoice_id:
+            match |= Q(invoice_id=invoice_id)
+        if after is not None:
+            match &= Q(attempted_at__gt=after)
+    else:
+        return ""
     found = StripeDecline.objects.filter(match).order_by("-attempted_at", "-pk").first()
     return found.code if found else ""
 

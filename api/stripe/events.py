@@ -24,6 +24,7 @@ from accounts.models import (
     SubscriptionStatus,
 )
 from accounts.services import record_subscription
+from activity.models import Payment, PaymentStatus
 from activity.services.payments import record_payment
 from core import clock
 from core.causes import Cause
@@ -157,7 +158,15 @@ def invoice_payment_failed(event: StripeEvent) -> Account:
     reason = (
         (charge_decline(charge) if isinstance(charge, dict) else "")
         or (payment_intent_decline(intent) if isinstance(intent, dict) else "")
-        or recorded_decline(charge_id=charge_id, payment_intent_id=intent_id, invoice_id=invoice_id)
+        or recorded_decline(
+            charge_id=charge_id,
+            payment_intent_id=intent_id,
+            invoice_id=invoice_id,
+            after=Payment.objects.filter(invoice_id=invoice_id, status=PaymentStatus.FAILED)
+            .order_by("-occurred_at")
+            .values_list("occurred_at", flat=True)
+            .first(),
+        )
     )
     attempted_at = timestamp(charge.get("created")) if isinstance(charge, dict) else None
     attempt = invoice.get("attempt_count") or 1

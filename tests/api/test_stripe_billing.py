@@ -527,6 +527,20 @@ def test_a_churned_account_is_reactivated_by_a_payment_through_the_events_api(ap
     assert acme.lifecycle == Lifecycle.ACTIVE
 
 
+def test_an_account_churned_by_hand_stays_churned_while_stripe_reports_no_change(
+    client, acme, by_api
+):
+    from accounts.services import cancel_subscription
+
+    updated(client, so.subscription(), event_id="evt_a")
+    cancel_subscription(account=acme, cause=by_api)
+
+    updated(client, so.subscription(metadata={"note": "x"}), event_id="evt_b", created=NOW)
+
+    acme.refresh_from_db()
+    assert (acme.lifecycle, acme.mrr) == (Lifecycle.CHURNED, Decimal("0"))
+
+
 def test_the_renewal_date_is_the_live_subscriptions_period_end(client, acme):
     updated(client, so.subscription(current_period_end=int(PERIOD_END.timestamp())))
 
@@ -593,6 +607,23 @@ def test_a_payment_intent_event_after_the_invoice_fills_in_its_reason(client, ac
 
     assert Payment.objects.get().failure_reason == "expired_card"
     assert Payment.objects.count() == 1
+
+
+def test_a_retried_attempt_does_not_take_the_previous_attempts_decline(client, acme):
+    # The invoice names no charge; its payment intent is retried for each attempt.
+    send(client, "payment_intent.payment_failed", so.payment_intent(), event_id="evt_pi1")
+    first = so.failed_invoice(charge=None, attempt_count=1)
+    send(client, "invoice.payment_failed", first, event_id="evt_in1")
+
+    retry = so.failed_invoice(charge=None, attempt_count=2)
+    send(client, "invoice.payment_failed", retry, event_id="evt_in2", created=NOW)
+
+    assert list(
+        Payment.objects.order_by("occurred_at").values_list("failure_reason", flat=True)
+    ) == [
+        "expired_card",
+        "",
+    ]
 
 
 def test_without_a_decline_the_customer_reads_the_generic_sentence_not_a_code(client, acme):
