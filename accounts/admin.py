@@ -26,6 +26,7 @@ from .models import (
     HappinessChange,
     HealthStatusChange,
     OptOut,
+    PlanMapping,
     StaffProfile,
     Tag,
     TagEvent,
@@ -100,6 +101,19 @@ class OptOutAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(PlanMapping)
+class PlanMappingAdmin(admin.ModelAdmin):
+    """Which plan a Stripe price or product stands for, before its lookup_key and metadata.
+
+    Configuration, not history: edited here directly. A mapping applies to the
+    subscription events that come after it.
+    """
+
+    list_display = ["billing_id", "plan", "note"]
+    list_filter = ["plan"]
+    search_fields = ["billing_id", "note"]
 
 
 @admin.register(Contact)

@@ -95,6 +95,9 @@ class Account(models.Model):
     score = models.IntegerField(default=0, editable=False)
     milestone = models.CharField(max_length=16, choices=Milestone.choices, blank=True)
     lifecycle = models.CharField(max_length=16, choices=Lifecycle.choices, default=Lifecycle.ACTIVE)
+    # When the live subscription renews next (its current period's end, in the
+    # team's timezone), kept by accounts.services.record_subscription.
+    renewal_date = models.DateField(null=True, blank=True)
     billing_customer_id = models.CharField(
         max_length=100,
         blank=True,
@@ -312,6 +315,9 @@ class AccountEventKind(models.TextChoices):
     SIGNED_UP = "signed_up", "Signed up"  # the SaaS product reported a new account
     PLAN_CHANGED = "plan_changed", "Plan changed"  # data: from/to plan and MRR
     CANCELLED = "cancelled", "Subscription cancelled"  # lifecycle became churned
+    REACTIVATED = "reactivated", "Reactivated"  # lifecycle became active again; data: how
+    # data: subscription id, from/to status, plan, MRR, renewal (a billing provider's report)
+    SUBSCRIPTION_CHANGED = "subscription_changed", "Subscription changed"
     CONTACT_CHANGED = "contact_changed", "Contact changed"  # data: contact id, changed fields
     UPDATED = "updated", "Details changed"  # data: {field: [old, new]} (name, owner, …)
 
@@ -329,6 +335,95 @@ class AccountEvent(CausedModel):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.get_kind_display()}"
+
+
+class SubscriptionStatus(models.TextChoices):
+    # The billing provider's statuses (Stripe's, which others resemble).
+    INCOMPLETE = "incomplete", "Incomplete"  # first payment not made yet
+    INCOMPLETE_EXPIRED = "incomplete_expired", "Incomplete, expired"  # never started: ended
+    TRIALING = "trialing", "Trialing"
+    ACTIVE = "active", "Active"
+    PAST_DUE = "past_due", "Past due"  # a renewal payment failed; being retried
+    UNPAID = "unpaid", "Unpaid"  # retries exhausted, still open
+    PAUSED = "paused", "Paused"
+    CANCELED = "canceled", "Canceled"  # ended
+
+
+# A customer still: an account with one of these is not churned.
+LIVE_SUBSCRIPTION_STATUSES = frozenset(
+    [
+        SubscriptionStatus.TRIALING,
+        SubscriptionStatus.ACTIVE,
+        SubscriptionStatus.PAST_DUE,
+        SubscriptionStatus.UNPAID,
+        SubscriptionStatus.PAUSED,
+    ]
+)
+# Paying: these count towards the account's MRR (a trial or a pause pays nothing yet).
+MRR_SUBSCRIPTION_STATUSES = frozenset([SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE])
+ENDED_SUBSCRIPTION_STATUSES = frozenset(
+    [SubscriptionStatus.CANCELED, SubscriptionStatus.INCOMPLETE_EXPIRED]
+)
+
+
+class Subscription(models.Model):
+    """One of the account's subscriptions at the billing provider, as last reported.
+
+    The account's lifecycle, MRR, plan and renewal date are derived from these
+    rows (accounts.services.record_subscription): one cancelled subscription
+    does not churn an account that keeps another.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="subscriptions")
+    external_id = models.CharField(max_length=200, unique=True, help_text="e.g. Stripe's sub_…")
+    status = models.CharField(max_length=24, choices=SubscriptionStatus.choices)
+    # Empty when none of its prices maps to a plan (see PlanMapping).
+    plan = models.CharField(max_length=16, choices=Plan.choices, blank=True)
+    mrr = models.DecimalField("MRR", max_digits=12, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3, default="USD")
+    # [{"price": id, "product": id, "quantity": n, "monthly": "…"}], for display and audit.
+    items = models.JSONField(default=list, blank=True)
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    # The provider's time for the report applied last: an older report that
+    # arrives late (webhooks come in any order) changes nothing.
+    reported_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["account", "-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(mrr__gte=0), name="subscription_mrr_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.external_id} ({self.status})"
+
+
+class PlanMapping(models.Model):
+    """Which OpenCSM plan a billing provider's price or product stands for.
+
+    Looked up before a price's `lookup_key` and the metadata's `plan`, so a team
+    whose Stripe prices carry neither can still map them. A price id wins over
+    its product's id.
+    """
+
+    billing_id = models.CharField(
+        "price or product id",
+        max_length=200,
+        unique=True,
+        help_text="Stripe's price_… or prod_… id.",
+    )
+    plan = models.CharField(max_length=16, choices=Plan.choices)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["billing_id"]
+
+    def __str__(self) -> str:
+        return f"{self.billing_id} → {self.get_plan_display()}"
 
 
 class StaffProfile(models.Model):

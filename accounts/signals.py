@@ -15,6 +15,7 @@ health_status_changed = Signal()  # account_id, change_id, from_status, to_statu
 happiness_changed = Signal()  # account_id, change_id, from_level, to_level, cause
 plan_changed = Signal()  # account_id, event_id, from_plan, to_plan, cause
 subscription_cancelled = Signal()  # account_id, event_id, cause
+account_reactivated = Signal()  # account_id, event_id, how ("payment" / "subscription"), cause
 contact_changed = Signal()  # account_id, event_id, contact_id, previous_primary_id, fields, cause
 
 # Sent INSIDE the transaction of a manual health change (the exception to the above), so

@@ -101,7 +101,8 @@ class Payment(CausedModel):
     # an invoice retried three times is three records, which e2 counts.
     external_id = models.CharField(max_length=100, unique=True)
     invoice_id = models.CharField(max_length=100, blank=True, db_index=True)
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    # Three places: the Kuwaiti or Bahraini dinar has 1,000 fils (core.money).
+    amount = models.DecimalField(max_digits=13, decimal_places=3)
     currency = models.CharField(max_length=3, default="USD")
     status = models.CharField(max_length=16, choices=PaymentStatus.choices)
     failure_reason = models.CharField(max_length=255, blank=True)

@@ -58,13 +58,14 @@ def apply_once(
     sender: str,
     event_id: str,
     kind: str,
-    apply: Callable[[], Account],
+    apply: Callable[[], Account | None],
     token: ApiToken | None = None,
 ) -> bool:
     """Run `apply` and record (sender, event_id) in one transaction. False: seen before.
 
     For an input that sends one event a request (Stripe's webhooks); `token`
-    is the credential it came with, kept for audit only. Raises whatever
+    is the credential it came with, kept for audit only. `apply` returns the
+    account the event concerned (None if it concerned none). Raises whatever
     `apply` raises when it refuses, and writes nothing then.
     """
     with transaction.atomic():

@@ -73,3 +73,27 @@ class InboundEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.event_id} from {self.sender}"
+
+
+class StripeDecline(models.Model):
+    """Why Stripe says a payment attempt failed (`charge.failed`, `payment_intent.payment_failed`).
+
+    Stripe's `invoice.payment_failed` names its attempt by id only (`charge`,
+    `payment_intent`), and the attempt's own event may come before or after it.
+    Whichever arrives second joins them: the invoice's failed payment gets this
+    code as its reason (activity.services.payments.add_failure_reason).
+    """
+
+    charge_id = models.CharField(max_length=200, blank=True, db_index=True)
+    payment_intent_id = models.CharField(max_length=200, blank=True, db_index=True)
+    invoice_id = models.CharField(max_length=200, blank=True, db_index=True)
+    code = models.CharField(max_length=100)
+    attempted_at = models.DateTimeField()
+    # The event that told us, so a redelivery is recorded once.
+    event_id = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["-attempted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.charge_id or self.payment_intent_id}: {self.code}"

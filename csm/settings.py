@@ -306,3 +306,5 @@ API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=10 * 1024 * 1024)
 # Stripe's webhook signing secret (whsec_…); webhooks are refused without it.
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
+# A paid $0.00 invoice (a trial, a 100 % coupon) is no payment: no receipt, no points.
+STRIPE_RECORD_ZERO_INVOICES = env.bool("STRIPE_RECORD_ZERO_INVOICES", default=False)

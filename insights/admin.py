@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts import services
 from accounts.admin import AccountForm, AccountTagInline, ContactInline
-from accounts.models import Account, HealthStatus
+from accounts.models import Account, HealthStatus, Subscription
 from core.admin import ReadOnlyInline, apply_to_each
 from core.causes import Cause
 from pipelines.models import Card, Stage
@@ -85,6 +85,8 @@ class AccountAdmin(admin.ModelAdmin):
         "health_status",
         "happiness",
         "lifecycle",
+        "renewal_date",
+        "subscriptions",
         "last_login_at",
         "history_links",
         "why",
@@ -93,7 +95,20 @@ class AccountAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["name", "external_id", "owner", "timezone"]}),
-        ("Subscription", {"fields": ["plan", "mrr", "currency", "signed_up_at", "lifecycle"]}),
+        (
+            "Subscription",
+            {
+                "fields": [
+                    "plan",
+                    "mrr",
+                    "currency",
+                    "signed_up_at",
+                    "lifecycle",
+                    "renewal_date",
+                    "subscriptions",
+                ]
+            },
+        ),
         (
             "Health",
             {"fields": ["health_status", "happiness", "score", "milestone", "last_login_at"]},
@@ -102,6 +117,32 @@ class AccountAdmin(admin.ModelAdmin):
     ]
     inlines = [ContactInline, AccountTagInline, CardInline]
     actions = ["add_tag", "remove_tag", "set_health_status", "move_to_stage", "adjust_score"]
+
+    @admin.display(description="Billing subscriptions")
+    def subscriptions(self, account: Account) -> str:
+        """The provider's subscriptions as last reported: they decide lifecycle, MRR and renewal.
+
+        Shown as text, not an inline: only the Stripe webhook writes them.
+        """
+        rows = Subscription.objects.filter(account_id=account.pk) if account.pk else []
+        return (
+            format_html_join(
+                format_html("<br>"),
+                "{} · {} · {} · MRR {} {} · period ends {}",
+                (
+                    (
+                        row.external_id,
+                        row.get_status_display(),
+                        row.get_plan_display() or "no plan mapped",
+                        row.mrr,
+                        row.currency,
+                        row.current_period_end or "—",
+                    )
+                    for row in rows
+                ),
+            )
+            or "—"
+        )
 
     @admin.display(description="What caused what")
     def why(self, account: Account) -> str:

@@ -3,8 +3,8 @@
 Each function is atomic, records its cause in a history row, announces the
 change after commit, and returns what changed, so repeating a call with the
 same effect is a visible no-op rather than an error or a duplicate row. One
-module per job (locks, signups, tags, statuses, plans, contacts, optouts,
-updates); the doors are named here too, so `from accounts.services import
+module per job (locks, signups, tags, statuses, plans, subscriptions,
+contacts, optouts, updates); the doors are named here too, so `from accounts.services import
 add_tag` keeps working for the many apps and inputs that call them.
 """
 
@@ -12,9 +12,10 @@ from .checks import clean_external_id, require_same_account
 from .contacts import upsert_contact
 from .locks import account_transaction, lock_account, lock_accounts, lock_accounts_named
 from .optouts import opt_out_contact
-from .plans import cancel_subscription, change_plan
+from .plans import cancel_subscription, change_plan, reactivate_account
 from .signups import ContactReport, SignUpOutcome, SignUpReport, sign_up_account, sign_up_accounts
 from .statuses import change_happiness, change_health_status
+from .subscriptions import SubscriptionOutcome, record_subscription
 from .tags import add_tag, remove_tag, remove_tags, replace_tags
 from .updates import EDITABLE_ACCOUNT_FIELDS, update_account
 
@@ -23,6 +24,7 @@ __all__ = [
     "ContactReport",
     "SignUpOutcome",
     "SignUpReport",
+    "SubscriptionOutcome",
     "account_transaction",
     "add_tag",
     "cancel_subscription",
@@ -34,6 +36,8 @@ __all__ = [
     "lock_accounts",
     "lock_accounts_named",
     "opt_out_contact",
+    "reactivate_account",
+    "record_subscription",
     "remove_tag",
     "remove_tags",
     "replace_tags",

@@ -1,4 +1,4 @@
-"""An account's plan and MRR, and its cancellation (churn), with their history rows."""
+"""An account's plan and MRR, its cancellation (churn) and reactivation, with their history rows."""
 
 from decimal import Decimal
 
@@ -80,6 +80,37 @@ def cancel_subscription(*, account: Account, cause: Cause) -> bool:
             sender=Account,
             account_id=locked.pk,
             event_id=event.pk,
+            cause=cause,
+        )
+    return bool(changed)
+
+
+@transaction.atomic
+def reactivate_account(*, account: Account, how: str, cause: Cause) -> bool:
+    """Bring a churned account back to active (its own trigger, `account_reactivated`).
+
+    `how` says what showed it is a customer again ("payment", "subscription").
+    Returns False if the account is not churned. The MRR comes back with the
+    plan change or subscription that follows, not from here.
+    """
+    locked = lock_account(account)
+    changed = Account.objects.filter(pk=locked.pk, lifecycle=Lifecycle.CHURNED).update(
+        lifecycle=Lifecycle.ACTIVE, updated_at=clock.now()
+    )
+    if changed:
+        event = AccountEvent.objects.create(
+            account=locked,
+            kind=AccountEventKind.REACTIVATED,
+            data={"how": how},
+            created_at=clock.now(),
+            **cause.as_fields(),
+        )
+        record_and_announce(
+            signals.account_reactivated,
+            sender=Account,
+            account_id=locked.pk,
+            event_id=event.pk,
+            how=how,
             cause=cause,
         )
     return bool(changed)

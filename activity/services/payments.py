@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import Account
-from accounts.services import lock_account
+from accounts.models import Account, Lifecycle
+from accounts.services import lock_account, reactivate_account
 from core import clock
 from core.causes import Cause
 from core.handover import record_and_announce
@@ -32,6 +32,7 @@ def record_payment(
     failure_reason: str = "",
     invoice_id: str = "",
     occurred_at: datetime | None = None,
+    reactivates: bool = True,
 ) -> tuple[Payment, bool]:
     """Record one payment attempt that succeeded or failed. Returns (payment, created).
 
@@ -39,6 +40,10 @@ def record_payment(
     attempt is stored once, and each retry of an invoice (`invoice_id`) is
     its own record. An id already recorded for another account, or with the
     other outcome, is refused rather than silently merged.
+
+    A payment that succeeded with an amount brings a churned account back
+    (`reactivate_account`), unless the caller knows it settles an ended
+    subscription (`reactivates=False`, e.g. a final invoice after cancelling).
     """
     external_id = text_for_field(external_id, _field("external_id"), "The payment's provider id")
     if not external_id:
@@ -78,8 +83,28 @@ def record_payment(
                 code="payment_conflict",
             )
         return payment, False
+    if succeeded and reactivates and amount > 0 and locked.lifecycle == Lifecycle.CHURNED:
+        reactivate_account(account=locked, how="payment", cause=cause)
     signal = signals.payment_succeeded if succeeded else signals.payment_failed
     record_and_announce(
         signal, sender=Payment, account_id=locked.pk, payment_id=payment.pk, cause=cause
     )
     return payment, True
+
+
+@transaction.atomic
+def add_failure_reason(*, payment: Payment, reason: str) -> bool:
+    """Give a failed payment recorded without a reason the provider's decline code.
+
+    For a provider that reports the decline apart from the failed invoice (Stripe's
+    `charge.failed` may come after `invoice.payment_failed`). A reason already
+    recorded is kept; nothing is announced again. Returns False if nothing changed.
+    """
+    reason = (reason or "").replace("\x00", "").strip()[:255]
+    if not reason:
+        return False
+    return bool(
+        Payment.objects.filter(
+            pk=payment.pk, status=PaymentStatus.FAILED, failure_reason=""
+        ).update(failure_reason=reason)
+    )

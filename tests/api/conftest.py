@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from accounts.models import Account, AccountEvent, Contact
+from accounts.models import Account, AccountEvent, Contact, Subscription
 from activity.models import Appointment, FeatureSession, Login, Payment
-from api.models import InboundEvent
+from api.models import InboundEvent, StripeDecline
 from api.tokens import create_token
 
 EVENTS = "/api/v1/events"
@@ -24,6 +24,8 @@ WRITTEN_BY_INPUTS = (
     Payment,
     Appointment,
     InboundEvent,
+    Subscription,
+    StripeDecline,
 )
 
 # A valid event of each type (for Acme, its feature and its booked appointment apt_1).

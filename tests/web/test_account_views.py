@@ -175,3 +175,15 @@ def test_the_csv_export_does_not_hand_formulas_to_spreadsheets(client, csm):
     response = client.get(reverse("accounts:export"))
     body = b"".join(response.streaming_content).decode()
     assert "'=HYPERLINK(1)" in body
+
+
+def test_the_account_page_shows_the_renewal_date_when_one_is_known(client, csm, account):
+    from datetime import date
+
+    client.force_login(csm)
+    url = reverse("accounts:detail", args=[account.pk])
+    assert 'data-testid="renewal-date"' not in client.get(url).content.decode()
+
+    Account.objects.filter(pk=account.pk).update(renewal_date=date(2025, 7, 28))
+
+    assert 'data-testid="renewal-date">28 Jul 2025<' in client.get(url).content.decode()

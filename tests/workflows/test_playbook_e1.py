@@ -51,7 +51,7 @@ def test_a_paid_invoice_clears_payment_failed_scores_and_sends_a_receipt_once(
     )
     receipt = emails_to("jordan@acme.example")[-1]
     assert receipt.subject == "Receipt for your Example SaaS payment (in_2025_09)"
-    assert "Amount: 99.00 USD" in receipt.body
+    assert "Amount: $99.00" in receipt.body
 
     before = footprint(account)
     deliver(lambda: payment(account, by_api, "ch_2", True, NOW - timedelta(minutes=5)))

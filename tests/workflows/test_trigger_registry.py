@@ -86,7 +86,9 @@ def announce_every_signal_kind(owner) -> Account:
         contact=contact,
     )
     resolve_task(task=task, cause=BY_API)
-    accounts.cancel_subscription(account=AccountFactory(), cause=BY_API)
+    churned = AccountFactory()
+    accounts.cancel_subscription(account=churned, cause=BY_API)
+    accounts.reactivate_account(account=churned, how="payment", cause=BY_API)
     return account
 
 

@@ -1,4 +1,5 @@
-"""Account data: sign-ups, hand-set health, happiness, plans, churn, contacts, tags, cards."""
+"""Account data: sign-ups, hand-set health, happiness, plans, churn and reactivation, contacts,
+tags, cards."""
 
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ class PlanData(TypedDict):
 
 class CancelledData(TypedDict):
     mrr_lost: str
+
+
+class ReactivatedData(TypedDict):
+    how: str
+    mrr: str
+    plan: str
 
 
 class ContactData(TypedDict):
@@ -105,6 +112,12 @@ def cancelled(announcement: Data) -> CancelledData:
         pk=announcement["event_id"]
     )
     return {"mrr_lost": recorded.get("mrr_lost", "")}
+
+
+def reactivated(announcement: Data) -> ReactivatedData:
+    """What brought the account back ("payment" or "subscription"), and its plan and MRR now."""
+    account = Account.objects.only("plan", "mrr").get(pk=announcement["account_id"])
+    return {"how": announcement["how"], "mrr": str(account.mrr), "plan": account.plan}
 
 
 def contact_changed(announcement: Data) -> ContactData:

@@ -8,6 +8,7 @@ from typing import TypedDict
 from activity.models import Payment, PaymentStatus
 from activity.payment_failures import explain_payment_failure
 from core import clock
+from core.money import format_money, quantize_money
 
 from .kind import Data
 
@@ -15,6 +16,7 @@ from .kind import Data
 class PaymentData(TypedDict):
     payment_id: int
     amount: str
+    amount_display: str
     currency: str
     invoice_id: str
     failure_reason: str
@@ -35,7 +37,9 @@ def announced_payment(announcement: Data) -> PaymentData:
     ).count()
     return {
         "payment_id": payment.pk,
-        "amount": str(payment.amount),
+        # In the currency's own decimals: "5000" yen, "49.50" dollars, "12.345" dinars.
+        "amount": str(quantize_money(payment.amount, payment.currency)),
+        "amount_display": format_money(payment.amount, payment.currency),
         "currency": payment.currency,
         "invoice_id": payment.invoice_id or payment.external_id,
         "failure_reason": payment.failure_reason,

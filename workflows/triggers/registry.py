@@ -127,6 +127,14 @@ TRIGGERS: list[TriggerKind] = [
         data=accounts.cancelled,
     ),
     TriggerKind(
+        key="account_reactivated",
+        name="Account reactivated",
+        description="A churned account is a customer again (a new subscription or a payment).",
+        signal=account_signals.account_reactivated,
+        event_key=lambda a: f"reactivated:{a['event_id']}",
+        data=accounts.reactivated,
+    ),
+    TriggerKind(
         key="plan_changed",
         name="Plan changed",
         description="The account moved to another plan.",
