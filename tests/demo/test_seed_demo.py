@@ -40,6 +40,7 @@ from activity.models import (
     Task,
 )
 from core import clock
+from insights.report_scope import scope_from
 from insights.reports import failures_and_churn_by_month
 from pipelines.models import Card, Pipeline, StageMove
 from scoring.models import MilestoneAchievement, MilestoneLevel
@@ -142,7 +143,7 @@ def test_the_churn_report_counts_the_churned_accounts_the_dashboard_shows():
     seed(200)
     churned = portfolio_summary()["churned"]
     assert churned > 0
-    report = failures_and_churn_by_month(clock.now())
+    report = failures_and_churn_by_month(scope_from({}, clock.now())[0])
     assert sum(row[2] for row in report.rows) == churned
     cancelled = AccountEvent.objects.filter(kind=AccountEventKind.CANCELLED)
     assert set(cancelled.values_list("account_id", flat=True)) == set(
