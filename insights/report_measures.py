@@ -45,7 +45,7 @@ def _feedback(feedback: Feedback) -> str:
 
 def _payment(payment: Payment) -> str:
     invoice = f" · invoice {payment.invoice_id}" if payment.invoice_id else ""
-    return f"{format_money(payment.amount, payment.currency)}{invoice}"
+    return f"{format_money(payment.amount, payment.currency)} not collected{invoice}"
 
 
 def _task(task: Task) -> str:
