@@ -83,6 +83,8 @@ def nps_by_month(scope: ReportScope) -> Table:
     answers, date_field = _counted(scope, "nps-responses")
     groups = {key.removeprefix("nps-"): Count("id", filter=q) for key, q in NPS_GROUPS.items()}
     found = _per_month(answers, date_field, responses=Count("id"), **groups)
+    # The NPS score opens its month's answers, like the Responses next to it.
+    measures = ["nps-responses", "nps-responses", *NPS_GROUPS]
     rows, links = [], []
     for month in scope.months():
         key = month_key(month)
@@ -91,7 +93,6 @@ def nps_by_month(scope: ReportScope) -> Table:
         counts = [row.get(group, 0) for group in ("promoters", "passives", "detractors")]
         score = round(100 * (counts[0] - counts[2]) / total) if total else None
         rows.append([month_label(month), score, total, *counts])
-        measures = ["nps-responses", "nps-responses", *NPS_GROUPS]
         links.append(
             [None]
             + [
