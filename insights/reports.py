@@ -1,60 +1,65 @@
 """Staff reports: NPS, tasks completed, messages per playbook, payment failures and churn.
 
-Each report is a table (columns and rows) computed with one or two aggregate
-queries, whatever the data size; the page draws it as a Chart.js chart (its
-configuration passed with json_script) and /reports/<key>.csv serves the same
-rows. Months are the team's (settings.TIME_ZONE).
+Each report is a table (columns, rows, and a drill-down link per number)
+computed with one or two aggregate queries over the scope (a date range, an
+owner's book, a plan), whatever the data size; the page draws it as a
+Chart.js chart (its configuration passed with json_script) and
+/reports/<key>.csv serves the same rows. Every count is a `Measure` of
+report_measures.py, counted here and listed by the drill-down, so the list
+behind a number has exactly that many rows. Months are the team's
+(settings.TIME_ZONE).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
-from django.conf import settings
-from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import CharField, Count, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.urls import reverse
 
-from accounts.models import AccountEvent, AccountEventKind
-from activity.models import Feedback, Payment, PaymentStatus, Task, TaskStatus
-from core import clock
-from core.csv_export import csv_response
-from notifications.models import Channel, Message, MessageStatus
+from notifications.models import Channel
 from workflows.models import Run
 
-MONTHS = 12  # monthly reports cover this many months, the current one included
-WINDOW_DAYS = 90  # tasks and messages: the last this many days
+from .report_measures import MEASURES, NONE, NPS_GROUPS
+from .report_scope import ReportScope, month_key, month_label, team_zone
+
 # Chart.js colours (Bootstrap's palette), one per data series.
 COLOURS = ["#0d6efd", "#dc3545", "#198754", "#fd7e14", "#6f42c1", "#20c997"]
 
 
 @dataclass(frozen=True)
 class Table:
-    """A report's numbers: what the chart draws and the CSV holds."""
+    """A report's numbers: what the chart draws and the CSV holds, and where each number leads.
+
+    `links[i][j]` is the drill-down of `rows[i][j]` (None for labels and zeros). A number
+    is the count of the rows its link lists, except in `scores` (NPS: a score of them).
+    """
 
     columns: list[str]
     rows: list[list]
+    links: list[list[str | None]] = field(default_factory=list)
+    scores: frozenset[int] = frozenset()
+
+    def cells(self) -> list[list[tuple]]:
+        """(value, link, is a count) per cell, for the page's table."""
+        return [
+            [
+                (value, link, j not in self.scores)
+                for j, (value, link) in enumerate(zip(row, links, strict=True))
+            ]
+            for row, links in zip(self.rows, self.links, strict=True)
+        ]
 
 
-def team_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
+def drill_url(measure: str, scope: ReportScope, **bucket: str) -> str:
+    """The list of the rows behind one number: `measure` in `scope` and `bucket`."""
+    query = urlencode({**scope.query(), **bucket})
+    return f"{reverse('reports:rows', args=[measure])}?{query}"
 
 
-def month_starts(now: datetime, count: int = MONTHS) -> list[datetime]:
-    """The first instants of the last `count` months in the team's timezone, oldest first."""
-    local = now.astimezone(team_zone())
-    index = local.year * 12 + local.month - 1
-    return [
-        datetime(i // 12, i % 12 + 1, 1, tzinfo=team_zone())
-        for i in range(index - count + 1, index + 1)
-    ]
-
-
-def _label(month: datetime) -> str:
-    return month.astimezone(team_zone()).strftime("%Y-%m")
+def _link(value, measure: str, scope: ReportScope, **bucket: str) -> str | None:
+    return drill_url(measure, scope, **bucket) if value else None
 
 
 def _per_month(queryset, field: str, **counts) -> dict[str, dict]:
@@ -65,40 +70,56 @@ def _per_month(queryset, field: str, **counts) -> dict[str, dict]:
         .annotate(**counts)
         .order_by("month")
     )
-    return {_label(row["month"]): row for row in rows}
+    return {month_key(row["month"].astimezone(team_zone())): row for row in rows}
 
 
-def nps_by_month(now: datetime) -> Table:
+def _counted(scope: ReportScope, key: str):
+    measure = MEASURES[key]
+    return scope.restrict(measure.rows(), measure.date_field), measure.date_field
+
+
+def nps_by_month(scope: ReportScope) -> Table:
     """NPS = % promoters (9–10) − % detractors (0–6) of each month's answers."""
-    months = month_starts(now)
-    found = _per_month(
-        Feedback.objects.filter(submitted_at__gte=months[0]),
-        "submitted_at",
-        responses=Count("id"),
-        promoters=Count("id", filter=Q(nps__gte=9)),
-        detractors=Count("id", filter=Q(nps__lte=6)),
-    )
-    rows = []
-    for label in map(_label, months):
-        row = found.get(label, {"responses": 0, "promoters": 0, "detractors": 0})
-        total, promoters, detractors = row["responses"], row["promoters"], row["detractors"]
-        score = round(100 * (promoters - detractors) / total) if total else None
-        rows.append([label, score, total, promoters, total - promoters - detractors, detractors])
-    return Table(["Month", "NPS", "Responses", "Promoters", "Passives", "Detractors"], rows)
+    answers, date_field = _counted(scope, "nps-responses")
+    groups = {key.removeprefix("nps-"): Count("id", filter=q) for key, q in NPS_GROUPS.items()}
+    found = _per_month(answers, date_field, responses=Count("id"), **groups)
+    # The NPS score opens its month's answers, like the Responses next to it.
+    measures = ["nps-responses", "nps-responses", *NPS_GROUPS]
+    rows, links = [], []
+    for month in scope.months():
+        key = month_key(month)
+        row = found.get(key, {})
+        total = row.get("responses", 0)
+        counts = [row.get(group, 0) for group in ("promoters", "passives", "detractors")]
+        score = round(100 * (counts[0] - counts[2]) / total) if total else None
+        rows.append([month_label(month), score, total, *counts])
+        links.append(
+            [None]
+            + [
+                _link(value, measure, scope, month=key)
+                for value, measure in zip([total, total, *counts], measures, strict=True)
+            ]
+        )
+    columns = ["Month", "NPS", "Responses", "Promoters", "Passives", "Detractors"]
+    return Table(columns, rows, links, scores=frozenset({1}))
 
 
-def tasks_completed_per_csm(now: datetime) -> Table:
-    """Tasks marked done in the last WINDOW_DAYS, per assignee, most first."""
-    rows = (
-        Task.objects.filter(status=TaskStatus.DONE, resolved_at__gte=now - timedelta(WINDOW_DAYS))
-        .values("assignee_id", "assignee__username", "assignee__first_name", "assignee__last_name")
+def tasks_completed_per_csm(scope: ReportScope) -> Table:
+    """Tasks marked done in the period, per assignee, most first."""
+    done, _ = _counted(scope, "tasks-done")
+    found = (
+        done.values(
+            "assignee_id", "assignee__username", "assignee__first_name", "assignee__last_name"
+        )
         .annotate(done=Count("id"))
         .order_by("-done", "assignee__username")
     )
-    return Table(
-        ["CSM", "Tasks completed"],
-        [[_person(row), row["done"]] for row in rows],
-    )
+    rows, links = [], []
+    for row in found:
+        rows.append([_person(row), row["done"]])
+        assignee = str(row["assignee_id"]) if row["assignee_id"] else NONE
+        links.append([None, _link(row["done"], "tasks-done", scope, assignee=assignee)])
+    return Table(["CSM", "Tasks completed"], rows, links)
 
 
 def _person(row: dict) -> str:
@@ -108,16 +129,12 @@ def _person(row: dict) -> str:
     return name or row["assignee__username"]
 
 
-def messages_per_playbook(now: datetime) -> Table:
-    """Messages sent in the last WINDOW_DAYS, per workflow whose run caused them, per channel."""
+def messages_per_playbook(scope: ReportScope) -> Table:
+    """Messages sent in the period, per workflow whose run caused them, per channel."""
+    sent, _ = _counted(scope, "messages-sent")
     run = Run.objects.filter(pk=OuterRef("cause_run_id")).order_by()
-    rows = (
-        Message.objects.filter(
-            status=MessageStatus.SENT,
-            cause_run_id__isnull=False,
-            sent_at__gte=now - timedelta(WINDOW_DAYS),
-        )
-        .annotate(
+    found = (
+        sent.annotate(
             workflow_id=Subquery(run.values("workflow_id")[:1]),
             workflow_name=Subquery(run.values("workflow__name")[:1], output_field=CharField()),
         )
@@ -126,35 +143,48 @@ def messages_per_playbook(now: datetime) -> Table:
         .order_by("workflow_id", "channel")
     )
     per_workflow: dict[tuple, dict[str, int]] = {}
-    for row in rows:
+    for row in found:
         workflow = (row["workflow_id"], row["workflow_name"] or "(deleted workflow)")
         per_workflow.setdefault(workflow, {})[row["channel"]] = row["sent"]
-    table = [
-        [name, *(counts.get(c, 0) for c in Channel.values), sum(counts.values())]
-        for (_, name), counts in per_workflow.items()
-    ]
-    table.sort(key=lambda row: (-row[-1], row[0]))
-    return Table(["Playbook", *Channel.labels, "Total"], table)
+    lines = []
+    for (workflow_id, name), counts in per_workflow.items():
+        values = [counts.get(c, 0) for c in Channel.values]
+        total = sum(values)
+        # A deleted workflow's messages cannot be found again by its runs: no link.
+        bucket = {"workflow": str(workflow_id)} if workflow_id else None
+        link_row = [None]
+        for channel, value in zip(Channel.values, values, strict=True):
+            link_row.append(
+                _link(value, "messages-sent", scope, **bucket, channel=channel) if bucket else None
+            )
+        link_row.append(_link(total, "messages-sent", scope, **bucket) if bucket else None)
+        lines.append(([name, *values, total], link_row))
+    lines.sort(key=lambda line: (-line[0][-1], line[0][0]))
+    return Table(
+        ["Playbook", *Channel.labels, "Total"],
+        [row for row, _ in lines],
+        [link_row for _, link_row in lines],
+    )
 
 
-def failures_and_churn_by_month(now: datetime) -> Table:
+def failures_and_churn_by_month(scope: ReportScope) -> Table:
     """Failed payments and cancelled subscriptions per month."""
-    months = month_starts(now)
-    failures = _per_month(
-        Payment.objects.filter(status=PaymentStatus.FAILED, occurred_at__gte=months[0]),
-        "occurred_at",
-        n=Count("id"),
-    )
-    churn = _per_month(
-        AccountEvent.objects.filter(kind=AccountEventKind.CANCELLED, created_at__gte=months[0]),
-        "created_at",
-        n=Count("id"),
-    )
-    rows = [
-        [label, failures.get(label, {}).get("n", 0), churn.get(label, {}).get("n", 0)]
-        for label in map(_label, months)
-    ]
-    return Table(["Month", "Payment failures", "Churned accounts"], rows)
+    failures = _per_month(*_counted(scope, "payment-failures"), n=Count("id"))
+    churn = _per_month(*_counted(scope, "churned"), n=Count("id"))
+    rows, links = [], []
+    for month in scope.months():
+        key = month_key(month)
+        failed = failures.get(key, {}).get("n", 0)
+        churned = churn.get(key, {}).get("n", 0)
+        rows.append([month_label(month), failed, churned])
+        links.append(
+            [
+                None,
+                _link(failed, "payment-failures", scope, month=key),
+                _link(churned, "churned", scope, month=key),
+            ]
+        )
+    return Table(["Month", "Payment failures", "Churned accounts"], rows, links)
 
 
 # --- charts -------------------------------------------------------------------
@@ -171,11 +201,14 @@ def _dataset(table: Table, column: int, index: int, **extra) -> dict:
     }
 
 
-def _chart(kind: str, table: Table, datasets: list[dict], **options) -> dict:
+def _chart(kind: str, table: Table, datasets: list[dict], columns: list[int], **options) -> dict:
+    """Chart.js's configuration, plus `links`: each drawn point's drill-down (charts.js
+    opens it on a click), one list per dataset like `data`."""
     return {
         "type": kind,
         "data": {"labels": [row[0] for row in table.rows], "datasets": datasets},
         "options": {"responsive": True, "maintainAspectRatio": False, **options},
+        "links": [[links[c] for links in table.links] for c in columns],
     }
 
 
@@ -187,6 +220,7 @@ def _nps_chart(table: Table) -> dict:
             _dataset(table, 1, 0, type="line", yAxisID="nps", spanGaps=True, order=0),
             _dataset(table, 2, 5, yAxisID="responses", order=1),
         ],
+        [1, 2],
         scales={
             "nps": {
                 "position": "left",
@@ -214,6 +248,7 @@ def _bar_chart(*, stacked: bool = False, horizontal: bool = False) -> Callable[[
             "bar",
             table,
             [_dataset(table, c, i) for i, c in enumerate(columns)],
+            list(columns),
             indexAxis="y" if horizontal else "x",
             scales=scales,
         )
@@ -226,7 +261,7 @@ class Report:
     key: str
     title: str
     description: str
-    table: Callable[[datetime], Table]
+    table: Callable[[ReportScope], Table]
     chart: Callable[[Table], dict]
 
 
@@ -234,22 +269,21 @@ REPORTS = [
     Report(
         "nps",
         "NPS over time",
-        f"Net promoter score and answers per month, last {MONTHS} months.",
+        "Net promoter score and answers per month.",
         nps_by_month,
         _nps_chart,
     ),
     Report(
         "tasks-completed",
         "Tasks completed per CSM",
-        f"Tasks marked done in the last {WINDOW_DAYS} days, by assignee.",
+        "Tasks marked done in the period, by assignee.",
         tasks_completed_per_csm,
         _bar_chart(horizontal=True),
     ),
     Report(
         "messages-sent",
         "Messages sent per playbook",
-        f"Messages the outbox sent in the last {WINDOW_DAYS} days, by the workflow that "
-        "caused them.",
+        "Messages the outbox sent in the period, by the workflow that caused them.",
         messages_per_playbook,
         # The last column (Total) is the stack's height already.
         _bar_chart(stacked=True, horizontal=True),
@@ -257,42 +291,9 @@ REPORTS = [
     Report(
         "payment-failures-churn",
         "Payment failures and churn",
-        f"Failed payments and cancelled subscriptions per month, last {MONTHS} months.",
+        "Failed payments and cancelled subscriptions per month.",
         failures_and_churn_by_month,
         _bar_chart(),
     ),
 ]
 BY_KEY = {report.key: report for report in REPORTS}
-
-
-# --- views --------------------------------------------------------------------
-
-
-@login_required
-@permission_required("activity.view_payment", raise_exception=True)
-def index(request: HttpRequest) -> HttpResponse:
-    """Every report as a chart with its numbers and a CSV link."""
-    now = clock.now()
-    reports = []
-    for report in REPORTS:
-        table = report.table(now)
-        reports.append(
-            {
-                "report": report,
-                "table": table,
-                "chart": report.chart(table),
-                "element_id": f"chart-{report.key}",
-            }
-        )
-    return render(request, "insights/reports.html", {"reports": reports})
-
-
-@login_required
-@permission_required("activity.view_payment", raise_exception=True)
-def report_csv(request: HttpRequest, key: str) -> HttpResponse:
-    """One report's numbers as CSV, the same the chart draws."""
-    report = BY_KEY.get(key)
-    if report is None:
-        raise Http404
-    table = report.table(clock.now())
-    return csv_response(filename=f"{key}.csv", header=table.columns, rows=table.rows)

@@ -1,7 +1,18 @@
 // Draws every report chart on the page: each <canvas data-chart="ID"> takes its
-// Chart.js configuration from the json_script element with that id.
+// Chart.js configuration from the json_script element with that id. The
+// configuration's `links` (one list per dataset, like its data) are the
+// drill-downs: clicking a bar or point opens the rows behind that number.
 (function () {
   "use strict";
+
+  function linkAt(links, elements) {
+    if (!links || !elements.length) {
+      return null;
+    }
+    const element = elements[0];
+    const dataset = links[element.datasetIndex] || [];
+    return dataset[element.index] || null;
+  }
 
   function draw(canvas) {
     const source = document.getElementById(canvas.dataset.chart);
@@ -12,7 +23,20 @@
     if (existing) {
       existing.destroy();
     }
-    new Chart(canvas, JSON.parse(source.textContent));
+    const config = JSON.parse(source.textContent);
+    const links = config.links;
+    delete config.links;
+    config.options = config.options || {};
+    config.options.onClick = function (event, elements) {
+      const url = linkAt(links, elements);
+      if (url) {
+        window.location.assign(url);
+      }
+    };
+    config.options.onHover = function (event, elements) {
+      event.native.target.style.cursor = linkAt(links, elements) ? "pointer" : "default";
+    };
+    new Chart(canvas, config);
   }
 
   function drawAll(root) {

@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, Max, Q, Sum
+from django.urls import reverse
 
 from accounts.models import (
     Account,
@@ -40,6 +41,7 @@ from activity.models import (
     Task,
 )
 from core import clock
+from insights.report_scope import scope_from
 from insights.reports import failures_and_churn_by_month
 from pipelines.models import Card, Pipeline, StageMove
 from scoring.models import MilestoneAchievement, MilestoneLevel
@@ -142,13 +144,50 @@ def test_the_churn_report_counts_the_churned_accounts_the_dashboard_shows():
     seed(200)
     churned = portfolio_summary()["churned"]
     assert churned > 0
-    report = failures_and_churn_by_month(clock.now())
+    report = failures_and_churn_by_month(scope_from({}, clock.now())[0])
     assert sum(row[2] for row in report.rows) == churned
     cancelled = AccountEvent.objects.filter(kind=AccountEventKind.CANCELLED)
     assert set(cancelled.values_list("account_id", flat=True)) == set(
         Account.objects.filter(lifecycle=Lifecycle.CHURNED).values_list("pk", flat=True)
     )
     assert not Account.objects.filter(lifecycle=Lifecycle.CHURNED, mrr__gt=0).exists()
+
+
+def test_each_book_s_churn_in_the_report_is_the_churned_count_on_my_day(client):
+    """What a CSM sees on My day, the report scoped to their book says, and its list names."""
+    seed(200)
+    users = get_user_model().objects
+    for username in ["csm", "csm2", "csm3", "manager"]:
+        owner = users.get(username=username)
+        client.force_login(owner)
+        my_day = client.get(reverse("home"))
+        [card] = [c for c in my_day.context["cards"] if c["key"] == "churned"]
+        client.force_login(users.get(username="manager"))
+        page = client.get(reverse("reports:index"), {"owner": owner.pk})
+        [item] = [i for i in page.context["reports"] if i["report"].key == "payment-failures-churn"]
+        churned = sum(row[2] for row in item["table"].rows)
+        assert f"{churned:,}" == card["value"], username
+        rows = [link[2] for link in item["table"].links if link[2]]
+        listed = [client.get(url).context["page"].paginator.count for url in rows]
+        assert sum(listed) == churned, username
+    team = client.get(reverse("home"), {"scope": "team"})
+    [card] = [c for c in team.context["cards"] if c["key"] == "churned"]
+    all_books = client.get(reverse("reports:index")).context["reports"][3]["table"]
+    assert f"{sum(row[2] for row in all_books.rows):,}" == card["value"]
+    assert card["value"] != "0"
+
+
+def test_no_account_sits_in_subscription_failed_while_it_pays():
+    seed(200)
+    now = clock.now()
+    for card in Card.objects.filter(stage__name="Subscription Failed").select_related("account"):
+        paid_since = Payment.objects.filter(
+            account=card.account,
+            status=PaymentStatus.SUCCEEDED,
+            occurred_at__gt=card.entered_stage_at,
+        )
+        assert not paid_since.exists(), card.account
+        assert now - card.entered_stage_at < timedelta(days=35), card.account
 
 
 def test_a_churned_account_is_no_longer_active_saas_and_sits_in_churned():
