@@ -15,7 +15,9 @@ leaves them unsent and free again after `LEASE`, never marked failed. A
 leased batch is then delivered as a set (`deliver_batch`), in a constant
 number of statements whatever its size: one UPDATE claims the rows the
 lease still holds, one SELECT loads them with their contact and account
-owner, one checks the opt-outs of all of them, each channel's transport
+owner, one checks the opt-outs of all of them, two apply the caps and
+quiet hours to the automated ones (notifications.policy: held messages wait,
+queued, or are suppressed past their deadline), each channel's transport
 sends its share (e-mail over one connection, in-app alerts in one INSERT),
 and one UPDATE records every outcome, guarded by the claim. A worker asked
 to stop finishes the message in hand and puts the rest back, unattempted.
@@ -47,6 +49,7 @@ from core.worker import time_to_leave
 
 from .models import Channel, Message, MessageStatus
 from .optouts import opt_out_reasons
+from .policy import Hold, holds, with_workflow
 from .transports import transport_for
 from .transports.base import OutcomeUnknown, TransportError
 
@@ -111,12 +114,16 @@ def deliver_batch(
         return [""] * len(leases)
     messages = {
         message.pk: message
-        for message in Message.objects.filter(
-            pk__in=[pk for pk, _ in leases], status=MessageStatus.SENDING, claimed_at=claim
+        for message in with_workflow(
+            Message.objects.filter(
+                pk__in=[pk for pk, _ in leases], status=MessageStatus.SENDING, claimed_at=claim
+            )
         ).select_related("contact", "account__owner")
     }
     ours = [messages[pk] for pk, _ in leases if pk in messages]
     outcomes = {pk: _suppressed(reason) for pk, reason in opt_out_reasons(ours).items()}
+    for pk, hold in holds([m for m in ours if m.pk not in outcomes], claim).items():
+        outcomes[pk] = _held(hold)
     reached = _send(ours, outcomes, stop=lambda: time_to_leave(started, budget))
     _record_all(outcomes, claim)
     statuses = []
@@ -184,6 +191,24 @@ def _settled(message: Message, outcome: str | Exception) -> dict[str, Any]:
 
 def _suppressed(reason: str) -> dict[str, Any]:
     return {"status": MessageStatus.SUPPRESSED, "last_error": reason}
+
+
+def _held(hold: Hold) -> dict[str, Any]:
+    """The outbox's policy holds it: queued again until `hold.until` (the attempt not
+    counted), or suppressed; the reason kept either way."""
+    if hold.suppressed:
+        return {
+            "status": MessageStatus.SUPPRESSED,
+            "last_error": hold.reason,
+            "held_reason": hold.reason,
+        }
+    return {
+        "status": MessageStatus.QUEUED,
+        "next_attempt_at": hold.until,
+        "claimed_at": None,
+        "attempts": F("attempts") - 1,
+        "held_reason": hold.reason,
+    }
 
 
 def _put_back() -> dict[str, Any]:

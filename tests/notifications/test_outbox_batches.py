@@ -2,6 +2,7 @@
 e-mail connection, each message's own outcome, and the exactly-once guards kept."""
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -32,10 +33,12 @@ def counting_smtp(settings):
     CountingBackend.failing = {}
 
 
-def queue_messages(count: int, owner, *, opted_out_every: int = 0) -> list[Message]:
+def queue_messages(
+    count: int, owner, *, opted_out_every: int = 0, cause: Cause | None = None
+) -> list[Message]:
     """`count` due messages as a sweep leaves them: e-mail nudges to contacts of their own
     accounts and in-app alerts to the owner, every `opted_out_every`-th contact unsubscribed."""
-    cause = Cause.by_system("test").as_fields()
+    cause = (cause or Cause.by_system("test")).as_fields()
     rows = []
     for n in range(count):
         account = AccountFactory(owner=owner)
@@ -148,3 +151,19 @@ def test_a_batch_another_worker_took_over_is_not_sent_again(csm, counting_smtp):
     assert delivery.deliver_batch(leases) == ["", "", ""]
     assert len(mail.outbox) == 2
     assert Message.objects.filter(pk__in=[m.pk for m in queued], attempts=1).count() == 3
+
+
+@pytest.mark.outbox_policy
+def test_the_caps_and_quiet_hours_cost_two_statements_per_batch_whatever_its_size(
+    csm, counting_smtp
+):
+    by_playbook = Cause.by_workflow_run(1)  # automated: the policy applies
+    with time_machine.travel("2025-09-03 10:00Z", tick=False):  # a Wednesday morning
+        queue_messages(6, csm, cause=by_playbook)
+        small = drain_counting_queries()
+        Message.objects.all().delete()
+        queue_messages(60, csm, cause=by_playbook)
+        large = drain_counting_queries()
+
+    assert small == large == DRAIN_STATEMENTS + 2, "the policy row, the contacts' history"
+    assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.SENT}
