@@ -23,6 +23,9 @@ TIMEOUT = 240
 
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csm.settings")
+# Exactly-once is checked here, not the caps and quiet hours, which would hold the
+# welcome e-mails at night and keep the check from ever seeing the outbox idle.
+os.environ.setdefault("NOTIFY_POLICY", "false")
 import django  # noqa: E402
 
 django.setup()

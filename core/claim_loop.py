@@ -3,7 +3,8 @@
 The engine (events to match, runs to execute) and the outbox (messages to
 send) drain alike (`drain_lanes`): a worker woken by a drain task claims a
 batch of `BATCH` due rows of the first lane that has any (core.lanes:
-interactive before bulk), works them one at a time, and claims the next
+interactive before bulk), works them (one at a time, or as a set: the
+outbox sends a batch in a constant number of statements), and claims the next
 batch, until nothing is due, the time budget is spent or the worker is asked
 to stop (core.worker.time_to_leave). What it claimed but did not reach goes
 back; what is left stays queued in the database, and the task wakes another
@@ -14,9 +15,10 @@ A batch is claimed by `claim_batch`: on PostgreSQL a `SELECT … FOR UPDATE
 SKIP LOCKED` then a conditional UPDATE of those rows, so two workers take
 different batches; on SQLite (which ignores the lock clause) the same
 conditional UPDATE inside one IMMEDIATE transaction, which no other writer
-can enter. Each item is then still claimed by itself (the conditional
-UPDATEs of ../shared/DJANGO-Q2.md), so a row released or taken over
-meanwhile is never worked twice. A failed attempt waits
+can enter. The items are then still claimed by their worker (the
+conditional UPDATEs of ../shared/DJANGO-Q2.md: one per item, or one per
+batch guarded by the lease), so a row released or taken over meanwhile is
+never worked twice. A failed attempt waits
 `retry_delay(attempts)`; an item claimed longer than `STUCK_AFTER` ago lost
 its worker.
 """
@@ -107,13 +109,25 @@ def claim_batch(due: QuerySet, order: Sequence[str], limit: int, **claim: Any) -
 
 @dataclass(frozen=True)
 class Lanes:
-    """A table drained lane by lane: how to claim a batch, work one item, give back the rest."""
+    """A table drained lane by lane: how to claim a batch, work it, give back the rest.
+
+    A batch is worked item by item (`work`), or as a whole (`work_batch`: the
+    items, the drain's start and budget → the outcomes of the items it reached,
+    in order; it stops early when the budget is spent and has put back the rest).
+    """
 
     name: str
     # (lane, limit) -> the claimed items, oldest first
     claim: Callable[[str, int], list[Any]]
-    work: Callable[[Any], Any]
+    work: Callable[[Any], Any] | None = None
     release: Callable[[list[Any]], Any] = lambda items: None
+    work_batch: Callable[[list[Any], datetime, timedelta], list[Any]] | None = None
+
+    def work_claimed(self, claimed: list[Any], started: datetime, budget: timedelta) -> list:
+        """Work a claimed batch, within the budget: the outcomes of the items reached."""
+        if self.work_batch is not None:
+            return self.work_batch(claimed, started, budget)
+        return drain(claimed, self.work, started=started, budget=budget)
 
 
 @dataclass
@@ -147,7 +161,7 @@ def drain_lanes(
             lane, claimed = _next_batch(queue, lanes)
             if not claimed:
                 return result
-            done = drain(claimed, queue.work, started=started, budget=budget)
+            done = queue.work_claimed(claimed, started, budget)
             result.outcomes += done
             if len(done) < len(claimed):
                 queue.release(claimed[len(done) :])

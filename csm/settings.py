@@ -281,6 +281,9 @@ TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
 SMS_BACKEND = env.str("SMS_BACKEND", default="twilio" if TWILIO_ACCOUNT_SID else "console")
 # Delivery attempts before a message is marked failed (back-off 1 min → 6 h).
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
+# The outbox's caps and quiet hours (notifications.policy; their limits are edited in the
+# admin). Off only where a test is about something else and must not depend on the hour.
+NOTIFY_POLICY = env.bool("NOTIFY_POLICY", default=True)
 # Links customers follow out of messages, into your own systems.
 RESCHEDULE_URL = env.str(
     "RESCHEDULE_URL", default=COMPANY_URL.rstrip("/") + "/appointments/{external_id}/reschedule"

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from accounts.models import Account
 from core.admin import HistoryAdmin
 
-from .models import Alert, Message, MessageStatus, MessageTemplate
+from .models import Alert, Message, MessageStatus, MessageTemplate, OutboxPolicy
 from .services import retry_message
 from .templating import AnyData, build_context, render, sample_context
 
@@ -40,8 +40,17 @@ class PreviewForm(forms.Form):
 
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
-    list_display = ["key", "name", "channel", "audience", "transactional", "updated_at", "preview"]
-    list_filter = ["channel", "audience", "transactional"]
+    list_display = [
+        "key",
+        "name",
+        "channel",
+        "audience",
+        "transactional",
+        "priority",
+        "updated_at",
+        "preview",
+    ]
+    list_filter = ["channel", "audience", "transactional", "priority"]
     search_fields = ["key", "name", "subject", "body_text"]
     readonly_fields = ["updated_at", "updated_by"]
     fields = [
@@ -50,6 +59,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
         "channel",
         "audience",
         "transactional",
+        "priority",
         "subject",
         "body_text",
         "body_html",
@@ -128,7 +138,14 @@ class MessageAdmin(HistoryAdmin):
         "attempts",
         "sent_at",
     ]
-    list_filter = ["status", "channel", "transactional", "template"]
+    list_filter = [
+        "status",
+        "channel",
+        "transactional",
+        "priority",
+        ("held_reason", admin.EmptyFieldListFilter),
+        "template",
+    ]
     search_fields = ["recipient", "subject", "cause_key", "account__name"]
     list_select_related = ["account"]
     date_hierarchy = "created_at"
@@ -157,3 +174,17 @@ class AlertAdmin(HistoryAdmin):
     ]
     search_fields = ["title", "account__name"]
     list_select_related = ["user", "account"]
+
+
+@admin.register(OutboxPolicy)
+class OutboxPolicyAdmin(admin.ModelAdmin):
+    """The caps and quiet hours for every playbook's customer messages: one row."""
+
+    list_display = ["__str__", "nudges_on_weekends", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not OutboxPolicy.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # without the row the defaults apply; edit it instead

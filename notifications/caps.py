@@ -1,10 +1,10 @@
 """Frequency caps: how often one kind of message may reach an account.
 
 The outbox applies them, like opt-outs, when a message is queued, so every
-sender gets the same rule (today a playbook step's `throttle_days`; per-channel
-caps and quiet hours belong here too). A message the cap holds back is not
-written: the caller is told why and records that (a run's step shows
-"Skipped: …").
+sender gets the same rule (a playbook step's `throttle_days`). A message the
+cap holds back is not written: the caller is told why and records that (a
+run's step shows "Skipped: …"). The caps per contact and the quiet hours,
+which hold a written message back as it is sent, are notifications.policy's.
 """
 
 from dataclasses import dataclass

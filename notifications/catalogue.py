@@ -25,6 +25,7 @@ def default_templates() -> list[dict]:
                 "channel": entry["channel"],
                 "audience": entry["audience"],
                 "transactional": entry.get("transactional", False),
+                "priority": entry.get("priority", "nudge"),
                 "staff_delivery": entry.get("delivery", "immediate"),
                 "subject": _read(f"{key}.subject.txt").strip(),
                 "body_text": _read(f"{key}.txt").strip() + "\n",

@@ -1,5 +1,7 @@
 """Message templates, the outbox of every outgoing message, and staff alerts."""
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 
@@ -33,6 +35,13 @@ ALWAYS = "always"
 TEMPLATE_DELIVERY = [*AlertDelivery.choices, (ALWAYS, "Always at once (an escalation)")]
 
 
+class Priority(models.TextChoices):
+    """Which automated customer message gets the room when a contact's cap is reached."""
+
+    LIFECYCLE = "lifecycle", "Lifecycle (welcome, health check-in, win-back)"
+    NUDGE = "nudge", "Nudge (tips, surveys, invitations)"
+
+
 class MessageTemplate(models.Model):
     """An editable text for one kind of message, rendered with Django's template engine.
 
@@ -48,6 +57,13 @@ class MessageTemplate(models.Model):
         default=False,
         help_text="Transactional messages (payments, appointments, requests the customer "
         "made) are sent even to contacts who unsubscribed from other e-mail.",
+    )
+    priority = models.CharField(
+        max_length=10,
+        choices=Priority.choices,
+        default=Priority.NUDGE,
+        help_text="Non-transactional customer messages: when a contact's weekly cap is "
+        "reached, lifecycle messages go first; nudges also wait over the weekend.",
     )
     subject = models.CharField(max_length=200, blank=True)
     body_text = models.TextField()
@@ -98,6 +114,9 @@ class Message(CausedModel):
         MessageTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )
     transactional = models.BooleanField(default=False)
+    priority = models.CharField(
+        max_length=10, choices=Priority.choices, default=Priority.NUDGE, blank=True
+    )
     account = models.ForeignKey(
         Account, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
@@ -129,6 +148,8 @@ class Message(CausedModel):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Why the outbox's policy (notifications.policy) held it: a cap or quiet hours.
+    held_reason = models.TextField(blank=True)
     provider_id = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -145,6 +166,8 @@ class Message(CausedModel):
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["account", "-created_at"]),
             models.Index(fields=["contact", "channel", "-created_at"]),
+            # The caps: a contact's messages sent in the last days.
+            models.Index(fields=["contact", "sent_at"], name="message_contact_sent"),
             # The drains' lease and the lanes' figures: queued rows by lane, oldest first.
             models.Index(
                 fields=["lane", "next_attempt_at"],
@@ -263,3 +286,43 @@ class DigestItem(CausedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutboxPolicy(models.Model):
+    """The team's limits on automated customer messages, for every playbook at once.
+
+    One row (`current()`); the admin edits it. Applied by the outbox when it
+    sends (notifications.policy): transactional messages are exempt.
+    """
+
+    weekly_cap = models.PositiveSmallIntegerField(
+        "messages per contact per 7 days",
+        default=3,
+        help_text="Automated non-transactional messages per contact in any 7 days, "
+        "e-mail and SMS counted apart.",
+    )
+    quiet_start = models.TimeField(default=time(20, 0), help_text="In the customer's timezone.")
+    quiet_end = models.TimeField(default=time(8, 0))
+    nudges_on_weekends = models.BooleanField(
+        default=False, help_text="Off: nudges wait for Monday morning."
+    )
+    nudge_deadline_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="A nudge still held by the cap this long after it was queued is "
+        "suppressed (quiet hours only ever defer).",
+    )
+    lifecycle_deadline_days = models.PositiveSmallIntegerField(default=14)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "outbox policy"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.weekly_cap} per 7 days; quiet {self.quiet_start:%H:%M}–{self.quiet_end:%H:%M}"
+        )
+
+    @classmethod
+    def current(cls) -> "OutboxPolicy":
+        """The policy in force: the row, or the defaults while none was saved."""
+        return cls.objects.order_by("pk").first() or cls()

@@ -106,6 +106,7 @@ def queue_customer_message(
         recipient=address or f"contact:{contact.pk if contact else 'none'}",
         template=template,
         transactional=template.transactional,
+        priority=template.priority,
         account=account,
         contact=contact,
         subject=rendered.subject,

@@ -11,6 +11,16 @@ from core.causes import Cause
 from tests.factories import AccountFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def outbox_policy(request, settings, monkeypatch):
+    """The outbox's caps and quiet hours apply in tests marked `outbox_policy` only: the
+    others are about something else and must not depend on the hour they run at (nor
+    do the worker processes some of them start)."""
+    enabled = "outbox_policy" in request.keywords
+    settings.NOTIFY_POLICY = enabled
+    monkeypatch.setenv("NOTIFY_POLICY", str(enabled).lower())
+
+
 @pytest.fixture
 def manager(db):
     return UserFactory(username="maria", roles=[MANAGER])

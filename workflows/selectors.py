@@ -5,17 +5,21 @@ from datetime import datetime
 
 from accounts.models import Account, TagAction, TagEvent
 from core.causes import CausedModel
+from notifications.models import Message
 from pipelines.models import StageMove
 from scoring.models import ScoreEntry
 
 from .models import Run
+
+# The latest messages the outbox's caps or quiet hours held, shown with the reason.
+HELD_MESSAGES = 5
 
 
 @dataclass(frozen=True)
 class Explanation:
     """One fact about an account and who or what made it so."""
 
-    kind: str  # "tag", "stage" or "score"
+    kind: str  # "tag", "stage", "score" or "message" (one the outbox's caps held)
     what: str
     when: datetime
     cause: str  # e.g. "Staff user maria: manual review"
@@ -25,7 +29,8 @@ class Explanation:
 def explain_account(
     account: Account, *, score_entries: int = 20, stages: dict[int, int] | None = None
 ) -> list[Explanation]:
-    """Why the account has each current tag, sits in each stage, and its recent points.
+    """Why the account has each current tag, sits in each stage, its recent points, and
+    why its latest held messages wait (or were suppressed) in the outbox.
 
     A constant number of queries, whatever the account's history; the account's tags
     and cards come from its prefetch cache when the caller has filled it (the account
@@ -60,6 +65,21 @@ def explain_account(
     ]
     rows += [("stage", str(move.to_stage), move) for move in moves.values()]
     rows += [("score", f"{entry.points:+d} {entry.reason}", entry) for entry in entries]
+    held = (
+        Message.objects.filter(account=account)
+        .exclude(held_reason="")
+        .select_related("cause_user")
+        .order_by("-created_at", "-id")[:HELD_MESSAGES]
+    )
+    rows += [
+        (
+            "message",
+            f"“{message.subject or message.recipient}” {message.get_status_display().lower()}: "
+            f"{message.held_reason}",
+            message,
+        )
+        for message in held
+    ]
     run_ids = {row.cause_run_id for _, _, row in rows if row.cause_run_id}
     runs = Run.objects.select_related("workflow", "event").in_bulk(run_ids)
     return [

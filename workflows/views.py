@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
+from notifications.models import Message
 
 from . import services
 from .actions import ACTIONS
@@ -32,6 +33,7 @@ from .models import ConditionOperator, Run, RunStatus, Workflow
 from .triggers import BY_KEY
 
 RUN_PAGE_SIZE = 50
+RUN_MESSAGES = 50
 RECENT_DAYS = 30
 # The list's run columns: a label and the statuses each counts.
 RUN_COLUMNS = {
@@ -214,6 +216,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "event_data": json.dumps(run.event.data, indent=2, sort_keys=True, default=str),
         "decisions": decisions,
         "steps": steps,
+        # What its steps queued, and what the outbox did with each (sent, held and why).
+        "run_messages": list(
+            Message.objects.filter(cause_run_id=run.pk).order_by("created_at", "pk")[:RUN_MESSAGES]
+        ),
         "can_retry": run.status == RunStatus.FAILED
         and request.user.has_perm("workflows.change_run"),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ class TransportError(Exception):
 
 
 class Transport:
-    """Delivers one message; returns the provider's id for it.
+    """Delivers messages; returns the provider's id for each.
 
     Called outside any transaction, at most once per claim; raises
     TransportError on failure. A transport never writes the Message row:
@@ -26,6 +27,19 @@ class Transport:
 
     def send(self, message: Message) -> str:
         raise NotImplementedError
+
+    def send_many(self, messages: Sequence[Message]) -> Iterator[str | Exception]:
+        """Each message's outcome in turn, sent as it is asked for: its provider id, or
+        the exception that stopped it (a caller that stops asking sends no more).
+
+        One at a time by default; a transport that can share a connection or a
+        statement across a batch (e-mail, in-app) does.
+        """
+        for message in messages:
+            try:
+                yield self.send(message)
+            except Exception as error:  # the delivery loop settles every kind
+                yield error
 
 
 class OutcomeUnknown(Exception):

@@ -22,3 +22,20 @@ def outage() -> Exception:
 
 def refused(address: str) -> Exception:
     return smtplib.SMTPRecipientsRefused({address: (550, b"No such user")})
+
+
+class CountingBackend(EmailBackend):
+    """Counts the connections opened; fails the messages to `failing` with its error."""
+
+    opened = 0
+    failing: dict[str, Exception] = {}
+
+    def open(self):
+        CountingBackend.opened += 1
+        return True
+
+    def send_messages(self, messages):
+        for message in messages:
+            if message.to[0] in CountingBackend.failing:
+                raise CountingBackend.failing[message.to[0]]
+        return super().send_messages(messages)

@@ -82,6 +82,7 @@ def test_a_manager_edit_changes_what_is_sent(client, manager, account):
         reverse("admin:notifications_messagetemplate_change", args=[saved.pk]),
         {
             "name": saved.name,
+            "priority": saved.priority,  # the form's new field, as the page posts it
             "subject": "We kept your seat, {{ account.name }}",
             "body_text": "Come back soon, {{ recipient.first_name }}.",
             "body_html": "",
