@@ -34,7 +34,7 @@ def grant_policy(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0010_search_trigram_indexes"),
-        ("notifications", "0007_alert_digests_and_preferences"),
+        ("notifications", "0008_payment_amounts_in_their_currency"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
