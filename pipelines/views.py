@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from accounts.filters import SegmentFilter
 from accounts.models import Account, Tag
 from accounts.people import PersonFilter, staff_people
 from core.causes import Cause
@@ -52,6 +53,7 @@ class CardFilter(django_filters.FilterSet):
     tag = django_filters.ModelChoiceFilter(
         field_name="account__tags", queryset=Tag.objects.all(), label="Tag", empty_label="Any tag"
     )
+    segment = SegmentFilter(account_field="account")
 
     class Meta:
         model = Card
