@@ -124,7 +124,7 @@ def board_index(request: HttpRequest) -> HttpResponse:
 def board_detail(request: HttpRequest, key: str) -> HttpResponse:
     """One board: its columns in order, each with its count and first page of cards."""
     pipeline = get_object_or_404(Pipeline, key=key)
-    filters = CardFilter(request.GET, queryset=Card.objects.all())
+    filters = CardFilter(request.GET, queryset=Card.objects.all(), request=request)
     cards = filters.qs
     # COUNT(*), not COUNT(id): the (pipeline, stage) index alone can answer it.
     counts = dict(
@@ -160,7 +160,7 @@ def board_detail(request: HttpRequest, key: str) -> HttpResponse:
 def stage_cards(request: HttpRequest, key: str, stage_id: int) -> HttpResponse:
     """The next page of one column ("Load more"), as the fragment the board includes."""
     stage = get_object_or_404(Stage, pk=stage_id, pipeline__key=key)
-    filters = CardFilter(request.GET, queryset=Card.objects.all())
+    filters = CardFilter(request.GET, queryset=Card.objects.all(), request=request)
     page_number = _page_number(request)
     cards, has_more = _cards_page(filters.qs, stage, page_number)
     _prefetch_tags(cards)

@@ -55,7 +55,7 @@ def run_sweep(sweep: Sweep) -> int:
         )
         found = sweep.run()
         if first and found > settings.SWEEP_BACKLOG_THRESHOLD:
-            _hold(sweep, _recorded_since(sweep, started), found_at=started)
+            hold(sweep.run.__name__, _recorded_since(sweep, started), found_at=started)
     return found
 
 
@@ -69,10 +69,10 @@ def _recorded_since(sweep: Sweep, started: datetime) -> QuerySet[TriggerEvent]:
     )
 
 
-def _hold(sweep: Sweep, events: QuerySet[TriggerEvent], *, found_at: datetime) -> SweepBacklog:
-    """Hold `events` for a manager's choice: listed on a backlog, marked matched (two
-    set-based statements, however many there are)."""
-    backlog = SweepBacklog.objects.create(sweep=sweep.run.__name__, found_at=found_at, held=0)
+def hold(name: str, events: QuerySet[TriggerEvent], *, found_at: datetime) -> SweepBacklog:
+    """Hold `events` for a manager's choice: listed on a backlog named `name` (a sweep's
+    function, or an enrollment), marked matched (set-based, however many there are)."""
+    backlog = SweepBacklog.objects.create(sweep=name, found_at=found_at, held=0)
     held = insert_selected(HeldEvent, events, {"event": F("pk"), "backlog": Value(backlog.pk)})
     events.update(processed_at=clock.now())
     SweepBacklog.objects.filter(pk=backlog.pk).update(held=held)
