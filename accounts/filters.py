@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.forms.utils import ErrorList
 from django.db.models import Q, QuerySet
 
 from .models import Account, Happiness, HealthStatus, Lifecycle, Milestone, Plan, Segment, Tag
@@ -35,9 +36,10 @@ class SegmentFilter(django_filters.ModelChoiceFilter):
         try:
             members = saved_filter_members(value.filters)
         except SegmentInvalid as refusal:
-            self.parent.form.add_error(
-                self.field_name, f"Segment “{value.name}” no longer applies: {refusal.message}"
-            )
+            # Straight onto the errors: add_error would drop the field from cleaned_data,
+            # which django-filter is iterating over right now.
+            errors = self.parent.form.errors.setdefault(self.field_name, ErrorList())
+            errors.append(f"Segment “{value.name}” no longer applies: {refusal.message}")
             return qs.none()
         return qs.filter(**{f"{self.account_field}__in": members.values("pk")})
 
