@@ -23,7 +23,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models import BigIntegerField, CharField, Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
 from accounts.filters import SegmentInvalid, saved_filter_members
@@ -258,8 +258,8 @@ def _hold_segment(enrollment: SegmentEnrollment, members: QuerySet, *, user, now
             "processed_at": Value(now),
             "created_at": Value(now),
             "cause_kind": Value(fields["cause_kind"]),
-            "cause_user": Value(user.pk if user else None),
-            "cause_run_id": Value(None),
+            "cause_user": Value(user.pk if user else None, output_field=BigIntegerField()),
+            "cause_run_id": Value(None, output_field=BigIntegerField()),
             "cause_reason": Value(fields["cause_reason"]),
         },
     )
