@@ -2,8 +2,8 @@
 
 import django_filters
 from django import forms
-from django.forms.utils import ErrorList
 from django.db.models import Q, QuerySet
+from django.forms.utils import ErrorList
 
 from .models import Account, Happiness, HealthStatus, Lifecycle, Milestone, Plan, Segment, Tag
 from .people import AnyYesNo, PersonFilter, staff_people

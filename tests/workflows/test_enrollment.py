@@ -177,7 +177,7 @@ def test_running_a_playbook_for_a_segment_enrolls_each_member_once_in_bulk(
 
 
 def test_a_segment_over_the_threshold_is_held_until_a_manager_chooses(
-    deliver, settings, manager, pros
+    client, deliver, settings, manager, pros
 ):
     settings.SWEEP_BACKLOG_THRESHOLD = 5
     workflow = playbook("pro-nudge", MANUAL, tag="Nudged")
@@ -189,10 +189,12 @@ def test_a_segment_over_the_threshold_is_held_until_a_manager_chooses(
     assert enrollment.status == EnrollmentStatus.HELD
     assert HeldEvent.objects.filter(backlog=enrollment.backlog).count() == 8
     assert not Run.objects.exists()  # nothing sent yet
+    client.force_login(manager)
+    page = client.get(reverse("workflows:list")).content.decode()
+    assert "Held: 8 accounts enrolled in “Pro-Nudge” for segment “Pros”" in page
     backlog = SweepBacklog.objects.get()
     deliver(lambda: backlogs.choose(backlog=backlog, choice=BacklogChoice.ALL, user=manager))
     deliver(backlogs.release_due)
     runs = Run.objects.filter(workflow=workflow)
     assert runs.count() == 8
     assert set(runs.values_list("status", "lane")) == {(RunStatus.SUCCEEDED, "bulk")}
-    # The workflows page names it as an enrollment, not as a sweep.
