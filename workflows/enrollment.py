@@ -46,7 +46,7 @@ from .models import (
     TriggerEvent,
     Workflow,
 )
-from .triggers.manual import MANUAL, enrollment_key
+from .triggers.manual import MANUAL, enrollment_key, started
 
 ENROLL_TASK = "workflows.tasks.enroll_segments"
 ENROLL_BATCH = 1000
@@ -72,11 +72,14 @@ def startable_playbooks() -> QuerySet[Workflow]:
 
 
 def _playbook_data(workflow: Workflow, user, note: str) -> dict:
-    return {
-        "playbook": workflow.key,
-        "note": note,
-        "started_by": (user.get_full_name() or user.username) if user else "",
-    }
+    """The event's data, built by the manual kind's own builder (what its playbooks test)."""
+    return started(
+        {
+            "playbook": workflow.key,
+            "note": note,
+            "started_by": (user.get_full_name() or user.username) if user else "",
+        }
+    )
 
 
 def _check(workflow: Workflow, note: str) -> None:
