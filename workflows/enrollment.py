@@ -261,8 +261,9 @@ def _hold_segment(enrollment: SegmentEnrollment, members: QuerySet, *, user, now
             "processed_at": Value(now),
             "created_at": Value(now),
             "cause_kind": Value(fields["cause_kind"]),
-            "cause_user": Value(user.pk if user else None, output_field=BigIntegerField()),
-            "cause_run_id": Value(None, output_field=BigIntegerField()),
+            # Cast: a bare NULL in PostgreSQL's derived table would be text.
+            "cause_user": Cast(Value(user.pk if user else None), BigIntegerField()),
+            "cause_run_id": Cast(Value(None), BigIntegerField()),
             "cause_reason": Value(fields["cause_reason"]),
         },
     )
@@ -283,7 +284,7 @@ def enroll_next_batch(enrollment_id: int) -> int:
     """
     with transaction.atomic():
         enrollment = (
-            SegmentEnrollment.objects.select_for_update()
+            SegmentEnrollment.objects.select_for_update(of=("self",))
             .select_related("workflow__current_version", "segment", "requested_by")
             .filter(pk=enrollment_id, status=EnrollmentStatus.QUEUED)
             .first()
