@@ -2,10 +2,20 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms.utils import ErrorList
 
-from .models import Account, Happiness, HealthStatus, Lifecycle, Milestone, Plan, Segment, Tag
+from .models import (
+    Account,
+    AccountTag,
+    Happiness,
+    HealthStatus,
+    Lifecycle,
+    Milestone,
+    Plan,
+    Segment,
+    Tag,
+)
 from .people import AnyYesNo, PersonFilter, staff_people
 
 # What a saved segment keeps of the list's query: its filters, not how it was sorted or
@@ -55,7 +65,7 @@ class AccountFilter(django_filters.FilterSet):
     plan = _choice(Plan.choices, "Plan", "Any plan")
     lifecycle = _choice(Lifecycle.choices, "Lifecycle", "Active or churned")
     tag = django_filters.ModelChoiceFilter(
-        queryset=Tag.objects.all(), field_name="tags", label="Tag", empty_label="Any tag"
+        queryset=Tag.objects.all(), method="filter_tag", label="Tag", empty_label="Any tag"
     )
     inactive = django_filters.BooleanFilter(
         method="filter_inactive", label="Inactive", widget=AnyYesNo()
@@ -90,6 +100,13 @@ class AccountFilter(django_filters.FilterSet):
             | Q(external_id__iexact=value)
             | Q(pk__in=Account.objects.filter(contacts__email__iexact=value).values("pk"))
         )
+
+    def filter_tag(self, queryset: QuerySet, name: str, value: Tag | None) -> QuerySet:
+        """EXISTS on the (tag, account) index rather than a join and DISTINCT: a segment's
+        count over 100k accounts stays one index probe per account."""
+        if value is None:
+            return queryset
+        return queryset.filter(Exists(AccountTag.objects.filter(account=OuterRef("pk"), tag=value)))
 
     def filter_inactive(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         """By the Inactive tag, as the User Login Activity board and playbook d1 set it

@@ -151,25 +151,28 @@ def enroll_accounts(
             ignore_conflicts=True,
             batch_size=ENROLL_BATCH,
         )
-        events = list(
+        events = (
             TriggerEvent.objects.filter(kind=MANUAL, event_key__in=list(keys))
             .exclude(Exists(Run.objects.filter(event=OuterRef("pk"))))
             .exclude(Exists(HeldEvent.objects.filter(event=OuterRef("pk"))))
-            .select_related("account")
-            .prefetch_related("account__tags")
-            .only("data", "account")
+            .only("data", "account_id")
         )
+        # The accounts and their tags are read only for a playbook with conditions to test.
+        if version.conditions:
+            events = events.select_related("account").prefetch_related("account__tags")
+        events = list(events)
         memberships = Memberships([event.account_id for event in events])
         runs = []
         for event in events:
-            tags = {tag.name.casefold() for tag in event.account.tags.all()}
-            matched, decisions = evaluate(
-                version.conditions,
-                account=event.account,
-                data=event.data,
-                tags=tags,
-                memberships=memberships,
-            )
+            matched, decisions = True, []
+            if version.conditions:
+                matched, decisions = evaluate(
+                    version.conditions,
+                    account=event.account,
+                    data=event.data,
+                    tags={tag.name.casefold() for tag in event.account.tags.all()},
+                    memberships=memberships,
+                )
             runs.append(
                 Run(
                     workflow=workflow,
