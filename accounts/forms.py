@@ -25,3 +25,16 @@ class HealthStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class SegmentForm(forms.Form):
+    """Save what the account list shows as a segment: a name, shared or not.
+
+    `query` is the list's query string as it was when the button was pressed.
+    """
+
+    name = forms.CharField(max_length=80, label="Segment name")
+    is_shared = forms.BooleanField(
+        required=False, label="Shared with the team", help_text="Otherwise only you see it."
+    )
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)

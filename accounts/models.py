@@ -460,3 +460,30 @@ class StaffProfile(models.Model):
     def clean(self) -> None:
         if self.reports_to_id and self.reports_to_id == self.user_id:
             raise ValidationError({"reports_to": "Nobody reports to themselves."})
+
+
+class Segment(models.Model):
+    """A saved set of the account list's filters (accounts.filters.AccountFilter), by name.
+
+    `filters` is the list's query string as a dict of lists (what the list was showing
+    when it was saved), re-applied every time, so a segment's members are always live.
+    Private to its owner unless shared; the API sees shared segments only.
+    """
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="segments"
+    )
+    is_shared = models.BooleanField(
+        "shared", default=False, help_text="Shared: the whole team sees and uses it."
+    )
+    filters = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,8 +3,9 @@
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
+from .filters import SegmentInvalid, saved_filter_members
 from .models import Account, Contact, Lifecycle, OptOut, OptOutChannel, normalized_address
 
 
@@ -92,3 +93,28 @@ def contact_opt_out(contact: Contact, channel: str) -> OptOut | None:
     if not normalized:
         return None
     return OptOut.objects.filter(channel=channel, address=normalized).first()
+
+
+def segments_with_counts(segments: QuerySet) -> list[tuple]:
+    """Each segment with its live member count, or the reason it no longer applies.
+
+    One query for every valid segment's count (one conditional COUNT each, over one
+    scan of the accounts), so the segments page costs the same however many there are.
+    Returns (segment, count or None, problem or "") in the segments' order.
+    """
+    rows, counts = [], {}
+    for segment in segments:
+        try:
+            members = saved_filter_members(segment.filters)
+        except SegmentInvalid as refusal:
+            rows.append((segment, refusal.message))
+            continue
+        counts[f"s{segment.pk}"] = Count("pk", filter=Q(pk__in=members.values("pk")))
+        rows.append((segment, ""))
+    totals = Account.objects.aggregate(**counts) if counts else {}
+    return [(segment, totals.get(f"s{segment.pk}"), problem) for segment, problem in rows]
+
+
+def segment_count(segment) -> int:
+    """How many accounts are in `segment` now (SegmentInvalid if it no longer applies)."""
+    return saved_filter_members(segment.filters).count()

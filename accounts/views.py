@@ -56,7 +56,9 @@ EXPORT_COLUMNS = [
 @permission_required("accounts.view_account", raise_exception=True)
 def account_list(request: HttpRequest) -> HttpResponse:
     """Filter, search, sort and page through accounts; htmx swaps only the table."""
-    filters = AccountFilter(request.GET, queryset=accounts_for_list().order_by("name"))
+    filters = AccountFilter(
+        request.GET, queryset=accounts_for_list().order_by("name"), request=request
+    )
     page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -80,7 +82,9 @@ def account_list(request: HttpRequest) -> HttpResponse:
 @permission_required("accounts.view_account", raise_exception=True)
 def account_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV, streamed in chunks (any size, flat memory)."""
-    filters = AccountFilter(request.GET, queryset=accounts_for_list().order_by("pk"))
+    filters = AccountFilter(
+        request.GET, queryset=accounts_for_list().order_by("pk"), request=request
+    )
     rows = (
         [
             a.external_id,

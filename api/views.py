@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Status
 from pydantic import Field
 
+from accounts.filters import SegmentInvalid, saved_filter_members, visible_segments
 from accounts.models import Account, Contact
 from accounts.services import change_plan, sign_up_account, update_account, upsert_contact
 from core.causes import Cause
@@ -74,6 +75,12 @@ class AccountFilters(schemas.Strict):
     # Not Optional: a query parameter is text or absent, never null.
     health_status: str = ""
     tag: str = ""
+    segment: str = Field(
+        "",
+        max_length=80,
+        description="A shared segment's id or slug (Accounts → Segments): only its members. "
+        "422 for no such shared segment, or one whose filters no longer apply.",
+    )
     updated_since: schemas.DateTime = Field(
         None, description="RFC 3339 date and time with its UTC offset: accounts changed since."
     )
@@ -107,7 +114,7 @@ LIST_HEADERS = {
     summary="List accounts",
 )
 def list_accounts(request: HttpRequest, response: HttpResponse, filters: Query[AccountFilters]):
-    """100 accounts a page, oldest first; filter by health, tag or last change.
+    """100 accounts a page, oldest first; filter by health, tag, segment or last change.
     `X-Total-Count` says how many match; `Link` points to the next page.
     A query parameter it does not know is 422 (a typo would list everything)."""
     if unknown := sorted(set(request.GET) - set(AccountFilters.model_fields)):
@@ -119,6 +126,16 @@ def list_accounts(request: HttpRequest, response: HttpResponse, filters: Query[A
         accounts = accounts.filter(health_status=filters.health_status)
     if filters.tag:
         accounts = accounts.filter(tags__name__iexact=filters.tag)
+    if filters.segment:
+        segment = shared_segment(filters.segment)
+        if segment is None:
+            return Status(422, {"detail": f"No shared segment {filters.segment!r} (id or slug)."})
+        try:
+            accounts = accounts.filter(pk__in=saved_filter_members(segment.filters).values("pk"))
+        except SegmentInvalid as refusal:
+            return Status(
+                422, {"detail": f"Segment {segment.slug!r} no longer applies: {refusal.message}"}
+            )
     if filters.updated_since:
         try:
             since = filters.updated_since.astimezone(UTC)
@@ -135,6 +152,18 @@ def list_accounts(request: HttpRequest, response: HttpResponse, filters: Query[A
         link = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
         response["Link"] = f'<{link}>; rel="next"'
     return Status(200, [account_out(a) for a in accounts[start : start + PAGE_SIZE]])
+
+
+def shared_segment(reference: str):
+    """A shared segment by its id (digits) or slug; None if there is none (a private one
+    belongs to a person, and a token is nobody)."""
+    shared = visible_segments(None)
+    by_id = (
+        shared.filter(pk=int(reference)).first()
+        if reference.isdigit() and len(reference) < 19
+        else None
+    )
+    return by_id or shared.filter(slug=reference).first()
 
 
 # An id in the path: what the events schema allows for an account or a contact.

@@ -27,6 +27,7 @@ from activity.services.tasks import create_task
 from core.causes import Cause
 from pipelines.models import Stage
 from pipelines.services import move_card_by_hand
+from workflows.enrollment import start_playbook, startable_playbooks
 
 from .account_forms import (
     AccountTaskForm,
@@ -34,6 +35,7 @@ from .account_forms import (
     NewContactForm,
     OwnerForm,
     StageForm,
+    StartPlaybookForm,
     TagForm,
 )
 from .account_page import (
@@ -41,6 +43,7 @@ from .account_page import (
     account_context,
     allowed_actions,
     load_account,
+    may_start_playbooks,
     people_for,
 )
 from .timeline_sources import person
@@ -240,3 +243,36 @@ def task_add(request: HttpRequest, account: Account) -> HttpResponse:
     except ValidationError as error:
         return _refused(request, account, "task_form", form, error)
     return _done(request, account, f"Task “{task.title}” created for {person(task.assignee)}.")
+
+
+@login_required
+@require_POST
+def playbook_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Start playbook…": a manager or the account's CSM enrolls it in one playbook, once."""
+    try:
+        account = load_account(pk)
+    except Account.DoesNotExist:
+        raise Http404("No such account.") from None
+    if not may_start_playbooks(request.user, account):
+        raise PermissionDenied("Only managers and the account's CSM start playbooks here.")
+    form = StartPlaybookForm(request.POST, playbooks=startable_playbooks(), prefix="playbook")
+    if not form.is_valid():
+        return _refused(request, account, "playbook_form", form)
+    workflow = form.cleaned_data["playbook"]
+    try:
+        started = start_playbook(
+            workflow=workflow, account=account, user=request.user, note=form.cleaned_data["note"]
+        )
+    except ValidationError as error:
+        return _refused(request, account, "playbook_form", form, error)
+    if started.new:
+        text = f"“{workflow.name}” started for {account.name}."
+        if started.run is not None and started.run.status == "skipped":
+            text = f"“{workflow.name}” did not start: its conditions do not hold (see the run)."
+    else:
+        when = started.run.created_at if started.run else None
+        text = f"“{workflow.name}” was already started for this account" + (
+            f" on {when:%d %b %Y %H:%M}." if when else "."
+        )
+    messages.success(request, text) if started.new else messages.info(request, text)
+    return redirect("accounts:detail", pk=account.pk)

@@ -1,4 +1,4 @@
-"""The account page's inline forms: owner, tag, stage, contact, task.
+"""The account page's inline forms: owner, tag, stage, contact, task, playbook.
 
 They only read and check what was typed; the views in account_actions.py hand
 the cleaned values to the owning app's service. The staff pickers take the
@@ -42,6 +42,22 @@ class TagForm(forms.Form):
         max_length=Tag._meta.get_field("name").max_length,
         widget=forms.TextInput(attrs={"list": "tag-names", "autocomplete": "off"}),
     )
+
+
+class StartPlaybookForm(forms.Form):
+    """ "Start playbook…": which playbook, and an optional note kept on the run."""
+
+    def __init__(self, *args, playbooks, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["playbook"] = forms.ModelChoiceField(
+            queryset=playbooks, label="Playbook", empty_label="Choose a playbook…"
+        )
+        self.fields["note"] = forms.CharField(
+            required=False,
+            max_length=500,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="Why: kept on the run.",
+        )
 
 
 class StageForm(forms.Form):

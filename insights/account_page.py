@@ -18,9 +18,17 @@ from activity.forms import staff_users
 from pipelines.models import Card, Pipeline, Stage
 from pipelines.services import HEALTH_PIPELINE
 from scoring.models import ScoreEntry
+from workflows.enrollment import startable_playbooks
 from workflows.selectors import explain_account
 
-from .account_forms import AccountTaskForm, ContactForm, NewContactForm, OwnerForm, TagForm
+from .account_forms import (
+    AccountTaskForm,
+    ContactForm,
+    NewContactForm,
+    OwnerForm,
+    StartPlaybookForm,
+    TagForm,
+)
 from .timeline import GROUPS, Cursor, timeline
 
 LEDGER_PAGE = 20
@@ -44,6 +52,13 @@ ACTION_PERMISSIONS = {
 def allowed_actions(user) -> dict[str, bool]:
     """What `user` may do on an account page, by action (also what the template shows)."""
     return {action: user.has_perm(perm) for action, perm in ACTION_PERMISSIONS.items()}
+
+
+def may_start_playbooks(user, account: Account) -> bool:
+    """ "Start playbook…": managers (who may act on runs), and the account's own CSM."""
+    return user.has_perm("workflows.change_run") or (
+        account.owner_id is not None and account.owner_id == user.pk
+    )
 
 
 def load_account(pk: int) -> Account:
@@ -165,6 +180,8 @@ def account_context(request: HttpRequest, account: Account, **bound) -> dict:
             for contact in contacts
         },
         "task_form": AccountTaskForm(people=people, prefix="task"),
+        "can_start_playbook": may_start_playbooks(request.user, account),
+        "playbook_form": StartPlaybookForm(playbooks=startable_playbooks(), prefix="playbook"),
         "open_form": "",
     }
     for name, form in bound.items():

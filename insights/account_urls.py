@@ -32,4 +32,5 @@ urlpatterns = [
         name="contact-primary",
     ),
     path("<int:pk>/tasks/", actions.task_add, name="task-add"),
+    path("<int:pk>/playbook/", actions.playbook_start, name="playbook-start"),
 ]

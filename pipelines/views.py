@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from accounts.filters import SegmentFilter
 from accounts.models import Account, Tag
 from accounts.people import PersonFilter, staff_people
 from core.causes import Cause
@@ -52,6 +53,7 @@ class CardFilter(django_filters.FilterSet):
     tag = django_filters.ModelChoiceFilter(
         field_name="account__tags", queryset=Tag.objects.all(), label="Tag", empty_label="Any tag"
     )
+    segment = SegmentFilter(account_field="account")
 
     class Meta:
         model = Card
@@ -122,7 +124,7 @@ def board_index(request: HttpRequest) -> HttpResponse:
 def board_detail(request: HttpRequest, key: str) -> HttpResponse:
     """One board: its columns in order, each with its count and first page of cards."""
     pipeline = get_object_or_404(Pipeline, key=key)
-    filters = CardFilter(request.GET, queryset=Card.objects.all())
+    filters = CardFilter(request.GET, queryset=Card.objects.all(), request=request)
     cards = filters.qs
     # COUNT(*), not COUNT(id): the (pipeline, stage) index alone can answer it.
     counts = dict(
@@ -158,7 +160,7 @@ def board_detail(request: HttpRequest, key: str) -> HttpResponse:
 def stage_cards(request: HttpRequest, key: str, stage_id: int) -> HttpResponse:
     """The next page of one column ("Load more"), as the fragment the board includes."""
     stage = get_object_or_404(Stage, pk=stage_id, pipeline__key=key)
-    filters = CardFilter(request.GET, queryset=Card.objects.all())
+    filters = CardFilter(request.GET, queryset=Card.objects.all(), request=request)
     page_number = _page_number(request)
     cards, has_more = _cards_page(filters.qs, stage, page_number)
     _prefetch_tags(cards)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core import clock
 
 from . import backlogs
-from .models import BacklogChoice, SweepBacklog
+from .models import BacklogChoice, SegmentEnrollment, SweepBacklog
 from .sweeps import BY_FUNCTION
 from .triggers import BY_KEY
 
@@ -45,6 +45,8 @@ class HeldBacklog:
     remaining: int
     chosen_by: str
     choice: str  # "Ramp up at 200 an hour"
+    # Set for a segment's enrollment held by the same guard ("Run playbook for this segment").
+    enrollment: SegmentEnrollment | None = None
 
     @property
     def pk(self) -> int:
@@ -60,8 +62,11 @@ def backlogs_to_show() -> list[HeldBacklog]:
     since = clock.now() - SHOWN_AFTER_FINISHING
     rows = SweepBacklog.objects.filter(Q(finished_at=None) | Q(finished_at__gte=since))
     shown = []
-    for backlog in rows.select_related("chosen_by"):
+    for backlog in rows.select_related(
+        "chosen_by", "enrollment__workflow", "enrollment__requested_by"
+    ):
         sweep = BY_FUNCTION.get(backlog.sweep)
+        enrollment = getattr(backlog, "enrollment", None)
         person = backlog.chosen_by
         choice = backlog.get_choice_display() if backlog.choice else ""
         if backlog.choice == BacklogChoice.RAMP:
@@ -69,7 +74,11 @@ def backlogs_to_show() -> list[HeldBacklog]:
         shown.append(
             HeldBacklog(
                 backlog=backlog,
-                sweep=sweep.label if sweep else backlog.sweep,
+                sweep=sweep.label
+                if sweep
+                else f"“{enrollment.workflow.name}” for segment “{enrollment.segment_name}”"
+                if enrollment
+                else backlog.sweep,
                 facts=", ".join(BY_KEY[kind].name for kind in sweep.kinds if kind in BY_KEY)
                 if sweep
                 else "",
@@ -78,6 +87,7 @@ def backlogs_to_show() -> list[HeldBacklog]:
                 else 0,
                 chosen_by=(person.get_full_name() or person.username) if person else "",
                 choice=choice,
+                enrollment=enrollment,
             )
         )
     return shown

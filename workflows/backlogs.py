@@ -83,7 +83,7 @@ def _run_guarding_the_first(sweep: Sweep) -> int:
         )
         found = sweep.run()
         if first and found > settings.SWEEP_BACKLOG_THRESHOLD:
-            _hold(sweep, _recorded_since(sweep, started), found_at=started)
+            hold(sweep.run.__name__, _recorded_since(sweep, started), found_at=started)
     return found
 
 
@@ -117,18 +117,16 @@ def hold_history_of_new_accounts(*, created_since: datetime, occasion: str) -> l
                 account__created_at__gte=created_since
             )
             if recorded.count() > settings.SWEEP_BACKLOG_THRESHOLD:
-                held.append(_hold(sweep, recorded, found_at=started, occasion=occasion))
+                held.append(hold(sweep.run.__name__, recorded, found_at=started, occasion=occasion))
     return held
 
 
-def _hold(
-    sweep: Sweep, events: QuerySet[TriggerEvent], *, found_at: datetime, occasion: str = ""
+def hold(
+    name: str, events: QuerySet[TriggerEvent], *, found_at: datetime, occasion: str = ""
 ) -> SweepBacklog:
-    """Hold `events` for a manager's choice: listed on a backlog, marked matched (two
-    set-based statements, however many there are)."""
-    backlog = SweepBacklog.objects.create(
-        sweep=sweep.run.__name__, occasion=occasion, found_at=found_at, held=0
-    )
+    """Hold `events` for a manager's choice: listed on a backlog named `name` (a sweep's
+    function, or an enrollment), marked matched (set-based, however many there are)."""
+    backlog = SweepBacklog.objects.create(sweep=name, occasion=occasion, found_at=found_at, held=0)
     held = insert_selected(HeldEvent, events, {"event": F("pk"), "backlog": Value(backlog.pk)})
     events.update(processed_at=clock.now())
     SweepBacklog.objects.filter(pk=backlog.pk).update(held=held)

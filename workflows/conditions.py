@@ -9,7 +9,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from accounts.models import Account
+from accounts.filters import SegmentInvalid, saved_filter_members
+from accounts.models import Account, Segment
 
 from .models import Condition, ConditionOperator
 from .triggers import TriggerKind
@@ -25,21 +26,79 @@ ACCOUNT_FIELDS = (
     "timezone",
 )
 TAG_OPERATORS = {ConditionOperator.HAS_TAG, ConditionOperator.LACKS_TAG}
+SEGMENT_OPERATORS = {ConditionOperator.IN_SEGMENT, ConditionOperator.NOT_IN_SEGMENT}
+
+
+class Memberships:
+    """Which accounts of a batch are in each segment the conditions name.
+
+    One query per segment for the whole batch (the engine's matching is a batch of one;
+    an enrollment tests a thousand accounts at a time), asked on first use and kept.
+    A segment deleted, private or no longer valid is a reason, not a crash: its
+    conditions fail and their decision says why.
+    """
+
+    def __init__(self, account_ids: list[int]) -> None:
+        self.account_ids = account_ids
+        self._members: dict[str, set[int] | str] = {}
+
+    def of(self, slug: str) -> set[int] | str:
+        """The batch's members of the segment `slug`, or why it cannot be tested."""
+        if slug not in self._members:
+            self._members[slug] = self._read(slug)
+        return self._members[slug]
+
+    def _read(self, slug: str) -> set[int] | str:
+        segment = Segment.objects.filter(slug=slug, is_shared=True).first()
+        if segment is None:
+            return f"there is no shared segment {slug!r}"
+        try:
+            members = saved_filter_members(segment.filters)
+        except SegmentInvalid as refusal:
+            return f"segment {slug!r} no longer applies: {refusal.message}"
+        return set(members.filter(pk__in=self.account_ids).values_list("pk", flat=True))
 
 
 def evaluate(
-    conditions: list[dict], *, account: Account, data: dict, tags: set[str]
+    conditions: list[dict],
+    *,
+    account: Account,
+    data: dict,
+    tags: set[str],
+    memberships: Memberships | None = None,
 ) -> tuple[bool, list[dict]]:
-    """Whether all conditions hold, and one decision record per condition."""
+    """Whether all conditions hold, and one decision record per condition.
+
+    `memberships` answers segment conditions for a batch the account is in (read for
+    this account alone when not given).
+    """
     decisions = []
     for condition in conditions:
-        seen, passed = _test(condition, account=account, data=data, tags=tags)
+        if condition.get("operator") in SEGMENT_OPERATORS and memberships is None:
+            memberships = Memberships([account.pk])
+        seen, passed = _test(
+            condition, account=account, data=data, tags=tags, memberships=memberships
+        )
         decisions.append({**condition, "seen": seen, "passed": passed})
     return all(d["passed"] for d in decisions), decisions
 
 
-def _test(condition: dict, *, account: Account, data: dict, tags: set[str]) -> tuple[Any, bool]:
+def _test(
+    condition: dict,
+    *,
+    account: Account,
+    data: dict,
+    tags: set[str],
+    memberships: Memberships | None,
+) -> tuple[Any, bool]:
     operator, expected = condition["operator"], condition.get("value", "")
+    if operator in SEGMENT_OPERATORS:
+        members = memberships.of(expected)
+        if isinstance(members, str):
+            return members, False
+        inside = account.pk in members
+        seen = "in the segment" if inside else "not in the segment"
+        return seen, inside if operator == ConditionOperator.IN_SEGMENT else not inside
     if operator in TAG_OPERATORS:
         present = expected.casefold() in tags
         return sorted(tags), present if operator == ConditionOperator.HAS_TAG else not present
@@ -96,6 +155,9 @@ def validate(condition: dict, *, trigger: TriggerKind | None) -> None:
         if not condition.get("value"):
             raise ValidationError("A tag condition needs the tag's name as its value.")
         return
+    if operator in SEGMENT_OPERATORS:
+        _validate_segment(condition.get("value", ""))
+        return
     value = condition.get("value", "")
     if operator in COMPARISONS and not _is_number(value):
         raise ValidationError(f"`value` is a number to compare with, not {value!r}.")
@@ -111,6 +173,26 @@ def validate(condition: dict, *, trigger: TriggerKind | None) -> None:
             f"Unknown subject {condition.get('subject')!r}: use data.<key> or account."
             f"{{{','.join(ACCOUNT_FIELDS)}}}."
         )
+
+
+def _validate_segment(slug: str) -> None:
+    """A segment condition names a shared segment that applies now (a workflow is the
+    team's: someone's private segment would change under it)."""
+    if not slug:
+        raise ValidationError("A segment condition needs the segment's slug as its value.")
+    segment = Segment.objects.filter(slug=slug).first()
+    if segment is None:
+        raise ValidationError(f"There is no segment {slug!r} (see Accounts → Segments).")
+    if not segment.is_shared:
+        raise ValidationError(
+            f"The segment “{segment.name}” is private: share it before a playbook tests it."
+        )
+    try:
+        saved_filter_members(segment.filters)
+    except SegmentInvalid as refusal:
+        raise ValidationError(
+            f"The segment “{segment.name}” no longer applies: {refusal.message}"
+        ) from None
 
 
 def _carried(trigger: TriggerKind) -> str:

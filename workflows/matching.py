@@ -18,8 +18,9 @@ from core.claim_loop import Lanes, drain_lanes
 from core.lanes import INTERACTIVE, INTERACTIVE_CAUSES, lane_of_kind
 from core.queue import wake_on_commit
 
-from .conditions import evaluate
+from .conditions import Memberships, evaluate
 from .models import Run, RunStatus, TriggerEvent, Workflow
+from .triggers.manual import MANUAL
 
 logger = logging.getLogger(__name__)
 
@@ -79,13 +80,23 @@ def match_trigger_event(event_id: int) -> int:
         account = event.account
         tags = {name.casefold() for name in account.tags.values_list("name", flat=True)}
         workflows = Workflow.objects.filter(
-            trigger=event.kind, is_active=True, current_version__isnull=False
+            is_active=True, current_version__isnull=False
         ).select_related("current_version")
+        # A playbook started by hand (workflows.enrollment) starts that playbook only.
+        if event.kind == MANUAL:
+            workflows = workflows.filter(key=event.data.get("playbook"))
+        else:
+            workflows = workflows.filter(trigger=event.kind)
+        memberships = Memberships([account.pk])
         started = 0
         for workflow in workflows:
             version = workflow.current_version
             matched, decisions = evaluate(
-                version.conditions, account=account, data=event.data, tags=tags
+                version.conditions,
+                account=account,
+                data=event.data,
+                tags=tags,
+                memberships=memberships,
             )
             _, created = Run.objects.get_or_create(
                 workflow=workflow,

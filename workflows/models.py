@@ -82,6 +82,8 @@ class ConditionOperator(models.TextChoices):
     ONE_OF = "in", "is one of (comma-separated)"
     HAS_TAG = "has_tag", "has the tag"
     LACKS_TAG = "lacks_tag", "does not have the tag"
+    IN_SEGMENT = "in_segment", "is in the segment"  # value: a shared segment's slug
+    NOT_IN_SEGMENT = "not_in_segment", "is not in the segment"
 
 
 class Condition(models.Model):
@@ -93,9 +95,9 @@ class Condition(models.Model):
         max_length=80,
         blank=True,
         help_text="account.plan, account.score, account.health_status, … or data.<key> "
-        "(the trigger's data). Empty for tag tests.",
+        "(the trigger's data). Empty for tag and segment tests.",
     )
-    operator = models.CharField(max_length=12, choices=ConditionOperator.choices)
+    operator = models.CharField(max_length=16, choices=ConditionOperator.choices)
     value = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -351,3 +353,46 @@ class HeldEvent(models.Model):
 
     def __str__(self) -> str:
         return f"event {self.event_id} held by {self.backlog_id}"
+
+
+# --- enrollment by hand (#18) -----------------------------------------------------------
+
+
+class EnrollmentStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"  # batches are being enrolled (bulk lane)
+    HELD = "held", "Held"  # more than the backlog threshold: a manager chooses (SweepBacklog)
+    DONE = "done", "Done"  # every member was enrolled (or had been before)
+
+
+class SegmentEnrollment(models.Model):
+    """ "Run playbook for this segment": who asked, for how many, and how far it got.
+
+    Its members are enrolled in batches of ENROLL_BATCH (workflows.enrollment), walking
+    the segment by account id from `cursor`, so a batch that runs twice or a worker
+    that dies resumes where it was; each account's event is unique per playbook, so
+    an account is enrolled once however often the button is pressed.
+    """
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="enrollments")
+    segment = models.ForeignKey(
+        "accounts.Segment", null=True, on_delete=models.SET_NULL, related_name="enrollments"
+    )
+    segment_name = models.CharField(max_length=80)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=EnrollmentStatus.choices)
+    members = models.PositiveIntegerField(help_text="The segment's count when it was asked.")
+    started = models.PositiveIntegerField(default=0, help_text="Runs started (conditions held).")
+    cursor = models.BigIntegerField(default=0, help_text="The last account id enrolled.")
+    backlog = models.OneToOneField(
+        SweepBacklog, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrollment"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.workflow} for {self.segment_name}"

@@ -9,7 +9,7 @@ from core.claim_loop import drain_lanes
 from core.queue import wake_on_commit
 from core.worker import stop_requested
 
-from . import backlogs, engine, sweeps
+from . import backlogs, engine, enrollment, sweeps
 from .matching import EVENTS, PENDING_TASK, RUNS_TASK
 
 STOPPING = "left queued: the worker is stopping"
@@ -50,8 +50,19 @@ def execute_run(run_id: int) -> str:
 
 
 def resume_due_runs() -> str:
-    """The engine's reconciler (every minute): retries, waits, lost tasks, dead workers."""
-    return ", ".join(f"{count} {name}" for name, count in engine.resume_due_runs().items())
+    """The engine's reconciler (every minute): retries, waits, lost tasks, dead workers,
+    and segment enrollments whose wake-up was lost."""
+    counts = engine.resume_due_runs()
+    counts["enrolled"] = enrollment.enroll_queued_segments()
+    return ", ".join(f"{count} {name}" for name, count in counts.items())
+
+
+def enroll_segments() -> str:
+    """Enroll the queued segment enrollments batch by batch (bulk work; woken after the
+    manager's confirmation). Safe to run twice: each batch moves its cursor as it commits."""
+    if stop_requested():
+        return STOPPING
+    return f"{enrollment.enroll_queued_segments()} accounts enrolled"
 
 
 def run_sweep(name: str) -> int:

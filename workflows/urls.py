@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import backlog_views, views
+from . import backlog_views, enrollment_views, views
 
 app_name = "workflows"
 
@@ -14,5 +14,10 @@ urlpatterns = [
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/retry/", views.run_retry, name="retry"),
+    path(
+        "enroll/segment/<int:pk>/",
+        enrollment_views.enroll_segment_view,
+        name="enroll-segment",
+    ),
     path("backlogs/<int:pk>/choose/", backlog_views.backlog_choose, name="backlog_choose"),
 ]

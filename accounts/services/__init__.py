@@ -13,6 +13,7 @@ from .contacts import upsert_contact
 from .locks import account_transaction, lock_account, lock_accounts, lock_accounts_named
 from .optouts import opt_out_contact
 from .plans import cancel_subscription, change_plan, reactivate_account
+from .segments import delete_segment, save_segment
 from .signups import ContactReport, SignUpOutcome, SignUpReport, sign_up_account, sign_up_accounts
 from .statuses import change_happiness, change_health_status
 from .subscriptions import SubscriptionOutcome, record_subscription
@@ -32,6 +33,7 @@ __all__ = [
     "change_health_status",
     "change_plan",
     "clean_external_id",
+    "delete_segment",
     "lock_account",
     "lock_accounts",
     "lock_accounts_named",
@@ -42,6 +44,7 @@ __all__ = [
     "remove_tags",
     "replace_tags",
     "require_same_account",
+    "save_segment",
     "sign_up_account",
     "sign_up_accounts",
     "update_account",

@@ -45,6 +45,15 @@ def frozen_time():
         yield traveller
 
 
+def start_by_hand(account, owner) -> None:
+    """The manual kind: a person starts a playbook for the account (workflows.enrollment)."""
+    from workflows.enrollment import start_playbook
+    from workflows.models import Workflow
+
+    workflow = Workflow.objects.filter(is_active=True, current_version__isnull=False).first()
+    start_playbook(workflow=workflow, account=account, user=owner, note="QBR")
+
+
 def announce_every_signal_kind(owner) -> Account:
     """One change through each service that hands a signal kind to the engine."""
     account, _ = accounts.sign_up_account(
@@ -147,8 +156,9 @@ def test_every_kind_records_exactly_the_data_it_says_it_carries(
 ):
     owner = UserFactory(first_name="Dana", last_name="Lee")
     with django_capture_on_commit_callbacks(execute=True):
-        announce_every_signal_kind(owner)
+        account = announce_every_signal_kind(owner)
         make_every_sweep_kind_due(owner, frozen_time)
+        start_by_hand(account, owner)
 
     for kind in TRIGGERS:
         recorded = list(TriggerEvent.objects.filter(kind=kind.key).values_list("data", flat=True))

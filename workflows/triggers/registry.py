@@ -15,7 +15,7 @@ from activity import signals as activity_signals
 from pipelines import signals as pipeline_signals
 from scoring import signals as scoring_signals
 
-from . import accounts, appointments, feedback, payments, scores, tasks, usage
+from . import accounts, appointments, feedback, manual, payments, scores, tasks, usage
 from .keys import account_window_key
 from .kind import TriggerKind
 
@@ -285,6 +285,15 @@ TRIGGERS: list[TriggerKind] = [
         description="The account has not been asked for an NPS answer for 90 days.",
         event_key=account_window_key,
         data=feedback.no_data,
+    ),
+    # Recorded by workflows.enrollment: "Start playbook…" on an account, "Run playbook for
+    # this segment". Each event starts only the playbook it names.
+    TriggerKind(
+        key=manual.MANUAL,
+        name="Started by hand",
+        description="A person started the playbook for an account or a segment (only then).",
+        event_key=manual.enrollment_key,
+        data=manual.started,
     ),
 ]
 

@@ -28,7 +28,7 @@ from activity.models import Feature
 from api.tokens import create_token
 from core import clock
 from core.causes import Cause
-from demo.bench import workers
+from demo.bench import segments, workers
 from demo.bench.ingestion import api_event, insert_same_rows
 from demo.bench.measure import measured, rolled_back, run_on_commit_callbacks
 from demo.portfolio import build_demo_portfolio, ensure_demo_staff
@@ -51,6 +51,9 @@ LATENCY_P95_SECONDS = 2.0
 WORKER_RUNS_PER_SECOND = {"postgresql": 200, "sqlite": 100}
 WORKER_MESSAGES_PER_SECOND = {"postgresql": 300, "sqlite": 100}
 TASKS_PER_1000_RUNS = 20
+# Segments (issue #18), PostgreSQL: a count over 100k accounts, enrolling 10k accounts.
+SEGMENT_COUNT_SECONDS = 0.300
+ENROLL_10K_SECONDS = 30
 
 
 class Command(BaseCommand):
@@ -63,9 +66,9 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=1_000)
         parser.add_argument(
             "--only",
-            default="sweeps,ingest,runs,pages,workers",
+            default="sweeps,ingest,runs,pages,segments,workers",
             help="Comma-separated parts to measure (after seeding): sweeps, ingest, runs, "
-            "pages (in-process) and workers (real worker and web processes).",
+            "pages, segments (in-process) and workers (real worker and web processes).",
         )
         parser.add_argument("--skip-workers", action="store_true", help="In-process parts only.")
         parser.add_argument(
@@ -109,6 +112,8 @@ class Command(BaseCommand):
             self._runs(runs)
         if "pages" in parts:
             self._pages()
+        if "segments" in parts:
+            self._segments(staff)
         if "workers" in parts:
             self._workers(options)
         self._report(accounts)
@@ -246,6 +251,27 @@ class Command(BaseCommand):
             m,
             f"{rate:,.0f} runs/s",
             met=rate >= RUNS_PER_SECOND,
+        )
+
+    def _segments(self, staff) -> None:
+        owner = get_user_model().objects.get(username="admin")
+        accounts = Account.objects.count()
+        for found in segments.segment_counts(owner):
+            self._row(
+                "segment",
+                f"count “{found['label']}” over {accounts:,}",
+                {"seconds": found["seconds"], "queries": 1, "peak_mb": None},
+                f"{found['count']:,} members (median of 5)",
+                met=found["seconds"] <= SEGMENT_COUNT_SECONDS,
+            )
+        enrolled = segments.enroll_top_accounts(owner, size=min(10_000, accounts))
+        self._row(
+            "enroll",
+            f"run a playbook for a {enrolled['members']:,}-account segment",
+            {"seconds": enrolled["seconds"], "queries": None, "peak_mb": None},
+            f"{enrolled['queued']:,} runs queued, "
+            f"{enrolled['members'] / enrolled['seconds']:,.0f} accounts/s",
+            met=enrolled["seconds"] <= ENROLL_10K_SECONDS,
         )
 
     def _pages(self) -> None:
