@@ -4,69 +4,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0010_search_trigram_indexes'),
-        ('workflows', '0012_c2_alerts_the_cs_team_as_a_digest'),
+        ("accounts", "0010_search_trigram_indexes"),
+        ("workflows", "0012_c2_alerts_the_cs_team_as_a_digest"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='stepresult',
-            options={'ordering': ['run', 'id']},
+            name="stepresult",
+            options={"ordering": ["run", "id"]},
         ),
         migrations.AddField(
-            model_name='run',
-            name='goal_kind',
-            field=models.CharField(blank=True, default='', max_length=40),
+            model_name="run",
+            name="goal_kind",
+            field=models.CharField(blank=True, default="", max_length=40),
         ),
         migrations.AddField(
-            model_name='run',
-            name='next_path',
-            field=models.CharField(blank=True, default='', max_length=40),
+            model_name="run",
+            name="next_path",
+            field=models.CharField(blank=True, default="", max_length=40),
         ),
         migrations.AddField(
-            model_name='run',
-            name='waiting_for',
-            field=models.CharField(blank=True, default='', max_length=40),
+            model_name="run",
+            name="waiting_for",
+            field=models.CharField(blank=True, default="", max_length=40),
         ),
         migrations.AddField(
-            model_name='run',
-            name='waiting_since',
+            model_name="run",
+            name="waiting_since",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='run',
-            name='woken_by',
-            field=models.CharField(blank=True, default='', max_length=80),
+            model_name="run",
+            name="woken_by",
+            field=models.CharField(blank=True, default="", max_length=80),
         ),
         migrations.AddField(
-            model_name='stepresult',
-            name='decisions',
+            model_name="stepresult",
+            name="decisions",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='goal',
+            model_name="workflow",
+            name="goal",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='workflowversion',
-            name='goal',
+            model_name="workflowversion",
+            name="goal",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AlterField(
-            model_name='run',
-            name='status',
-            field=models.CharField(choices=[('skipped', 'Skipped'), ('queued', 'Queued'), ('running', 'Running'), ('waiting', 'Waiting'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('goal_reached', 'Goal reached')], max_length=12),
+            model_name="run",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("skipped", "Skipped"),
+                    ("queued", "Queued"),
+                    ("running", "Running"),
+                    ("waiting", "Waiting"),
+                    ("succeeded", "Succeeded"),
+                    ("failed", "Failed"),
+                    ("goal_reached", "Goal reached"),
+                ],
+                max_length=12,
+            ),
         ),
         migrations.AlterField(
-            model_name='stepresult',
-            name='position',
+            model_name="stepresult",
+            name="position",
             field=models.CharField(max_length=40),
         ),
         migrations.AddIndex(
-            model_name='run',
-            index=models.Index(condition=models.Q(('status__in', ['queued', 'running', 'waiting'])), fields=['account'], name='run_in_flight_by_account'),
+            model_name="run",
+            index=models.Index(
+                condition=models.Q(("status__in", ["queued", "running", "waiting"])),
+                fields=["account"],
+                name="run_in_flight_by_account",
+            ),
         ),
     ]
