@@ -188,8 +188,7 @@ def _change_if_untouched(
         conditions=current.conditions,
         steps=changed,
         created_at=now or timezone.now(),
-        **({"goal": current.goal} if _has_goal(models) else {}),
-        **goal_fields,
+        **({"goal": current.goal} if _has_goal(models) else {}) | goal_fields,
     )
     models["Workflow"].objects.filter(pk=workflow.pk).update(current_version=version, **goal_fields)
     return True
