@@ -305,6 +305,7 @@ def _decide(
 def decide(params: dict, *, account: Account, data: dict) -> tuple[int, list[dict], str]:
     """Which path a decision takes: (its index, each tested path's conditions, in words)."""
     tags = _tags_if_tested(account, params["paths"])
+    account = _with_fields_tested(account, params["paths"])
     reasons = []
     for index, option in enumerate(params["paths"]):
         held, decisions = evaluate(option["conditions"], account=account, data=data, tags=tags)
@@ -321,6 +322,20 @@ def _tags_if_tested(account: Account, options: list[dict]) -> set[str]:
     if not any(c["operator"] in TAG_OPERATORS for o in options for c in o["conditions"]):
         return set()
     return {name.casefold() for name in account.tags.values_list("name", flat=True)}
+
+
+def _with_fields_tested(account: Account, options: list[dict]) -> Account:
+    """The account with the fields the paths test read in one query (the run's account
+    holds only its id: each field would otherwise be its own query)."""
+    names = {
+        c["subject"].partition(".")[2]
+        for o in options
+        for c in o["conditions"]
+        if c.get("subject", "").startswith("account.")
+    }
+    if not names:
+        return account
+    return Account.objects.only("pk", *names).get(pk=account.pk)
 
 
 def _why(decisions: list[dict]) -> str:
