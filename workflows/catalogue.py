@@ -50,6 +50,10 @@ def install_playbooks(models: dict, playbooks: list[dict] | None = None, now=Non
     for position, playbook in enumerate(playbooks or default_playbooks()):
         if models["Workflow"].objects.filter(key=playbook["key"]).exists():
             continue
+        # An older migration's models have no goal yet (a later one gives it: see
+        # replace_steps_if_untouched).
+        has_goal = _has_goal(models)
+        goal = {"goal": playbook.get("goal") or {}} if has_goal else {}
         workflow = models["Workflow"].objects.create(
             key=playbook["key"],
             name=playbook["name"],
@@ -57,6 +61,7 @@ def install_playbooks(models: dict, playbooks: list[dict] | None = None, now=Non
             trigger=playbook["trigger"],
             is_active=playbook.get("is_active", True),
             position=position,
+            **goal,
         )
         for number, condition in enumerate(playbook["conditions"]):
             models["Condition"].objects.create(workflow=workflow, position=number, **condition)
@@ -69,10 +74,15 @@ def install_playbooks(models: dict, playbooks: list[dict] | None = None, now=Non
             conditions=playbook["conditions"],
             steps=playbook["steps"],
             created_at=now,
+            **goal,
         )
         models["Workflow"].objects.filter(pk=workflow.pk).update(current_version=version)
         created += 1
     return created
+
+
+def _has_goal(models: dict) -> bool:
+    return any(field.name == "goal" for field in models["Workflow"]._meta.get_fields())
 
 
 def export_playbook(workflow) -> dict:
@@ -125,7 +135,35 @@ def replace_step_if_untouched(
     return _change_if_untouched(models, key=key, shipped=shipped, change=replace, now=now)
 
 
-def _change_if_untouched(models: dict, *, key: str, shipped: list[dict], change, now) -> bool:
+def replace_steps_if_untouched(
+    models: dict, *, key: str, shipped: list[dict], steps: list[dict], goal: dict, now=None
+) -> bool:
+    """Give an installed playbook a later catalogue's steps and goal, if nobody edited it
+    (its working copy and current version still have the `shipped` steps and no goal),
+    published as a new version. An install made from the later catalogue by an older
+    migration (whose models had no goal) has `steps` already: it gets the goal.
+    Returns whether the playbook changed."""
+
+    def replace(workflow, rows: list) -> list[dict]:
+        models["Step"].objects.filter(workflow=workflow).delete()
+        for position, step in enumerate(steps):
+            models["Step"].objects.create(workflow=workflow, position=position, **step)
+        return steps
+
+    def keep(workflow, rows: list) -> list[dict]:
+        return steps
+
+    for expected, change in ((shipped, replace), (steps, keep)):
+        if _change_if_untouched(
+            models, key=key, shipped=expected, change=change, now=now, goal=goal
+        ):
+            return True
+    return False
+
+
+def _change_if_untouched(
+    models: dict, *, key: str, shipped: list[dict], change, now, goal: dict | None = None
+) -> bool:
     """`change(workflow, steps)` edits the working copy of an untouched playbook and returns
     its new steps, which are then published as the next version."""
     from django.utils import timezone
@@ -138,7 +176,10 @@ def _change_if_untouched(models: dict, *, key: str, shipped: list[dict], change,
     current = models["WorkflowVersion"].objects.get(pk=workflow.current_version_id)
     if working != shipped or current.steps != shipped:
         return False
+    if goal is not None and (workflow.goal or current.goal):  # a goal set by a manager
+        return False
     changed = change(workflow, steps)
+    goal_fields = {"goal": goal} if goal is not None else {}
     numbers = models["WorkflowVersion"].objects.filter(workflow=workflow)
     version = models["WorkflowVersion"].objects.create(
         workflow=workflow,
@@ -147,8 +188,9 @@ def _change_if_untouched(models: dict, *, key: str, shipped: list[dict], change,
         conditions=current.conditions,
         steps=changed,
         created_at=now or timezone.now(),
+        **({"goal": current.goal} if _has_goal(models) else {}) | goal_fields,
     )
-    models["Workflow"].objects.filter(pk=workflow.pk).update(current_version=version)
+    models["Workflow"].objects.filter(pk=workflow.pk).update(current_version=version, **goal_fields)
     return True
 
 

@@ -33,8 +33,10 @@ from core.claim_loop import STUCK_AFTER, Drained, Lanes, claim_batch, drain_lane
 from core.lanes import INTERACTIVE
 from core.queue import wake_on_commit
 
-from .actions import ACTIONS, WAIT, StepContext
+from . import paths, waiting
+from .actions import ACTIONS, DECISION, WAIT, WAIT_FOR, StepContext
 from .actions.wait import delay
+from .conditions import TAG_OPERATORS, evaluate
 from .matching import (  # noqa: F401 (the engine's public names, as before)
     EVENTS,
     MAX_DEPTH,
@@ -56,6 +58,11 @@ OPEN = [RunStatus.QUEUED, RunStatus.WAITING]
 EXECUTION_FIELDS = (
     "account_id",
     "next_step",
+    "next_path",
+    "waiting_for",
+    "waiting_since",
+    "woken_by",
+    "due_at",
     "attempts",
     "claimed_at",
     "last_error",
@@ -94,7 +101,12 @@ def execute_run(run_id: int) -> str:
 
 
 def execute_claimed(run_id: int, claimed_at: datetime) -> str:
-    """Execute a run this worker claimed at `claimed_at` (alone or in a batch); its status after."""
+    """Execute a run this worker claimed at `claimed_at` (alone or in a batch); its status after.
+
+    Walks the version's steps from the run's position (workflows.paths): a decision
+    moves it into the path it takes, a wait-for parks it (or, woken or timed out,
+    moves it into "happened" or "timed out"), any other step runs its action.
+    """
     try:
         run = (
             Run.objects.select_related("workflow", "version", "event", "account")
@@ -105,28 +117,77 @@ def execute_claimed(run_id: int, claimed_at: datetime) -> str:
         return run_status(run_id)
     steps = run.version.steps
     account = run.account
-    for position in range(run.next_step, len(steps)):
-        spec = steps[position]
+    path: paths.Path | None = position_of(run)
+    while path is not None:
+        try:
+            spec = paths.step_at(steps, path)
+        except (IndexError, TypeError, AttributeError):
+            if len(path) == 1:  # past the end (e.g. the run ended with a wait): finished
+                break
+            spec = {"action": "?"}
         try:
             _check_step(spec)
         except ValidationError as refusal:
             if not isinstance(spec, dict):
                 spec = {"action": repr(spec)}
             action, params = str(spec.get("action")), spec.get("params", {})
-            _record_failure(run, position, action[:24], params, refusal)
-            return Run.objects.values_list("status", flat=True).get(pk=run.pk)
-        if spec["action"] == WAIT:
-            return _park(run, position, spec)
-        last = position == len(steps) - 1
-        if not _execute_step(run, account, position, spec, last=last):
-            return Run.objects.values_list("status", flat=True).get(pk=run.pk)
-        if last:
+            _record_failure(run, path, action[:24], params, refusal)
+            return run_status(run.pk)
+        action = spec["action"]
+        if action == WAIT:
+            return _park(run, path, spec, paths.after(steps, path))
+        if action == WAIT_FOR:
+            target = waiting.resolve(run, account, steps, path, spec)
+            if target is waiting.PARKED:
+                return run_status(run.pk)
+        elif action == DECISION:
+            target = _decide(run, account, steps, path, spec)
+        else:
+            target = paths.after(steps, path)
+            if not _execute_step(run, account, path, spec, following=target):
+                return run_status(run.pk)
+        if target is waiting.LOST:
+            return run_status(run.pk)
+        if target is None:
             return RunStatus.SUCCEEDED
-    # Nothing left to execute (e.g. the run ended with a wait): just finish it.
+        path = target
+    # Nothing left to execute: just finish it.
     Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at).update(
-        status=RunStatus.SUCCEEDED, next_step=len(steps), finished_at=clock.now(), last_error=""
+        status=RunStatus.SUCCEEDED,
+        next_step=len(steps),
+        next_path="",
+        finished_at=clock.now(),
+        last_error="",
     )
     return RunStatus.SUCCEEDED
+
+
+def position_of(run: Run) -> paths.Path:
+    """The run's next step as a path ("" next_path: a top-level step)."""
+    if not run.next_path:
+        return (run.next_step,)
+    try:
+        return (run.next_step, *paths.parse(run.next_path))
+    except ValueError:
+        return (run.next_step,)
+
+
+def at(path: paths.Path) -> dict:
+    """The run's fields that say it is at `path` (a claim's filter, an advance's values)."""
+    return {"next_step": path[0], "next_path": paths.as_text(path[1:])}
+
+
+def moved_to(target: paths.Path | None, steps: list) -> dict:
+    """The run's fields once it moves to `target` (None: finished)."""
+    if target is None:
+        return {
+            "next_step": len(steps),
+            "next_path": "",
+            "status": RunStatus.SUCCEEDED,
+            "finished_at": clock.now(),
+            "last_error": "",
+        }
+    return at(target)
 
 
 def run_status(run_id: int) -> str:
@@ -144,27 +205,25 @@ def _check_step(spec: dict) -> None:
     kind.check(spec.get("params", {}))
 
 
-def _execute_step(run: Run, account: Account, position: int, spec: dict, *, last: bool) -> bool:
+def _execute_step(
+    run: Run, account: Account, path: paths.Path, spec: dict, *, following: paths.Path | None
+) -> bool:
     """Run one step in one transaction; True if it is done and the run may go on.
 
-    The last step also finishes the run, in the same transaction.
+    The last step (`following` None) also finishes the run, in the same transaction.
     """
     kind = ACTIONS[spec["action"]]
     params = spec.get("params", {})
+    position = paths.as_text(path)
     try:
         with transaction.atomic():
             # Claim the step: only the worker holding the run's claim, and only
-            # while `next_step` is this step, moves it on. The row lock this takes
+            # while the run is at this step, moves it on. The row lock this takes
             # makes a second claimant wait here, then find nothing to claim; a
             # failure rolls the advance back with the step's effects.
-            finished = (
-                {"status": RunStatus.SUCCEEDED, "finished_at": clock.now(), "last_error": ""}
-                if last
-                else {}
-            )
             if not Run.objects.filter(
-                pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at, next_step=position
-            ).update(next_step=position + 1, attempts=0, **finished):
+                pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at, **at(path)
+            ).update(attempts=0, **moved_to(following, run.version.steps)):
                 raise LostClaim
             context = StepContext(
                 run=run,
@@ -172,20 +231,23 @@ def _execute_step(run: Run, account: Account, position: int, spec: dict, *, last
                 event=run.event,
                 position=position,
                 workflow_name=run.workflow.name,
+                label=paths.label(path),
             )
             detail = kind.run(context, params)
-            _record_done(run, position, kind.key, params, detail)
+            record_done(run, position, kind.key, params, detail)
     except LostClaim:
         logger.warning("Run %s was taken over by another worker; stopping here.", run.pk)
         return False
     except Exception as error:  # recorded on the run; the worker itself must not die
-        _record_failure(run, position, kind.key, params, error)
+        _record_failure(run, path, kind.key, params, error)
         return False
     run.attempts = 0
     return True
 
 
-def _record_done(run: Run, position: int, action: str, params: dict, detail: str) -> None:
+def record_done(
+    run: Run, position: str, action: str, params: dict, detail: str, decisions: list | None = None
+) -> None:
     """Write the step's result: one INSERT, guarded by step_result_once.
 
     Only a step that failed before has a row already (its failed attempts),
@@ -203,27 +265,103 @@ def _record_done(run: Run, position: int, action: str, params: dict, detail: str
         error="",
         attempts=run.attempts + 1,
         finished_at=clock.now(),
+        decisions=decisions or [],
     )
     StepResult.objects.bulk_create(
         [result],
         update_conflicts=True,
         unique_fields=["run", "position"],
-        update_fields=["action", "params", "outcome", "detail", "error", "attempts", "finished_at"],
+        update_fields=[
+            "action",
+            "params",
+            "outcome",
+            "detail",
+            "error",
+            "attempts",
+            "finished_at",
+            "decisions",
+        ],
     )
 
 
-def _park(run: Run, position: int, spec: dict) -> str:
+def _decide(
+    run: Run, account: Account, steps: list, path: paths.Path, spec: dict
+) -> paths.Path | object | None:
+    """A decision: take the first path whose conditions hold (else "otherwise"), record
+    which and why, and move the run to that path's first step; where it moved to."""
+    params = spec["params"]
+    chosen, reasons, detail = decide(params, account=account, data=run.event.data)
+    target = paths.enter(steps, path, chosen)
+    with transaction.atomic():
+        if not Run.objects.filter(
+            pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at, **at(path)
+        ).update(attempts=0, **moved_to(target, steps)):
+            logger.warning("Run %s was taken over by another worker; stopping here.", run.pk)
+            return waiting.LOST
+        record_done(run, paths.as_text(path), DECISION, params, detail, reasons)
+    return target
+
+
+def decide(params: dict, *, account: Account, data: dict) -> tuple[int, list[dict], str]:
+    """Which path a decision takes: (its index, each tested path's conditions, in words)."""
+    tags = _tags_if_tested(account, params["paths"])
+    account = _with_fields_tested(account, params["paths"])
+    reasons = []
+    for index, option in enumerate(params["paths"]):
+        held, decisions = evaluate(option["conditions"], account=account, data=data, tags=tags)
+        name = option.get("name") or f"path {index + 1}"
+        reasons.append({"path": index, "name": name, "taken": held, "conditions": decisions})
+        if held:
+            return index, reasons, f"Took “{name}”: {_why(decisions)}."
+    otherwise = len(params["paths"])
+    return otherwise, reasons, "Took “otherwise”: no path's conditions all held."
+
+
+def _tags_if_tested(account: Account, options: list[dict]) -> set[str]:
+    """The account's tags (one query), only if some path tests them."""
+    if not any(c["operator"] in TAG_OPERATORS for o in options for c in o["conditions"]):
+        return set()
+    return {name.casefold() for name in account.tags.values_list("name", flat=True)}
+
+
+def _with_fields_tested(account: Account, options: list[dict]) -> Account:
+    """The account with the fields the paths test read in one query (the run's account
+    holds only its id: each field would otherwise be its own query)."""
+    names = {
+        c["subject"].partition(".")[2]
+        for o in options
+        for c in o["conditions"]
+        if c.get("subject", "").startswith("account.")
+    }
+    if not names:
+        return account
+    return Account.objects.only("pk", *names).get(pk=account.pk)
+
+
+def _why(decisions: list[dict]) -> str:
+    return "; ".join(
+        f"{d.get('subject') or 'tags'} {d['operator']} {d.get('value', '')}: saw {d['seen']!r}"
+        for d in decisions
+    )
+
+
+def _park(run: Run, path: paths.Path, spec: dict, following: paths.Path | None) -> str:
     """A wait step: record it done and hand the run back until its delay passes."""
     until = clock.now() + delay(spec.get("params", {}))
+    resume = (
+        at(following)
+        if following is not None
+        else {"next_step": len(run.version.steps), "next_path": ""}
+    )
     with transaction.atomic():
         if not Run.objects.filter(
             pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at
-        ).update(status=RunStatus.WAITING, due_at=until, next_step=position + 1, claimed_at=None):
+        ).update(status=RunStatus.WAITING, due_at=until, claimed_at=None, **resume):
             logger.warning("Run %s was taken over by another worker; stopping here.", run.pk)
-            return Run.objects.values_list("status", flat=True).get(pk=run.pk)
+            return run_status(run.pk)
         StepResult.objects.update_or_create(
             run=run,
-            position=position,
+            position=paths.as_text(path),
             defaults={
                 "action": WAIT,
                 "params": spec.get("params", {}),
@@ -235,13 +373,15 @@ def _park(run: Run, position: int, spec: dict) -> str:
     return RunStatus.WAITING
 
 
-def _record_failure(run: Run, position: int, action: str, params: dict, error: Exception) -> None:
+def _record_failure(
+    run: Run, path: paths.Path, action: str, params: dict, error: Exception
+) -> None:
     attempts = run.attempts + 1
     message = " ".join(error.messages) if isinstance(error, ValidationError) else repr(error)
     # A refusal (bad template, unknown stage) will not pass by retrying: fail at once.
     final = isinstance(error, ValidationError) or attempts >= MAX_STEP_ATTEMPTS
     if not isinstance(error, ValidationError):
-        logger.warning("Run %s step %s failed: %s", run.pk, position, message)
+        logger.warning("Run %s step %s failed: %s", run.pk, paths.label(path), message)
     with transaction.atomic():
         # Only while the run is still this worker's: a new owner's state stays.
         if not Run.objects.filter(
@@ -249,7 +389,7 @@ def _record_failure(run: Run, position: int, action: str, params: dict, error: E
         ).update(
             status=RunStatus.FAILED if final else RunStatus.QUEUED,
             attempts=attempts,
-            last_error=f"Step {position + 1} ({action}): {message}",
+            last_error=f"Step {paths.label(path)} ({action}): {message}",
             due_at=clock.now() + retry_delay(attempts),
             finished_at=clock.now() if final else None,
             claimed_at=None,
@@ -257,7 +397,7 @@ def _record_failure(run: Run, position: int, action: str, params: dict, error: E
             return
         StepResult.objects.update_or_create(
             run=run,
-            position=position,
+            position=paths.as_text(path),
             defaults={
                 "action": action,
                 "params": params,

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse_lazy
 
 from . import conditions as condition_rules
-from . import services
+from . import graph, paths, services
 from .actions import ACTIONS
 from .actions import CHOICES as ACTION_CHOICES
 from .models import Condition, Run, RunStatus, Step, Workflow, WorkflowVersion
@@ -24,10 +24,25 @@ from .triggers import CHOICES as TRIGGER_CHOICES
 
 class WorkflowForm(forms.ModelForm):
     trigger = forms.ChoiceField(choices=TRIGGER_CHOICES)
+    goal = forms.JSONField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text='JSON, e.g. {"event": "login_recorded"} (logged in again), or '
+        '{"conditions": [{"subject": "account.health_status", "operator": "eq", '
+        '"value": "healthy"}]}; empty for none. Once met, runs in flight end as "goal reached".',
+    )
 
     class Meta:
         model = Workflow
-        fields = ["key", "name", "description", "trigger", "is_active", "position"]
+        fields = ["key", "name", "description", "trigger", "is_active", "position", "goal"]
+
+    def clean_goal(self) -> dict:
+        goal = self.cleaned_data.get("goal") or {}
+        try:
+            graph.validate_goal(goal)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+        return goal
 
 
 class ConditionForm(forms.ModelForm):
@@ -73,6 +88,14 @@ class StepForm(forms.ModelForm):
                 ACTIONS[data["action"]].validate(params)
             except ValidationError as error:
                 raise ValidationError({"params": error.messages}) from None
+            if data["action"] in paths.BRANCHING:
+                # The steps inside, and the data their conditions read (this row's trigger).
+                workflow = getattr(self.instance, "workflow", None)
+                trigger = BY_KEY.get(workflow.trigger) if workflow is not None else None
+                spec = {"action": data["action"], "params": params}
+                errors = graph.step_errors([spec], trigger=trigger)
+                if errors:
+                    raise ValidationError({"params": errors})
         return data
 
 
@@ -83,7 +106,7 @@ class WorkflowEditForm(WorkflowForm):
     """Name, description and trigger; switching on and off has its own control."""
 
     class Meta(WorkflowForm.Meta):
-        fields = ["name", "description", "trigger"]
+        fields = ["name", "description", "trigger", "goal"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

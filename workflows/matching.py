@@ -18,6 +18,7 @@ from core.claim_loop import Lanes, drain_lanes
 from core.lanes import INTERACTIVE, INTERACTIVE_CAUSES, lane_of_kind
 from core.queue import wake_on_commit
 
+from . import listeners
 from .conditions import Memberships, evaluate
 from .models import Run, RunStatus, TriggerEvent, Workflow
 from .triggers.manual import MANUAL
@@ -79,6 +80,9 @@ def match_trigger_event(event_id: int) -> int:
         lane = INTERACTIVE if event.by_interactive_run else lane_of_kind(event.cause_kind)
         account = event.account
         tags = {name.casefold() for name in account.tags.values_list("name", flat=True)}
+        # Before its own runs start: an event meets the goals and ends the waits of runs
+        # already under way, never of the runs it starts.
+        listeners.hear(event, account=account, tags=tags, now=now)
         workflows = Workflow.objects.filter(
             is_active=True, current_version__isnull=False
         ).select_related("current_version")
@@ -107,6 +111,7 @@ def match_trigger_event(event_id: int) -> int:
                     "status": RunStatus.QUEUED if matched else RunStatus.SKIPPED,
                     "lane": lane,
                     "decisions": decisions,
+                    "goal_kind": listeners.kind_of(version.goal or {}),
                     "due_at": now,
                     "created_at": now,
                     "finished_at": None if matched else now,

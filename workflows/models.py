@@ -61,6 +61,9 @@ class Workflow(models.Model):
     trigger = models.CharField(max_length=40, db_index=True)
     is_active = models.BooleanField(default=True, help_text="Off: new events start no runs.")
     position = models.PositiveSmallIntegerField(default=0)
+    # What the playbook is for (workflows.listeners): once it is met, runs in flight end as
+    # "goal reached". {} for none; {"event": kind, "conditions": [...]} otherwise.
+    goal = models.JSONField(default=dict, blank=True)
     current_version = models.ForeignKey(
         "WorkflowVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -130,6 +133,7 @@ class WorkflowVersion(models.Model):
     trigger = models.CharField(max_length=40)
     conditions = models.JSONField(default=list)
     steps = models.JSONField(default=list)
+    goal = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -152,6 +156,13 @@ class RunStatus(models.TextChoices):
     WAITING = "waiting", "Waiting"  # paused by a wait step until `resume_at`
     SUCCEEDED = "succeeded", "Succeeded"  # every step done
     FAILED = "failed", "Failed"  # a step kept failing; a manager can retry
+    GOAL_REACHED = "goal_reached", "Goal reached"  # the goal was met; the rest was skipped
+
+
+# Runs not finished: the goal ends them (a running one stops before its next step).
+IN_FLIGHT = [RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.WAITING]
+# A wait-for step waiting for a condition on the account, not for an event kind.
+CONDITION = "condition"
 
 
 class Run(models.Model):
@@ -167,7 +178,17 @@ class Run(models.Model):
     lane = models.CharField(max_length=12, choices=Lane.choices, default=Lane.BULK)
     # Each condition with the value it saw and its result.
     decisions = models.JSONField(default=list, blank=True)
+    # The next step's position (workflows.paths): its top-level step, and inside that
+    # step's paths the rest of it ("1.0" for step 0 of path 1), "" at the top level.
     next_step = models.PositiveSmallIntegerField(default=0)
+    next_path = models.CharField(max_length=40, blank=True, default="")
+    # A wait-for step parked the run (workflows.listeners): the event kind it waits for
+    # (or "condition"), since when, and what woke it ("" while waiting / timed out).
+    waiting_for = models.CharField(max_length=40, blank=True, default="")
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    woken_by = models.CharField(max_length=80, blank=True, default="")
+    # The version's goal's event kind, or "condition", "" for none: what events end it.
+    goal_kind = models.CharField(max_length=40, blank=True, default="")
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Failed tries of the step.")
     due_at = models.DateTimeField(help_text="When a worker should (re)start or resume it.")
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -191,6 +212,12 @@ class Run(models.Model):
                 condition=models.Q(status__in=["queued", "waiting"]),
                 name="run_open_by_lane",
             ),
+            # What an event looks up: the account's runs in flight (waiting or with a goal).
+            models.Index(
+                fields=["account"],
+                condition=models.Q(status__in=["queued", "running", "waiting"]),
+                name="run_in_flight_by_account",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -203,10 +230,14 @@ class StepOutcome(models.TextChoices):
 
 
 class StepResult(models.Model):
-    """What one step of a run did. (run, position) is unique: a step runs once."""
+    """What one step of a run did. (run, position) is unique: a step runs once.
+
+    `position` is the step's path (workflows.paths): "2" for the third top-level step,
+    "2.1.0" for the first step of path 1 of that step.
+    """
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="results")
-    position = models.PositiveSmallIntegerField()
+    position = models.CharField(max_length=40)
     action = models.CharField(max_length=24)
     params = models.JSONField(default=dict, blank=True)
     outcome = models.CharField(max_length=8, choices=StepOutcome.choices)
@@ -214,9 +245,11 @@ class StepResult(models.Model):
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=1)
     finished_at = models.DateTimeField()
+    # A decision's or a wait's reasons: each path's conditions with the values they saw.
+    decisions = models.JSONField(default=list, blank=True)
 
     class Meta:
-        ordering = ["run", "position"]
+        ordering = ["run", "id"]
         constraints = [
             models.UniqueConstraint(fields=["run", "position"], name="step_result_once"),
         ]

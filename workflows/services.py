@@ -6,7 +6,7 @@ from django.db import transaction
 from core import clock
 
 from . import conditions as condition_rules
-from .actions import ACTIONS
+from . import graph
 from .models import Workflow, WorkflowVersion
 from .triggers import BY_KEY
 
@@ -20,11 +20,14 @@ def snapshot(workflow: Workflow) -> dict:
             for c in workflow.conditions.all()
         ],
         "steps": [{"action": s.action, "params": s.params} for s in workflow.steps.all()],
+        "goal": workflow.goal or {},
     }
 
 
 def validate_definition(definition: dict) -> None:
-    """Refuse a workflow that could not run: unknown trigger, conditions or actions.
+    """Refuse a workflow that could not run: unknown trigger, conditions or actions, a
+    decision with no paths, a wait-for with no time limit, a goal that can never be
+    tested, steps nested too deep (workflows.graph).
 
     A definition read from a file may be any JSON, so its shape is checked too.
     """
@@ -44,18 +47,11 @@ def validate_definition(definition: dict) -> None:
             condition_rules.validate(condition, trigger=BY_KEY[definition["trigger"]])
         except ValidationError as error:
             errors.append(f"Condition {number}: {' '.join(error.messages)}")
-    for number, step in enumerate(definition["steps"], start=1):
-        if not isinstance(step, dict) or set(step) != {"action", "params"}:
-            errors.append(f"Step {number}: a step is an object with `action` and `params`.")
-            continue
-        kind = ACTIONS.get(step["action"]) if isinstance(step["action"], str) else None
-        if kind is None:
-            errors.append(f"Step {number}: unknown action {step['action']!r}.")
-            continue
-        try:
-            kind.validate(step["params"] or {})
-        except ValidationError as error:
-            errors.append(f"Step {number} ({kind.label}): {' '.join(error.messages)}")
+    errors += graph.step_errors(definition["steps"], trigger=BY_KEY[definition["trigger"]])
+    try:
+        graph.validate_goal(definition.get("goal", {}))
+    except ValidationError as error:
+        errors += error.messages
     if errors:
         raise ValidationError(errors)
 
@@ -92,4 +88,9 @@ def set_active(*, workflow: Workflow, active: bool) -> bool:
 
 
 def _definition(version: WorkflowVersion) -> dict:
-    return {"trigger": version.trigger, "conditions": version.conditions, "steps": version.steps}
+    return {
+        "trigger": version.trigger,
+        "conditions": version.conditions,
+        "steps": version.steps,
+        "goal": version.goal or {},
+    }

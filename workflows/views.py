@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import clock
 from notifications.models import Message
 
-from . import services
+from . import listeners, paths, services
 from .actions import ACTIONS
 from .backlog_views import backlogs_to_show
 from .engine import retry_run
@@ -121,9 +121,23 @@ def workflow_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "trigger": BY_KEY.get(trigger_key),
         "subjects": condition_subjects(trigger_key),
         "versions": workflow.versions.select_related("created_by")[:10],
+        "conversion": conversion(workflow),
         "actions": [action_hint(key) for key in ACTIONS],
     }
     return render(request, "workflows/workflow_edit.html", context)
+
+
+def conversion(workflow: Workflow) -> dict | None:
+    """The goal in words and how many runs reached it, of the runs that started (skipped
+    runs never started); one query. None without a goal."""
+    if not workflow.goal:
+        return None
+    counts = Run.objects.filter(workflow=workflow).exclude(status=RunStatus.SKIPPED)
+    counts = counts.aggregate(
+        runs=Count("pk"), reached=Count("pk", filter=Q(status=RunStatus.GOAL_REACHED))
+    )
+    rate = counts["reached"] / counts["runs"] if counts["runs"] else None
+    return {"goal": listeners.describe(workflow.goal), **counts, "rate": rate}
 
 
 @login_required
@@ -190,14 +204,15 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     results = {result.position: result for result in run.results.all()}
     steps = [
         {
-            "number": position + 1,
-            "action": ACTIONS[spec["action"]].label
-            if spec["action"] in ACTIONS
-            else spec["action"],
-            "params": json.dumps(spec.get("params", {})),
-            "result": results.pop(position, None),
+            "number": paths.label(path),
+            "depth": depth,
+            "path_name": _path_name(run.version.steps, path),
+            "action": _action_label(spec),
+            # A branching step's inner steps show as their own rows below it.
+            "params": json.dumps(_own_params(spec)),
+            "result": results.pop(paths.as_text(path), None),
         }
-        for position, spec in enumerate(run.version.steps)
+        for path, spec, depth in paths.walk(run.version.steps)
     ]
     operators = dict(ConditionOperator.choices)
     decisions = [
@@ -224,6 +239,42 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and request.user.has_perm("workflows.change_run"),
     }
     return render(request, "workflows/run_detail.html", context)
+
+
+def _action_label(spec: object) -> str:
+    action = spec.get("action") if isinstance(spec, dict) else None
+    return ACTIONS[action].label if action in ACTIONS else str(action)
+
+
+def _own_params(spec: object) -> dict:
+    """A step's parameters without the steps it holds (those are rows of their own)."""
+    params = spec.get("params", {}) if isinstance(spec, dict) else {}
+    if not isinstance(params, dict) or spec.get("action") not in paths.BRANCHING:
+        return params
+    own = {k: v for k, v in params.items() if k not in {"otherwise", "happened", "timed_out"}}
+    if isinstance(own.get("paths"), list):
+        own["paths"] = [
+            {k: v for k, v in p.items() if k != "steps"} if isinstance(p, dict) else p
+            for p in own["paths"]
+        ]
+    return own
+
+
+def _path_name(steps: list, path: paths.Path) -> str:
+    """For the first step of a path: the path's name ("Pro", "otherwise", "timed out")."""
+    if len(path) < 3 or path[-1] != 0:
+        return ""
+    try:
+        holder = paths.step_at(steps, path[:-2])
+    except (IndexError, TypeError, AttributeError):
+        return ""
+    branch = path[-2]
+    if holder.get("action") == paths.WAIT_FOR:
+        return "happened" if branch == paths.HAPPENED else "timed out"
+    options = (holder.get("params") or {}).get("paths") or []
+    if branch < len(options):
+        return options[branch].get("name") or f"path {branch + 1}"
+    return "otherwise"
 
 
 @login_required

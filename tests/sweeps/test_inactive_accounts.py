@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 
 from accounts.models import Lifecycle
+from activity.models import Task
 from activity.services.logins import record_login
 from tests.factories import AccountFactory
 from tests.sweeps.conftest import NOW
 from tests.sweeps.helpers import emails_to, event_keys, events, footprint, inbox, stage, tag_names
+from workflows import engine
 from workflows.models import RunStatus, SweepRules
 from workflows.sweeps import inactive_accounts
 
@@ -142,7 +144,8 @@ def test_the_d1_playbook_tags_moves_the_card_emails_the_customer_and_alerts_the_
     deliver(inactive_accounts)
 
     [run] = account.workflow_runs.filter(workflow__key="d1-inactive")
-    assert run.status == RunStatus.SUCCEEDED
+    # Then it waits for the customer to log in again (its goal), at most 14 days.
+    assert (run.status, run.waiting_for) == (RunStatus.WAITING, "login_recorded")
     assert tag_names(account) == {"Inactive"}
     assert stage(account, "login_activity") == "Inactive"
     [email] = emails_to(contact.email)
@@ -153,6 +156,41 @@ def test_the_d1_playbook_tags_moves_the_card_emails_the_customer_and_alerts_the_
     before = footprint(account)
     deliver(inactive_accounts)
     assert footprint(account) == before
+
+
+def test_a_login_after_the_d1_email_reaches_its_goal_and_no_task_is_opened(
+    deliver, frozen_time, account, contact, csm, by_api
+):
+    deliver(lambda: logged_in(account, NOW - timedelta(days=9), by_api))
+    deliver(inactive_accounts)
+
+    frozen_time.shift(timedelta(days=2))
+    deliver(lambda: logged_in(account, NOW + timedelta(days=2), by_api))
+
+    [run] = account.workflow_runs.filter(workflow__key="d1-inactive")
+    assert run.status == RunStatus.GOAL_REACHED
+    frozen_time.shift(timedelta(days=20))
+    deliver(inactive_accounts)  # still active: nothing due
+    assert not Task.objects.filter(account=account).exists()
+
+
+def test_no_login_within_14_days_of_the_d1_email_opens_a_task_for_the_owner(
+    deliver, frozen_time, account, contact, csm, by_api
+):
+    deliver(lambda: logged_in(account, NOW - timedelta(days=9), by_api))
+    deliver(inactive_accounts)
+
+    frozen_time.shift(timedelta(days=14, minutes=1))
+    deliver(engine.resume_due_runs)
+
+    [run] = account.workflow_runs.filter(workflow__key="d1-inactive")
+    assert run.status == RunStatus.SUCCEEDED
+    [task] = Task.objects.filter(account=account)
+    assert task.title == f"Call {account.name}: no login since the re-engagement e-mail"
+    assert task.assignee == csm
+
+    deliver(engine.resume_due_runs)
+    assert Task.objects.filter(account=account).count() == 1
 
 
 def test_a_second_inactive_spell_runs_the_playbook_again_after_the_return_cleared_it(

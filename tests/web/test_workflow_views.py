@@ -625,10 +625,10 @@ def test_a_run_page_shows_its_event_decisions_and_step_results(
     assert "&quot;failure_reason&quot;: &quot;card_declined&quot;" in done_page.content.decode()
     steps = done_page.context["steps"]
     assert [(s["number"], s["action"], s["result"].outcome) for s in steps] == [
-        (1, "Add tag", "done"),
-        (2, "Move to stage", "done"),
-        (3, "Send e-mail", "done"),
-        (4, "Notify staff", "done"),
+        ("1", "Add tag", "done"),
+        ("2", "Move to stage", "done"),
+        ("3", "Send e-mail", "done"),
+        ("4", "Notify staff", "done"),
     ]
     assert "Tag &#x27;Payment Failed&#x27; added." in done_page.content.decode()
     assert done_page.context["can_retry"] is False

@@ -107,7 +107,7 @@ def test_a_worker_killed_between_two_steps_resumes_there_without_repeating_the_f
 
     [run] = runs_of("e2-payment-failed", account)
     assert (run.status, run.next_step) == (RunStatus.RUNNING, 1)
-    assert list(run.results.values_list("position", "outcome")) == [(0, StepOutcome.DONE)]
+    assert list(run.results.values_list("position", "outcome")) == [("0", StepOutcome.DONE)]
     assert tag_names(account) == {"Payment Failed"}
     assert stage(account, "subscription") is None
 
@@ -122,7 +122,7 @@ def test_a_worker_killed_between_two_steps_resumes_there_without_repeating_the_f
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED
     assert list(run.results.values_list("position", "outcome")) == [
-        (position, StepOutcome.DONE) for position in range(4)
+        (str(position), StepOutcome.DONE) for position in range(4)
     ]
     assert run.results.get(position=0).finished_at == NOW  # done before the crash, not again
     assert tagging == [run.pk]  # step 1: once, before the crash
@@ -279,8 +279,8 @@ def test_a_stored_step_with_bad_parameters_fails_its_run_once_with_the_reason(
     assert (run.status, run.attempts, run.finished_at) == (RunStatus.FAILED, 1, NOW)
     assert run.last_error == error
     assert list(run.results.values_list("position", "outcome", "error")) == [
-        (0, StepOutcome.DONE, ""),
-        (1, StepOutcome.FAILED, error.split(": ", 1)[1]),
+        ("0", StepOutcome.DONE, ""),
+        ("1", StepOutcome.FAILED, error.split(": ", 1)[1]),
     ]
     for _ in range(3):  # past the stuck-run release and every back-off: left alone
         frozen_time.shift(engine.STUCK_AFTER + timedelta(hours=2))

@@ -9,10 +9,13 @@ engine asks before running a step, `validate` what saving and importing ask.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import happiness, messages, score, staff, stages, tags, tasks, wait
+from . import branching, happiness, messages, score, staff, stages, tags, tasks, wait
 from .base import StepContext
 
 WAIT = "wait"
+# Steps holding further steps (workflows.paths); the engine runs them.
+DECISION = "decision"
+WAIT_FOR = "wait_for"
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,33 @@ ACTIONS: dict[str, ActionKind] = {
             {"title": "Follow up", "due_in_days": 3},
         ),
         ActionKind(WAIT, "Wait", None, wait.check, wait.validate, {"days": 1}),
+        ActionKind(
+            DECISION,
+            "Decision",
+            None,
+            branching.check_decision,
+            branching.check_decision,  # the steps inside: workflows.graph
+            {
+                "paths": [
+                    {
+                        "name": "Pro",
+                        "conditions": [
+                            {"subject": "account.plan", "operator": "eq", "value": "pro"}
+                        ],
+                        "steps": [{"action": "add_tag", "params": {"tag": "Pro"}}],
+                    }
+                ],
+                "otherwise": [],
+            },
+        ),
+        ActionKind(
+            WAIT_FOR,
+            "Wait for",
+            None,
+            branching.check_wait_for,
+            branching.check_wait_for,
+            {"event": "login_recorded", "days": 7, "happened": [], "timed_out": []},
+        ),
     ]
 }
 CHOICES = [(kind.key, kind.label) for kind in ACTIONS.values()]

@@ -21,8 +21,10 @@ class StepContext:
     # use): services lock and re-read it, so an action passes it on as is.
     account: Account
     event: TriggerEvent
-    position: int
+    # The step's path as stored ("2", "2.1.0": workflows.paths) and as people count it.
+    position: str
     workflow_name: str
+    label: str = ""
 
     def current_account(self) -> Account:
         """The account as it is now, with every earlier step's change (and its owner): what a
@@ -36,7 +38,7 @@ class StepContext:
         """Every change an action makes is caused by this run."""
         return Cause.by_workflow_run(
             self.run.pk,
-            f"{self.workflow_name}, step {self.position + 1}",
+            f"{self.workflow_name}, step {self.label or self.position}",
             depth=self.event.depth,
             lane=self.run.lane,
         )

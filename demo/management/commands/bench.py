@@ -29,6 +29,7 @@ from api.tokens import create_token
 from core import clock
 from core.causes import Cause
 from demo.bench import segments, workers
+from demo.bench.branching import execute_decision_runs
 from demo.bench.ingestion import api_event, insert_same_rows
 from demo.bench.measure import measured, rolled_back, run_on_commit_callbacks
 from demo.portfolio import build_demo_portfolio, ensure_demo_staff
@@ -46,6 +47,8 @@ SWEEP_SECONDS = 3
 PAGE_SECONDS = 0.100
 PAGE_QUERIES = 25
 RUNS_PER_SECOND = 200
+# Issue #18: a three-step workflow with a decision, one worker.
+DECISION_RUNS_PER_SECOND = 150
 # The worker path's targets (issue #16): PostgreSQL, and SQLite's own.
 LATENCY_P95_SECONDS = 2.0
 WORKER_RUNS_PER_SECOND = {"postgresql": 200, "sqlite": 100}
@@ -66,9 +69,10 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=1_000)
         parser.add_argument(
             "--only",
-            default="sweeps,ingest,runs,pages,segments,workers",
+            default="sweeps,ingest,runs,decisions,pages,segments,workers",
             help="Comma-separated parts to measure (after seeding): sweeps, ingest, runs, "
-            "pages, segments (in-process) and workers (real worker and web processes).",
+            "decisions, pages, segments (in-process) and workers (real worker and web "
+            "processes).",
         )
         parser.add_argument("--skip-workers", action="store_true", help="In-process parts only.")
         parser.add_argument(
@@ -110,6 +114,9 @@ class Command(BaseCommand):
         if "runs" in parts:
             self._vacuum()
             self._runs(runs)
+        if "decisions" in parts:
+            self._vacuum()
+            self._decisions(runs)
         if "pages" in parts:
             self._pages()
         if "segments" in parts:
@@ -272,6 +279,19 @@ class Command(BaseCommand):
             f"{enrolled['queued']:,} runs queued, "
             f"{enrolled['members'] / enrolled['seconds']:,.0f} accounts/s",
             met=enrolled["seconds"] <= ENROLL_10K_SECONDS,
+        )
+
+    def _decisions(self, count: int) -> None:
+        """Runs of a 3-step workflow with a decision (demo/bench/branching.py)."""
+        m = rolled_back(lambda: execute_decision_runs(count))
+        rate = m["result"] / m["seconds"]
+        paths = m["paths"]
+        self._row(
+            "runs",
+            f"{count:,} runs with a decision (3 steps), one worker",
+            m,
+            f"{rate:,.0f} runs/s ({paths['pro']:,} pro, {paths['otherwise']:,} otherwise)",
+            met=rate >= DECISION_RUNS_PER_SECOND,
         )
 
     def _pages(self) -> None:

@@ -1,0 +1,163 @@
+"""The editor and the playbooks file take decisions, waits for the customer and goals, and
+refuse the ones that could never run: a clear message, nothing published."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from tests.web.test_workflow_views import edit_form
+from workflows.catalogue import export_playbook, validate_playbook
+from workflows.models import Workflow
+
+pytestmark = pytest.mark.django_db
+
+
+def tag(name):
+    return {"action": "add_tag", "params": {"tag": name}}
+
+
+PRO = {"subject": "data.to_plan", "operator": "eq", "value": "Pro"}
+GOOD_DECISION = {
+    "paths": [{"name": "Pro", "conditions": [PRO], "steps": [tag("Pro")]}],
+    "otherwise": [tag("Other")],
+}
+
+
+def nested(depth: int) -> dict:
+    """A decision holding a decision … `depth` deep."""
+    steps = [tag("Deepest")]
+    for _ in range(depth):
+        steps = [
+            {"action": "decision", "params": {"paths": [{"conditions": [PRO], "steps": steps}]}}
+        ]
+    return steps[0]["params"]
+
+
+def post_step(client, manager, workflow, action, params, **changes):
+    data = edit_form(workflow, **changes)
+    added = workflow.steps.count()
+    data["steps-TOTAL_FORMS"] = str(added + 1)
+    data.update(
+        {
+            f"steps-{added}-id": "",
+            f"steps-{added}-workflow": workflow.pk,
+            f"steps-{added}-position": str(added),
+            f"steps-{added}-action": action,
+            f"steps-{added}-params": json.dumps(params),
+        }
+    )
+    client.force_login(manager)
+    return client.post(reverse("workflows:edit", args=[workflow.pk]), data, follow=True)
+
+
+def test_a_manager_adds_a_two_path_decision_and_it_is_published(client, manager):
+    workflow = Workflow.objects.get(key="upgrade-follow-up")
+
+    response = post_step(client, manager, workflow, "decision", GOOD_DECISION)
+
+    assert "Saved: new runs use version 2." in response.content.decode()
+    workflow.refresh_from_db()
+    assert workflow.current_version.steps[-1] == {"action": "decision", "params": GOOD_DECISION}
+
+
+@pytest.mark.parametrize(
+    ("action", "params", "error"),
+    [
+        ("decision", {"paths": [], "otherwise": []}, "A decision needs at least one path"),
+        ("decision", {"paths": [{"conditions": [], "steps": []}]}, "Path 1 needs conditions"),
+        ("decision", {"paths": [{"conditions": [PRO], "steps": []}] * 6}, "at most 5 paths"),
+        (
+            "decision",
+            {"paths": [{"conditions": [{**PRO, "subject": "data.nps"}], "steps": []}]},
+            "carries no `data.nps`",
+        ),
+        (
+            "decision",
+            {"paths": [{"conditions": [PRO], "steps": [tag("")]}]},
+            "Step 1.1.1 (Add tag)",
+        ),
+        ("decision", nested(4), "nested too deep; at most 3"),
+        ("wait_for", {"event": "login_recorded", "happened": []}, "needs a time limit"),
+        ("wait_for", {"event": "login_recorded", "days": 0}, "Time limit:"),
+        ("wait_for", {"days": 3}, "can never be tested"),
+        ("wait_for", {"event": "no_such_event", "days": 3}, "there is no event kind"),
+        (
+            "wait_for",
+            {"conditions": [{"subject": "data.nps", "operator": "gte", "value": "9"}], "days": 3},
+            "with no event there is no `data`",
+        ),
+    ],
+)
+def test_a_branching_step_that_could_never_run_is_refused_and_nothing_is_published(
+    client, manager, action, params, error
+):
+    workflow = Workflow.objects.get(key="upgrade-follow-up")
+    before = workflow.current_version_id
+
+    response = post_step(client, manager, workflow, action, params)
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    workflow.refresh_from_db()
+    assert workflow.current_version_id == before
+    assert workflow.versions.count() == 1
+
+
+def test_nesting_three_deep_is_allowed(client, manager):
+    workflow = Workflow.objects.get(key="upgrade-follow-up")
+
+    response = post_step(client, manager, workflow, "decision", nested(3))
+
+    assert "Saved: new runs use version 2." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("goal", "error"),
+    [
+        ('{"conditions": []}', "The goal can never be tested"),
+        ('{"event": "logged_in_again"}', "there is no event kind"),
+        ('{"conditions": [{"subject": "data.nps", "operator": "gte", "value": "9"}]}', "no `data`"),
+        ('{"when": "soon"}', "The goal is an object with `event` and/or `conditions`."),
+        ('["login_recorded"]', "The goal is an object"),
+    ],
+)
+def test_a_goal_that_can_never_be_tested_is_refused(client, manager, goal, error):
+    workflow = Workflow.objects.get(key="upgrade-follow-up")
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("workflows:edit", args=[workflow.pk]), edit_form(workflow, goal=goal)
+    )
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    workflow.refresh_from_db()
+    assert (workflow.goal, workflow.versions.count()) == ({}, 1)
+
+
+def test_a_goal_is_saved_and_published_with_the_steps(client, manager):
+    workflow = Workflow.objects.get(key="upgrade-follow-up")
+    client.force_login(manager)
+
+    client.post(
+        reverse("workflows:edit", args=[workflow.pk]),
+        edit_form(workflow, goal='{"event": "login_recorded"}'),
+    )
+
+    workflow.refresh_from_db()
+    assert workflow.goal == workflow.current_version.goal == {"event": "login_recorded"}
+
+
+def test_export_carries_the_new_shapes_and_import_validates_them():
+    d1 = export_playbook(Workflow.objects.get(key="d1-inactive"))
+    assert d1["goal"] == {"event": "login_recorded"}
+    assert d1["steps"][-1]["action"] == "wait_for"
+    validate_playbook(d1)  # what install_playbooks --file asks
+
+    broken = {
+        **d1,
+        "steps": [*d1["steps"][:-1], {"action": "wait_for", "params": {"event": "login_recorded"}}],
+    }
+    with pytest.raises(Exception, match="needs a time limit"):
+        validate_playbook(broken)
