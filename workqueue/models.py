@@ -108,6 +108,9 @@ class Signal(models.Model):
     # What the last occurrence was (a week, a payment, an answer): the same one seen
     # again (a detector run twice) changes nothing; a new one adds to the history.
     last_key = models.CharField(max_length=100, blank=True)
+    # The raise that inserted it: two workers inserting at once each learn which rows
+    # were theirs (the constraint skipped the other's), to open checklists and history once.
+    batch = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     opened_at = models.DateTimeField()
     last_seen_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)

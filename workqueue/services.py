@@ -7,6 +7,7 @@ failed payment) adds a line to the live signal's history; the same key again
 changes nothing. Each function is atomic and writes a history row with its cause.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -94,6 +95,7 @@ def raise_signals(*, reason: str, found: list[Found], cause: Cause) -> Raised:
             reason=reason, kind=kind.kind, status__in=LIVE_STATUSES, account_id__in=by_account
         )
     }
+    batch = uuid.uuid4()
     owners = dict(
         Account.objects.filter(pk__in=by_account.keys() - live.keys()).values_list("pk", "owner")
     )
@@ -112,16 +114,13 @@ def raise_signals(*, reason: str, found: list[Found], cause: Cause) -> Raised:
                 opened_at=now,
                 last_seen_at=now,
                 last_key=by_account[account_id].key,
+                batch=batch,
             )
             for account_id, owner_id in owners.items()
         ],
         ignore_conflicts=True,
     )
-    opened = list(
-        Signal.objects.filter(
-            reason=reason, status__in=LIVE_STATUSES, account_id__in=owners, opened_at=now
-        )
-    )
+    opened = list(Signal.objects.filter(batch=batch)) if owners else []
     repeated = [s for s in live.values() if s.last_key != by_account[s.account_id].key]
     for signal in repeated:
         signal.occurrences += 1
