@@ -5,6 +5,7 @@ from . import views
 app_name = "workqueue"
 urlpatterns = [
     path("", views.queue_page, name="queue"),
+    path("report.csv", views.team_report_csv, name="report_csv"),
     path("accounts/<int:pk>/touches/", views.touch_create, name="touch"),
     path("signals/<int:pk>/snooze/", views.signal_snooze, name="snooze"),
     path("signals/<int:pk>/close/", views.signal_close, name="close"),

@@ -23,8 +23,9 @@ from activity.models import TaskSource
 from activity.services.tasks import create_task
 from core import clock
 from core.causes import Cause
+from core.csv_export import csv_response
 
-from . import selectors
+from . import report, selectors
 from .forms import SNOOZE_CHOICES, CloseForm, ReassignForm, SignalTaskForm, SnoozeForm, TouchForm
 from .models import Signal, TouchKind
 from .services import close_signal, reassign_signal, snooze_signal
@@ -205,6 +206,14 @@ def signal_task(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Task “{task.title}” added.")
     return _back(request, reverse("workqueue:queue"))
+
+
+@login_required
+@permission_required("activity.view_payment", raise_exception=True)
+def team_report_csv(request: HttpRequest) -> HttpResponse:
+    """The team report's numbers as CSV (the Reports page's permission)."""
+    rows = report.team_rows(clock.now())
+    return csv_response(filename="work-queue-team.csv", header=report.COLUMNS, rows=rows)
 
 
 def _cause(request: HttpRequest) -> Cause:

@@ -5,7 +5,7 @@ from django import template
 
 from core import clock
 
-from .. import selectors
+from .. import report, selectors
 from ..views import row_actions
 
 register = template.Library()
@@ -47,4 +47,16 @@ def account_work(context) -> dict:
         "rows": selectors.rows(selectors.live_signals_of(account), now),
         "can_log": request.user.has_perm("workqueue.add_touch"),
         "now": now,
+    }
+
+
+@register.inclusion_tag("workqueue/_team_report_section.html")
+def team_report() -> dict:
+    """The Reports page's "Work queue by CSM" section: the table, its chart, its CSV."""
+    rows = report.team_rows(clock.now())
+    return {
+        "columns": report.COLUMNS,
+        "rows": rows,
+        "chart": report.chart(rows),
+        "days": report.WINDOW_DAYS,
     }
