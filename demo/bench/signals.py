@@ -28,11 +28,13 @@ def seed_weekly_use() -> int:
         for week in range(WEEKS):
             # Usual weeks: 60–260 minutes by account; the last week drops for id % 10 == 0
             # and doubles for id % 20 == 5.
+            # (a.id - a.id / n * n is a.id mod n in both databases' integer arithmetic.)
+            usual = "60 + (a.id - a.id / 200 * 200)"
             minutes = (
-                "CASE WHEN a.id % 10 = 0 THEN 10 WHEN a.id % 20 = 5 THEN 600 "
-                "ELSE 60 + a.id % 200 END"
+                f"CASE WHEN a.id - a.id / 10 * 10 = 0 THEN 10 "
+                f"WHEN a.id - a.id / 20 * 20 = 5 THEN 600 ELSE {usual} END"
                 if week == 0
-                else "60 + a.id % 200"
+                else usual
             )
             cursor.execute(
                 f"INSERT INTO {table} (account_id, feature_id, started_at, minutes, created_at,"
