@@ -4,7 +4,8 @@ The normal is the median of the account's weekly minutes of feature use over the
 8 weeks before the last 7 days, weeks without use counting as 0 (so a customer who
 used the product in 3 of 8 weeks has a median of 0, not of those 3). The median
 over 8 weeks is the mean of the 4th and 5th largest weeks: a window function over
-a grouped query, which the ORM cannot express, hence the SQL. It is plain SQL
+a grouped query, which the ORM cannot express, hence the SQL. One pass: the last
+7 days and the 8 weeks before are ranked apart and summed in the same GROUP BY. It is plain SQL
 that SQLite (≥ 3.25) and PostgreSQL both run; times are passed as adapted
 parameters. One query whatever the number of accounts.
 """
@@ -42,23 +43,26 @@ def _sql() -> str:
             WHERE s.started_at >= %s AND s.started_at < %s
             GROUP BY 1, 2
         ), ranked AS (
-            SELECT account_id, minutes,
-                   ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY minutes DESC) AS position
-            FROM weekly WHERE week > 0
-        ), baseline AS (
+            SELECT account_id, week, minutes,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY account_id, CASE WHEN week = 0 THEN 0 ELSE 1 END
+                       ORDER BY minutes DESC
+                   ) AS position
+            FROM weekly
+        ), totals AS (
             SELECT account_id,
-                   SUM(CASE WHEN position IN (4, 5) THEN minutes ELSE 0 END) / 2.0 AS median
+                   SUM(CASE WHEN week > 0 AND position IN (4, 5) THEN minutes ELSE 0 END) / 2.0
+                       AS median,
+                   SUM(CASE WHEN week = 0 THEN minutes ELSE 0 END) AS recent
             FROM ranked GROUP BY account_id
         )
-        SELECT b.account_id, b.median, COALESCE(w.minutes, 0)
-        FROM baseline b
-        JOIN {Account._meta.db_table} a ON a.id = b.account_id
-        LEFT JOIN weekly w ON w.account_id = b.account_id AND w.week = 0
-        WHERE a.lifecycle = %s AND a.signed_up_at < %s AND b.median >= %s
-          AND (COALESCE(w.minutes, 0) * 100 <= b.median * %s
-               OR COALESCE(w.minutes, 0) * 100 >= b.median * %s
-               OR b.median >= %s)
-        ORDER BY b.account_id
+        SELECT u.account_id, u.median, u.recent
+        FROM totals u
+        JOIN {Account._meta.db_table} a ON a.id = u.account_id
+        WHERE a.lifecycle = %s AND a.signed_up_at < %s AND u.median >= %s
+          AND (u.recent * 100 <= u.median * %s OR u.recent * 100 >= u.median * %s
+               OR u.median >= %s)
+        ORDER BY u.account_id
     """
 
 
