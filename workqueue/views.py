@@ -60,10 +60,10 @@ def _signal_for(request: HttpRequest, pk: int) -> Signal:
     return signal
 
 
-def row_actions(request: HttpRequest) -> dict:
+def row_actions(request: HttpRequest, *, reassign: bool = True) -> dict:
     """What a queue row's one-click actions need: the staff list (managers only, read once
     for every row), the snooze choices, the touch kinds and where to come back to."""
-    manager = request.user.has_perm(TEAM_PERMISSION)
+    manager = reassign and request.user.has_perm(TEAM_PERMISSION)
     return {
         "request": request,
         "user": request.user,

@@ -40,7 +40,8 @@ def account_work(context) -> dict:
     account = context["account"]
     now = clock.now()
     return {
-        **row_actions(request),
+        # Reassigning is the queue's (My day, /queue/): the page reads no staff list for it.
+        **row_actions(request, reassign=False),
         "csrf_token": context.get("csrf_token"),
         "account": account,
         "contacts": list(account.contacts.all()),  # prefetched by the page
