@@ -73,6 +73,9 @@ class AccountFilter(django_filters.FilterSet):
     payment_failed = django_filters.BooleanFilter(
         method="filter_payment_failed", label="Payment failed", widget=AnyYesNo()
     )
+    open_risk = django_filters.BooleanFilter(
+        method="filter_open_risk", label="Has open risk signal", widget=AnyYesNo()
+    )
     score_min = django_filters.NumberFilter(
         field_name="score", lookup_expr="gte", label="Score from"
     )
@@ -85,6 +88,7 @@ class AccountFilter(django_filters.FilterSet):
             ("score", "score"),
             ("mrr", "mrr"),
             ("last_login_at", "last_login"),
+            ("last_touch_at", "last_touch"),
             ("signed_up_at", "signed_up"),
         ),
         widget=forms.HiddenInput,
@@ -115,6 +119,25 @@ class AccountFilter(django_filters.FilterSet):
 
     def filter_payment_failed(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         return _tagged(queryset, "Payment Failed", value)
+
+    def filter_open_risk(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        return _open_risk(queryset, value)
+
+
+def _open_risk(queryset: QuerySet, value: bool | None) -> QuerySet:
+    """Accounts with (True) or without (False) a live risk signal in the work queue.
+
+    Read through the reverse relation's name (`work_signals`), so accounts does not
+    import the work queue app that sits above it.
+    """
+    if value is None:
+        return queryset
+    risky = Q(
+        pk__in=Account.objects.filter(
+            work_signals__kind="risk", work_signals__status__in=["open", "snoozed"]
+        ).values("pk")
+    )
+    return queryset.filter(risky) if value else queryset.exclude(risky)
 
 
 class SegmentInvalid(Exception):

@@ -89,6 +89,8 @@ class Account(models.Model):
     )
     signed_up_at = models.DateTimeField()
     last_login_at = models.DateTimeField(null=True, blank=True)
+    # When someone on the team last logged a call, meeting or note (workqueue.Touch).
+    last_touch_at = models.DateTimeField(null=True, blank=True, editable=False)
     health_status = models.CharField(max_length=16, choices=HealthStatus.choices, blank=True)
     happiness = models.CharField(max_length=16, choices=Happiness.choices, blank=True)
     # The score ledger's sum, kept in step by scoring.services.add_points only.

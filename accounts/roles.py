@@ -50,6 +50,10 @@ _VIEW_PORTFOLIO = [
     "workflows.view_run",
     "workflows.view_stepresult",
     "workflows.view_triggerevent",
+    "workqueue.view_signal",
+    "workqueue.view_signalevent",
+    "workqueue.view_signaltype",
+    "workqueue.view_touch",
 ]
 
 _WORK_ACCOUNTS = [
@@ -64,6 +68,8 @@ _WORK_ACCOUNTS = [
     "activity.change_appointment",
     "activity.add_task",
     "activity.change_task",
+    "workqueue.change_signal",
+    "workqueue.add_touch",
 ]
 
 _MANAGE = [
@@ -99,6 +105,11 @@ _MANAGE = [
     "imports.add_importjob",
     "imports.view_importjob",
     "imports.view_importrowerror",
+    "workqueue.change_signaltype",
+    "workqueue.add_tasktemplate",
+    "workqueue.change_tasktemplate",
+    "workqueue.delete_tasktemplate",
+    "workqueue.change_signalrules",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -33,6 +33,7 @@ COLUMNS = [
     ("Score", "score", "desc"),
     ("Milestone", None, ""),
     ("Last login", "last_login", "desc"),
+    ("Last touch", "last_touch", "desc"),
     ("Tags", None, ""),
 ]
 EXPORT_COLUMNS = [
@@ -47,6 +48,7 @@ EXPORT_COLUMNS = [
     "milestone",
     "lifecycle",
     "last_login_at",
+    "last_touch_at",
     "signed_up_at",
     "tags",
 ]
@@ -98,6 +100,7 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
             a.milestone,
             a.lifecycle,
             a.last_login_at,
+            a.last_touch_at,
             a.signed_up_at,
             "; ".join(sorted(t.name for t in a.tags.all())),
         ]

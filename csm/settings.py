@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "activity",
     "workflows",
     "notifications",
+    "workqueue",
     "portal",
     "api",
     "imports",

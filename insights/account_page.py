@@ -34,7 +34,7 @@ from .timeline import GROUPS, Cursor, timeline
 LEDGER_PAGE = 20
 # The feed a CSM opens on: the customer's own activity and what changed on the
 # account, without the team's alerts and the automation log (one click away).
-DEFAULT_GROUPS = {"customer", "messages", "changes", "tasks"}
+DEFAULT_GROUPS = {"customer", "messages", "changes", "tasks", "work"}
 
 # Which permission each inline action needs (accounts/roles.py gives them to roles).
 ACTION_PERMISSIONS = {

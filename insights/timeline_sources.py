@@ -21,6 +21,7 @@ from pipelines.models import StageMove
 from scoring.models import ScoreEntry
 from workflows.models import Run
 from workflows.triggers.registry import BY_KEY
+from workqueue.models import SignalEvent, Touch
 
 # The filter groups, in the order the page offers them. "customer" is what the
 # customer did themselves; the rest is what we (people and automations) did.
@@ -29,6 +30,7 @@ GROUPS = {
     "messages": "Messages to the customer",
     "changes": "Tags, stages, health",
     "tasks": "Tasks",
+    "work": "Calls, notes and signals",
     "score": "Score points",
     "alerts": "Team alerts",
     "runs": "Workflow runs",
@@ -99,6 +101,30 @@ def _message_detail(row: Message) -> str:
 def _run_detail(row: Run) -> str:
     on = f"on “{trigger_label(row.event.kind)}”"
     return on + (f" — {row.last_error}" if row.last_error else "")
+
+
+def _touch_text(row: Touch) -> str:
+    who = f" with {row.contact.name}" if row.contact_id and row.contact else ""
+    return f"{row.get_kind_display()}{who} by {person(row.author)}: {row.summary[:80]}"
+
+
+def _touch_detail(row: Touch) -> str:
+    parts = [
+        f"Outcome: {row.outcome}" if row.outcome else "",
+        f"Next: {row.next_step}" if row.next_step else "",
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+def _signal_text(row: SignalEvent) -> str:
+    outcome = row.data.get("outcome")
+    said = f" — outcome: {outcome}" if outcome else ""
+    return f"Signal “{row.signal.title}” {row.get_action_display().lower()}{said}"
+
+
+def _signal_detail(row: SignalEvent) -> str:
+    note = row.data.get("note")
+    return row.cause_display + (f" — {note}" if note else "")
 
 
 def _health_detail(row: HealthStatusChange) -> str:
@@ -216,6 +242,29 @@ SOURCES: list[Source] = [
         "created_at",
         lambda x: f"Workflow {x.workflow.name}: {x.get_status_display().lower()}",
         _run_detail,
+    ),
+    # Sources added later go last: a source's index is part of the feed's cursor.
+    Source(
+        "touch",
+        "work",
+        "telephone",
+        lambda a: Touch.objects.filter(account=a).select_related("contact", "author"),
+        "happened_at",
+        _touch_text,
+        _touch_detail,
+    ),
+    Source(
+        "signal",
+        "work",
+        "flag",
+        lambda a: (
+            SignalEvent.objects.filter(account=a)
+            .exclude(action="repeated")
+            .select_related("signal", "cause_user")
+        ),
+        "created_at",
+        _signal_text,
+        _signal_detail,
     ),
 ]
 

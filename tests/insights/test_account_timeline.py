@@ -210,7 +210,9 @@ def test_the_account_page_costs_the_same_queries_small_and_large(request, client
     many = _queries(client, reverse("accounts:detail", args=[large.pk]))
 
     assert few == many
-    assert few <= 26  # 25, and one for the "Start playbook…" picker (#18)
+    # 25 until the work queue, the outbox's held messages and the playbook picker joined
+    # the page (#18, #19, #21); back to 25 when the timeline loads as its own fragment.
+    assert few <= 30
     # Every filter on, alerts and runs included: still a fixed number.
     every = reverse("accounts:detail", args=[large.pk]) + "?type=all"
     assert _queries(client, every) == _queries(

@@ -9,7 +9,7 @@ engine asks before running a step, `validate` what saving and importing ask.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import branching, happiness, messages, score, staff, stages, tags, tasks, wait
+from . import branching, happiness, messages, score, signals, staff, stages, tags, tasks, wait
 from .base import StepContext
 
 WAIT = "wait"
@@ -104,6 +104,14 @@ ACTIONS: dict[str, ActionKind] = {
             tasks.check,
             tasks.validate,
             {"title": "Follow up", "due_in_days": 3},
+        ),
+        ActionKind(
+            "open_signal",
+            "Open a signal",
+            signals.open_signal,
+            signals.check,
+            signals.validate,
+            {"reason": "usage_drop", "why": "…"},
         ),
         ActionKind(WAIT, "Wait", None, wait.check, wait.validate, {"days": 1}),
         ActionKind(

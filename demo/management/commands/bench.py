@@ -44,6 +44,7 @@ BATCH = 500
 INGEST_EVENTS_PER_SECOND = 3_000
 INGEST_FLOOR_RATIO = 5
 SWEEP_SECONDS = 3
+SIGNALS_SECONDS = 5  # the usage detector over every account (issue 21)
 PAGE_SECONDS = 0.100
 PAGE_QUERIES = 25
 RUNS_PER_SECOND = 200
@@ -69,10 +70,10 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=1_000)
         parser.add_argument(
             "--only",
-            default="sweeps,ingest,runs,decisions,pages,segments,workers",
+            default="sweeps,ingest,runs,decisions,pages,segments,signals,workers",
             help="Comma-separated parts to measure (after seeding): sweeps, ingest, runs, "
-            "decisions, pages, segments (in-process) and workers (real worker and web "
-            "processes).",
+            "decisions, pages, segments, signals (in-process) and workers (real worker and "
+            "web processes).",
         )
         parser.add_argument("--skip-workers", action="store_true", help="In-process parts only.")
         parser.add_argument(
@@ -121,11 +122,28 @@ class Command(BaseCommand):
             self._pages()
         if "segments" in parts:
             self._segments(staff)
+        if "signals" in parts:
+            self._signals()
         if "workers" in parts:
             self._workers(options)
         self._report(accounts)
 
     # --- parts ------------------------------------------------------------------
+
+    def _signals(self) -> None:
+        """The work-queue detectors over every account, on nine weeks of use (rolled back)."""
+        from demo.bench import signals
+
+        def measure() -> list:
+            seeded = measured(signals.seed_weekly_use)
+            return [seeded] + [(label, measured(run)) for label, run in signals.parts()]
+
+        seeded, *runs = rolled_back(measure)
+        label = f"{Account.objects.count():,}"
+        self._row("signals", f"seed 9 weeks of use @ {label}", seeded, f"{seeded['result']:,} rows")
+        for name, m in runs:
+            met = m["seconds"] <= SIGNALS_SECONDS if "usage" in name else None
+            self._row("signals", f"{name} @ {label}", m, f"{m['result']:,} signals", met=met)
 
     def _grow_to(self, accounts: int, staff) -> None:
         missing = accounts - Account.objects.count()

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.models import Account
 from demo.portfolio import build_demo_portfolio, ensure_demo_staff
+from demo.work_queue import seed_signal_showcase
 
 
 class Command(BaseCommand):
@@ -35,6 +36,8 @@ class Command(BaseCommand):
         counts = build_demo_portfolio(
             accounts=accounts, staff=staff, seed=seed, progress=self._progress
         )
+        signals = seed_signal_showcase(staff)
+        counts["work-queue signals"] = sum(signals.values())
         elapsed = time.perf_counter() - started
         summary = ", ".join(f"{n:,} {name}" for name, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data in {elapsed:.1f}s: {summary}."))

@@ -1,0 +1,101 @@
+"""Each account's use against its own normal, in one SQL statement.
+
+The normal is the median of the account's weekly minutes of feature use over the
+8 weeks before the last 7 days, weeks without use counting as 0 (so a customer who
+used the product in 3 of 8 weeks has a median of 0, not of those 3). The median
+over 8 weeks is the mean of the 4th and 5th largest weeks: a window function over
+a grouped query, which the ORM cannot express, hence the SQL. One pass: the last
+7 days and the 8 weeks before are ranked apart and summed in the same GROUP BY. It is plain SQL
+that SQLite (≥ 3.25) and PostgreSQL both run; times are passed as adapted
+parameters. One query whatever the number of accounts.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import connection
+
+from accounts.models import Account, Lifecycle
+from activity.models import FeatureSession
+
+WEEKS = 8
+
+
+@dataclass(frozen=True)
+class Usage:
+    account_id: int
+    median: Decimal  # weekly minutes, trailing 8 weeks
+    recent: Decimal  # minutes in the last 7 days
+
+    def percent(self) -> int:
+        """The last 7 days as a % of the median (rounded)."""
+        return round(self.recent * 100 / self.median) if self.median else 0
+
+
+def _sql() -> str:
+    weeks = " ".join(f"WHEN s.started_at >= %s THEN {week}" for week in range(WEEKS))
+    return f"""
+        WITH weekly AS (
+            SELECT s.account_id AS account_id, CASE {weeks} ELSE {WEEKS} END AS week,
+                   SUM(s.minutes) AS minutes
+            FROM {FeatureSession._meta.db_table} s
+            WHERE s.started_at >= %s AND s.started_at < %s
+            GROUP BY 1, 2
+        ), ranked AS (
+            SELECT account_id, week, minutes,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY account_id, CASE WHEN week = 0 THEN 0 ELSE 1 END
+                       ORDER BY minutes DESC
+                   ) AS position
+            FROM weekly
+        ), totals AS (
+            SELECT account_id,
+                   SUM(CASE WHEN week > 0 AND position IN (4, 5) THEN minutes ELSE 0 END) / 2.0
+                       AS median,
+                   SUM(CASE WHEN week = 0 THEN minutes ELSE 0 END) AS recent
+            FROM ranked GROUP BY account_id
+        )
+        SELECT u.account_id, u.median, u.recent
+        FROM totals u
+        JOIN {Account._meta.db_table} a ON a.id = u.account_id
+        WHERE a.lifecycle = %s AND a.signed_up_at < %s AND u.median >= %s
+          AND (u.recent * 100 <= u.median * %s OR u.recent * 100 >= u.median * %s
+               OR u.median >= %s)
+        ORDER BY u.account_id
+    """
+
+
+def usage_outliers(
+    *,
+    now: datetime,
+    min_median: int,
+    drop_percent: int,
+    spike_percent: int,
+    also_median_at_least: int,
+) -> list[Usage]:
+    """Active accounts (signed up over 9 weeks ago) whose median is at least `min_median`
+    and whose last 7 days are ≤ `drop_percent` or ≥ `spike_percent` of it, plus those
+    whose median reaches `also_median_at_least` (the "high usage" the advocacy detector
+    asks for). Accounts without any use in the 9 weeks have no median: never returned."""
+    adapt = connection.ops.adapt_datetimefield_value
+    # Week 0 is the last 7 days; a session belongs to the first week whose start it is after.
+    bounds = [adapt(now - timedelta(days=7 * (week + 1))) for week in range(WEEKS)]
+    start = now - timedelta(days=7 * (WEEKS + 1))
+    params = [
+        *bounds,
+        adapt(start),
+        adapt(now),
+        Lifecycle.ACTIVE,
+        adapt(start),
+        min_median,
+        drop_percent,
+        spike_percent,
+        also_median_at_least,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(), params)
+        return [
+            Usage(account_id, Decimal(str(median)), Decimal(str(recent)))
+            for account_id, median, recent in cursor.fetchall()
+        ]
