@@ -109,14 +109,20 @@ LIST_HEADERS = {
 
 @api.get(
     "/accounts",
-    response={200: list[schemas.AccountOut], 422: schemas.Problem, **EVERY_OPERATION},
+    response={
+        200: list[schemas.AccountOut],
+        404: schemas.Problem,
+        422: schemas.Problem,
+        **EVERY_OPERATION,
+    },
     openapi_extra=LIST_HEADERS,
     summary="List accounts",
 )
 def list_accounts(request: HttpRequest, response: HttpResponse, filters: Query[AccountFilters]):
     """100 accounts a page, oldest first; filter by health, tag, segment or last change.
     `X-Total-Count` says how many match; `Link` points to the next page.
-    A query parameter it does not know is 422 (a typo would list everything)."""
+    A query parameter it does not know is 422 (a typo would list everything); a segment
+    that is not shared here (or not there at all) is 404."""
     if unknown := sorted(set(request.GET) - set(AccountFilters.model_fields)):
         return Status(422, {"detail": f"Unknown query parameter {', '.join(map(repr, unknown))}."})
     if repeated := sorted(key for key, values in request.GET.lists() if len(values) > 1):
@@ -129,7 +135,7 @@ def list_accounts(request: HttpRequest, response: HttpResponse, filters: Query[A
     if filters.segment:
         segment = shared_segment(filters.segment)
         if segment is None:
-            return Status(422, {"detail": f"No shared segment {filters.segment!r} (id or slug)."})
+            return Status(404, {"detail": f"No shared segment {filters.segment!r} (id or slug)."})
         try:
             accounts = accounts.filter(pk__in=saved_filter_members(segment.filters).values("pk"))
         except SegmentInvalid as refusal:

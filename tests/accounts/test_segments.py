@@ -159,7 +159,7 @@ def test_the_api_lists_a_shared_segment_by_id_or_slug_and_refuses_others(
         assert response["X-Total-Count"] == "2"
     for reference in (private.slug, "nope", "9" * 30):
         response = api.get("/api/v1/accounts", {"segment": reference})
-        assert response.status_code == 422
+        assert response.status_code == 404
         assert "No shared segment" in response.json()["detail"]
 
 
