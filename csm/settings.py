@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "activity",
     "workflows",
     "notifications",
+    "health",
     "portal",
     "api",
     "imports",

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from accounts.models import Account
+from health.selectors import computed_health_score
 
 from .models import Condition, ConditionOperator
 from .triggers import TriggerKind
@@ -23,6 +24,7 @@ ACCOUNT_FIELDS = (
     "score",
     "mrr",
     "timezone",
+    "health_score",  # the computed health score (health.AccountHealth), empty before one
 )
 TAG_OPERATORS = {ConditionOperator.HAS_TAG, ConditionOperator.LACKS_TAG}
 
@@ -61,6 +63,8 @@ def _subject_value(subject: str, account: Account, data: dict) -> Any:
     scope, _, name = subject.partition(".")
     if scope == "data":
         return data.get(name)
+    if name == "health_score":
+        return computed_health_score(account)
     value = getattr(account, name)
     return str(value) if hasattr(value, "as_tuple") else value
 

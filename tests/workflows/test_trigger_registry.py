@@ -24,6 +24,9 @@ from activity.services.logins import record_login
 from activity.services.payments import record_payment
 from activity.services.tasks import create_task, resolve_task
 from core.causes import Cause
+from health.models import HealthModel
+from health.scoring import Scored
+from health.services.snapshots import write_scores
 from pipelines.models import Pipeline
 from pipelines.services import move_card
 from scoring.models import ScoreSource
@@ -87,7 +90,16 @@ def announce_every_signal_kind(owner) -> Account:
     )
     resolve_task(task=task, cause=BY_API)
     accounts.cancel_subscription(account=AccountFactory(), cause=BY_API)
+    announce_health_change(account)
     return account
+
+
+def announce_health_change(account) -> None:
+    """A computed score that falls from Thriving to Struggling: a band change and a drop."""
+    version = HealthModel.objects.get(is_default=True).current_version_id
+    for score, band, logins in ((90, "thriving", [20.0, 20]), (20, "struggling", [0.0, 0])):
+        result = Scored(account.pk, version, score, band, {"logins": logins})
+        write_scores([result], day=NOW.date(), now=NOW, cause=BY_API)
 
 
 def book(contact, owner, hours):
