@@ -108,8 +108,16 @@ def test_a_value_below_the_first_step_earns_nothing():
 
 @pytest.mark.parametrize(
     ("score", "band"),
-    [(100, "thriving"), (76, "thriving"), (75, "healthy"), (51, "healthy"), (50, "steady")]
-    + [(26, "steady"), (25, "struggling"), (0, "struggling")],
+    [
+        (100, "thriving"),
+        (76, "thriving"),
+        (75, "healthy"),
+        (51, "healthy"),
+        (50, "steady"),
+        (26, "steady"),
+        (25, "struggling"),
+        (0, "struggling"),
+    ],
 )
 def test_band_edges(score, band):
     assert band_of(DEFAULT_DEFINITION, score) == band

@@ -95,7 +95,7 @@ def test_the_total_is_the_sum_of_the_points_and_falls_in_its_band(
     h.payment(ok=True, days_ago=5)  # 25
     h.nps(10, days_ago=5)  # 15
     result = score(account)
-    assert result.score == 100 and result.band == "thriving"
+    assert (result.score, result.band) == (100, "thriving")
     assert result.version_id == default_model.current_version_id
 
 
