@@ -48,6 +48,11 @@ _VIEW_PORTFOLIO = [
     "workflows.view_run",
     "workflows.view_stepresult",
     "workflows.view_triggerevent",
+    "health.view_healthmodel",
+    "health.view_healthmodelversion",
+    "health.view_accounthealth",
+    "health.view_healthsnapshot",
+    "health.view_healthoverride",
 ]
 
 _WORK_ACCOUNTS = [
@@ -92,6 +97,8 @@ _MANAGE = [
     "imports.add_importjob",
     "imports.view_importjob",
     "imports.view_importrowerror",
+    "health.edit_health_model",
+    "health.add_healthoverride",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

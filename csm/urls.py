@@ -30,4 +30,5 @@ urlpatterns = [
     path("inbox/", include("notifications.inbox_urls")),
     path("dev-mail/", include("notifications.devmail_urls")),
     path("workflows/", include("workflows.urls")),
+    path("health/", include("health.urls")),
 ]

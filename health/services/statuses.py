@@ -49,11 +49,13 @@ def override_computed_band(
         raise ValidationError("An override lasts at most a year.", code="expiry_too_far")
     locked = lock_account(account)
     health = AccountHealth.objects.filter(account=locked).first()
+    if health is None:
+        raise ValidationError("This account has no computed score yet.", code="no_health_score")
     return HealthOverride.objects.create(
         account=locked,
         band=band,
-        computed_band=health.band if health else "",
-        computed_score=health.score if health else None,
+        computed_band=health.band,
+        computed_score=health.score,
         reason=reason.strip()[:255],
         expires_at=expires_at,
         created_at=now,
