@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from .models import Account, Happiness, HealthStatus, Lifecycle, Milestone, Plan, Tag
 from .people import AnyYesNo, PersonFilter, staff_people
@@ -10,6 +10,20 @@ from .people import AnyYesNo, PersonFilter, staff_people
 
 def _choice(choices, label: str, empty: str) -> django_filters.ChoiceFilter:
     return django_filters.ChoiceFilter(choices=choices, label=label, empty_label=empty)
+
+
+class UnscoredLast(django_filters.OrderingFilter):
+    """Sorting by the computed health score puts accounts not scored yet last, both ways
+    (databases disagree on where NULL goes)."""
+
+    def get_ordering_value(self, param: str):
+        value = super().get_ordering_value(param)
+        if value.lstrip("-") == "health__score":
+            field = F("health__score")
+            return (
+                field.desc(nulls_last=True) if value.startswith("-") else field.asc(nulls_last=True)
+            )
+        return value
 
 
 class AccountFilter(django_filters.FilterSet):
@@ -35,11 +49,25 @@ class AccountFilter(django_filters.FilterSet):
         field_name="score", lookup_expr="gte", label="Score from"
     )
     score_max = django_filters.NumberFilter(field_name="score", lookup_expr="lte", label="Score to")
+    # The computed health score (the health app's AccountHealth, reached by its relation name).
+    health_band = django_filters.ChoiceFilter(
+        field_name="health__band",
+        choices=HealthStatus.choices,
+        label="Computed health",
+        empty_label="Any computed health",
+    )
+    health_min = django_filters.NumberFilter(
+        field_name="health__score", lookup_expr="gte", label="Health score from"
+    )
+    health_max = django_filters.NumberFilter(
+        field_name="health__score", lookup_expr="lte", label="Health score to"
+    )
     # Set by the column headers (core.sorting), not a form field a person picks.
-    sort = django_filters.OrderingFilter(
+    sort = UnscoredLast(
         fields=(
             ("name", "name"),
             ("score", "score"),
+            ("health__score", "health_score"),
             ("mrr", "mrr"),
             ("last_login_at", "last_login"),
             ("signed_up_at", "signed_up"),

@@ -187,8 +187,9 @@ def portfolio_by_band(accounts=None) -> list[tuple[str, str, int]]:
     return [(band.value, band.label, counts.get(band.value, 0)) for band in BAND_ORDER]
 
 
-def worsened_this_week(limit: int = 10) -> list[dict]:
-    """Active accounts whose computed band is worse than a week ago, worst first (one query)."""
+def worsened_this_week(accounts=None, limit: int = 10) -> list[dict]:
+    """Active accounts (of `accounts`) whose computed band is worse than a week ago, worst
+    first (one query)."""
     week_ago = timezone.localdate(clock.now()) - timedelta(days=7)
     then = HealthSnapshot.objects.filter(account=OuterRef("account"), day__lte=week_ago).order_by(
         "-day"
@@ -215,3 +216,16 @@ def worsened_this_week(limit: int = 10) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def portfolio_health(accounts=None) -> dict:
+    """The dashboard's section: accounts by computed band, and those that worsened this week."""
+    bands = portfolio_by_band(accounts)
+    return {
+        "bands": [
+            {"band": b, "label": label, "count": n, "colour": HEALTH.get(b, NOT_SET)}
+            for b, label, n in bands
+        ],
+        "scored": sum(n for _, _, n in bands),
+        "worsened": worsened_this_week(accounts),
+    }

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import Account, Tag
+from accounts.models import Account, HealthStatus, Tag
 from accounts.people import PersonFilter, staff_people
 from core.causes import Cause
 
@@ -51,6 +51,14 @@ class CardFilter(django_filters.FilterSet):
     )
     tag = django_filters.ModelChoiceFilter(
         field_name="account__tags", queryset=Tag.objects.all(), label="Tag", empty_label="Any tag"
+    )
+
+    # The computed health (health.AccountHealth, by its relation name).
+    health_band = django_filters.ChoiceFilter(
+        field_name="account__health__band",
+        choices=HealthStatus.choices,
+        label="Computed health",
+        empty_label="Any computed health",
     )
 
     class Meta:
