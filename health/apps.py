@@ -4,6 +4,7 @@ SCHEDULES = [
     # Hourly: the first run of a day scores every account, the rest only newcomers.
     ("Health: daily scores", "health.tasks.score_due", 60),
     ("Health: re-score touched accounts", "health.tasks.rescore", 1),
+    ("Health: weekly backtest", "health.tasks.backtest", 7 * 24 * 60),
 ]
 
 

@@ -57,7 +57,10 @@ def format_points(steps: list[list]) -> str:
 class FactorForm(forms.Form):
     key = forms.SlugField(max_length=40)
     label = forms.CharField(max_length=60)
-    measure = forms.ChoiceField(choices=[(key, m.label) for key, m in MEASURES.items()])
+    # A blank first choice: the empty row for a new factor stays unchanged until used.
+    measure = forms.ChoiceField(
+        choices=[("", "Choose a measure"), *((key, m.label) for key, m in MEASURES.items())]
+    )
     # Bounds are the definition's (health.definition): refused there with its message.
     window = forms.IntegerField(help_text=f"Days, 1–{MAX_WINDOW}.")
     weight = forms.IntegerField()

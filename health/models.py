@@ -131,3 +131,18 @@ class HealthOverride(CausedModel):
 
     def __str__(self) -> str:
         return f"{self.account_id}: held {self.band} until {self.expires_at:%Y-%m-%d}"
+
+
+class HealthBacktest(models.Model):
+    """A backtest's report (health.backtest), kept so the Reports page reads it, not runs it."""
+
+    created_at = models.DateTimeField()
+    report = models.JSONField()
+    seconds = models.FloatField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"Backtest of {self.created_at:%Y-%m-%d %H:%M}"

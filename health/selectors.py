@@ -159,7 +159,7 @@ def _sparkline(days: list) -> dict:
                     "label": "Health score",
                     "data": [score for _, score, _ in days],
                     "borderColor": "#0d6efd",
-                    "pointRadius": 0,
+                    "pointRadius": 0 if len(days) > 10 else 3,
                     "tension": 0.3,
                     "fill": False,
                 }

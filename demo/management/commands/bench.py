@@ -29,6 +29,7 @@ from api.tokens import create_token
 from core import clock
 from core.causes import Cause
 from demo.bench import workers
+from demo.bench.health import measure_health
 from demo.bench.ingestion import api_event, insert_same_rows
 from demo.bench.measure import measured, rolled_back, run_on_commit_callbacks
 from demo.portfolio import build_demo_portfolio, ensure_demo_staff
@@ -63,9 +64,9 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=1_000)
         parser.add_argument(
             "--only",
-            default="sweeps,ingest,runs,pages,workers",
+            default="sweeps,ingest,runs,pages,health,workers",
             help="Comma-separated parts to measure (after seeding): sweeps, ingest, runs, "
-            "pages (in-process) and workers (real worker and web processes).",
+            "pages, health (in-process) and workers (real worker and web processes).",
         )
         parser.add_argument("--skip-workers", action="store_true", help="In-process parts only.")
         parser.add_argument(
@@ -109,6 +110,8 @@ class Command(BaseCommand):
             self._runs(runs)
         if "pages" in parts:
             self._pages()
+        if "health" in parts:
+            measure_health(self._row)
         if "workers" in parts:
             self._workers(options)
         self._report(accounts)

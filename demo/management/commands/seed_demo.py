@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.models import Account
 from demo.portfolio import build_demo_portfolio, ensure_demo_staff
+from health.services.backtests import record_backtest
+from health.services.snapshots import score_due_accounts
 
 
 class Command(BaseCommand):
@@ -35,6 +37,9 @@ class Command(BaseCommand):
         counts = build_demo_portfolio(
             accounts=accounts, staff=staff, seed=seed, progress=self._progress
         )
+        # Today's computed health and the churn backtest, so both pages show them at once.
+        score_due_accounts()
+        record_backtest()
         elapsed = time.perf_counter() - started
         summary = ", ".join(f"{n:,} {name}" for name, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data in {elapsed:.1f}s: {summary}."))
