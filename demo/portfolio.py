@@ -223,8 +223,9 @@ class PortfolioBuilder:
         if account.plan != Plan.FREE:
             self._payments(story, fact, end, last_is_now=churned_at is None)
         self._logins(story, fact, end, churned=churned_at is not None)
-        # Older usage for the health backtest; a churner's recent window is 20–50 days wide.
-        recent = end - LOGIN_WINDOW - (timedelta(days=20) if churned_at else timedelta(0))
+        # Older usage for the health backtest, before any account's recent logins begin
+        # (those of an account that drifted away start up to 90 days back).
+        recent = end - LOGIN_WINDOW - timedelta(days=60)
         add_earlier_usage(story, rng, self.features, until=recent, churned_at=churned_at)
         for feature in rng.sample(self.features, k=min(len(self.features), rng.randint(0, 4))):
             at = self.between(max(signed_up, end - timedelta(days=90)), end)

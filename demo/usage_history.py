@@ -35,7 +35,8 @@ def add_earlier_usage(
                     account=account,
                     feature=rng.choice(features),
                     started_at=at + timedelta(minutes=7),
-                    minutes=Decimal(rng.randint(2, 40)),
+                    # Short sessions: below c1's minutes, so they earn no points nor tags.
+                    minutes=Decimal(rng.randint(1, 6)),
                     created_at=at,
                     **SYSTEM,
                 )
