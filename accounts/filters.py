@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.forms.utils import ErrorList
 
 from .models import (
@@ -54,6 +54,20 @@ class SegmentFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.account_field}__in": members.values("pk")})
 
 
+class UnscoredLast(django_filters.OrderingFilter):
+    """Sorting by the computed health score puts accounts not scored yet last, both ways
+    (databases disagree on where NULL goes)."""
+
+    def get_ordering_value(self, param: str):
+        value = super().get_ordering_value(param)
+        if value.lstrip("-") == "health__score":
+            field = F("health__score")
+            return (
+                field.desc(nulls_last=True) if value.startswith("-") else field.asc(nulls_last=True)
+            )
+        return value
+
+
 class AccountFilter(django_filters.FilterSet):
     """Every filter has a human label and a human "any" choice, never "---------"."""
 
@@ -81,11 +95,26 @@ class AccountFilter(django_filters.FilterSet):
     )
     score_max = django_filters.NumberFilter(field_name="score", lookup_expr="lte", label="Score to")
     segment = SegmentFilter()
+
+    # The computed health score (the health app's AccountHealth, reached by its relation name).
+    health_band = django_filters.ChoiceFilter(
+        field_name="health__band",
+        choices=HealthStatus.choices,
+        label="Computed health",
+        empty_label="Any computed health",
+    )
+    health_min = django_filters.NumberFilter(
+        field_name="health__score", lookup_expr="gte", label="Health score from"
+    )
+    health_max = django_filters.NumberFilter(
+        field_name="health__score", lookup_expr="lte", label="Health score to"
+    )
     # Set by the column headers (core.sorting), not a form field a person picks.
-    sort = django_filters.OrderingFilter(
+    sort = UnscoredLast(
         fields=(
             ("name", "name"),
             ("score", "score"),
+            ("health__score", "health_score"),
             ("mrr", "mrr"),
             ("last_login_at", "last_login"),
             ("last_touch_at", "last_touch"),

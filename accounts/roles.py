@@ -54,6 +54,11 @@ _VIEW_PORTFOLIO = [
     "workqueue.view_signalevent",
     "workqueue.view_signaltype",
     "workqueue.view_touch",
+    "health.view_healthmodel",
+    "health.view_healthmodelversion",
+    "health.view_accounthealth",
+    "health.view_healthsnapshot",
+    "health.view_healthoverride",
 ]
 
 _WORK_ACCOUNTS = [
@@ -110,6 +115,8 @@ _MANAGE = [
     "workqueue.change_tasktemplate",
     "workqueue.delete_tasktemplate",
     "workqueue.change_signalrules",
+    "health.edit_health_model",
+    "health.add_healthoverride",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -55,7 +55,8 @@ def portfolio_summary(accounts: QuerySet[Account] | None = None) -> dict:
 
 def accounts_for_list() -> QuerySet[Account]:
     """Accounts with what a list row shows, joined (no query per row)."""
-    return Account.objects.select_related("owner").prefetch_related("tags")
+    # "health": the computed score (health.AccountHealth), one LEFT JOIN.
+    return Account.objects.select_related("owner", "health").prefetch_related("tags")
 
 
 def opt_outs_by_contact(contacts: list[Contact]) -> list[tuple[Contact, list[OptOut]]]:

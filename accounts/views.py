@@ -29,6 +29,7 @@ COLUMNS = [
     ("MRR", "mrr", "desc"),
     ("Owner", None, ""),
     ("Health", None, ""),
+    ("Computed", "health_score", "asc"),
     ("Happiness", None, ""),
     ("Score", "score", "desc"),
     ("Milestone", None, ""),

@@ -1,8 +1,10 @@
 """What the API answers about an account and a contact, and the query that reads it."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import Account, Contact
+from health.selectors import contributions
 from pipelines.models import Card
 
 
@@ -37,12 +39,41 @@ def account_out(account: Account) -> dict:
         "tags": sorted(tag.name for tag in account.tags.all()),
         "stages": {card.pipeline.key: card.stage.name for card in account.cards.all()},
         "contacts": [contact_out(contact) for contact in account.contacts.all()],
+        "health": health_out(account),
+    }
+
+
+def health_out(account: Account) -> dict | None:
+    """The computed health score and each factor's contribution (None before a first score)."""
+    try:
+        health = account.health
+    except ObjectDoesNotExist:
+        return None
+    return {
+        "score": health.score,
+        "band": health.band,
+        "model": health.version.model.name,
+        "version": health.version.number,
+        "computed_at": health.computed_at,
+        "contributions": [
+            {
+                "factor": c.key,
+                "label": c.label,
+                "raw": health.factors.get(c.key, [None])[0],
+                "points": c.points,
+                "weight": c.weight,
+                "missing": c.missing,
+                "explanation": c.text,
+            }
+            for c in contributions(health.version.definition, health.factors)
+        ],
     }
 
 
 def accounts_to_show() -> QuerySet[Account]:
-    """Accounts with everything `account_out` shows, in four queries for any number."""
-    return Account.objects.select_related("owner").prefetch_related(
+    """Accounts with everything `account_out` shows, in four queries for any number (the
+    computed health joined to the account row)."""
+    return Account.objects.select_related("owner", "health__version__model").prefetch_related(
         "tags",
         "contacts",
         Prefetch("cards", queryset=Card.objects.select_related("pipeline", "stage")),

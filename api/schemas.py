@@ -345,6 +345,25 @@ class ContactOut(BaseModel):
     is_primary: bool
 
 
+class ContributionOut(BaseModel):
+    factor: str
+    label: str
+    raw: float | None = Field(description="The value measured; null: no data (neutral points).")
+    points: int
+    weight: int
+    missing: bool
+    explanation: str = Field(description="e.g. “Logins: 4 active days of 30 → 8/20”.")
+
+
+class HealthOut(BaseModel):
+    score: int = Field(description="0–100.")
+    band: str = Field(description="thriving, healthy, steady or struggling.")
+    model: str
+    version: int
+    computed_at: datetime
+    contributions: list[ContributionOut]
+
+
 class AccountOut(BaseModel):
     external_id: str
     name: str
@@ -363,6 +382,9 @@ class AccountOut(BaseModel):
     tags: list[str]
     stages: dict[str, str]
     contacts: list[ContactOut] = Field(description="Primary contact first.")
+    health: HealthOut | None = Field(
+        None, description="The computed health score; null before the account's first score."
+    )
 
 
 class AccountIn(Strict):

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "workflows",
     "notifications",
     "workqueue",
+    "health",
     "portal",
     "api",
     "imports",

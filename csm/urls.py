@@ -31,4 +31,5 @@ urlpatterns = [
     path("dev-mail/", include("notifications.devmail_urls")),
     path("workflows/", include("workflows.urls")),
     path("queue/", include("workqueue.urls")),
+    path("health/", include("health.urls")),
 ]

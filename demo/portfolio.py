@@ -27,6 +27,7 @@ from workflows.sweeps import sweep_rules
 
 from .names import NAME_FIRST, NAME_SECOND, NAME_SUFFIX, PEOPLE, SURNAMES
 from .story import INSERT_ORDER, MILESTONE_TAG, AccountStory
+from .usage_history import add_earlier_usage
 
 CHUNK = 2000
 BILLING_PERIOD = timedelta(days=30)
@@ -222,6 +223,10 @@ class PortfolioBuilder:
         if account.plan != Plan.FREE:
             self._payments(story, fact, end, last_is_now=churned_at is None)
         self._logins(story, fact, end, churned=churned_at is not None)
+        # Older usage for the health backtest, before any account's recent logins begin
+        # (those of an account that drifted away start up to 90 days back).
+        recent = end - LOGIN_WINDOW - timedelta(days=60)
+        add_earlier_usage(story, rng, self.features, until=recent, churned_at=churned_at)
         for feature in rng.sample(self.features, k=min(len(self.features), rng.randint(0, 4))):
             at = self.between(max(signed_up, end - timedelta(days=90)), end)
             minutes = Decimal(rng.randint(1, 45))

@@ -15,6 +15,7 @@ from accounts.forms import HealthStatusForm
 from accounts.models import Account
 from accounts.selectors import opt_outs_by_contact
 from activity.forms import staff_users
+from health.selectors import account_panel
 from pipelines.models import Card, Pipeline, Stage
 from pipelines.services import HEALTH_PIPELINE
 from scoring.models import ScoreEntry
@@ -159,6 +160,7 @@ def account_context(request: HttpRequest, account: Account, **bound) -> dict:
         "can": can,
         "contacts": opt_outs_by_contact(contacts),
         "pipelines": pipelines,
+        "health_panel": account_panel(account),
         "timeline": timeline(account, groups=groups, before=cursor_from(request, "before")),
         "groups": GROUPS,
         "chosen_groups": groups,

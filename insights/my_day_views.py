@@ -12,6 +12,7 @@ from activity.models import Task
 from activity.services.tasks import resolve_task
 from core import clock
 from core.causes import Cause
+from health.selectors import portfolio_health
 from notifications.models import Alert
 
 from . import my_day
@@ -40,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("account")
         .order_by("-created_at", "-id")[:ALERTS_SHOWN],
         "at_risk": my_day.at_risk(scope),
+        "health": portfolio_health(scope.accounts),
         "now": now,
     }
     return render(request, "insights/home.html", context)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from accounts.filters import SegmentFilter
-from accounts.models import Account, Tag
+from accounts.models import Account, HealthStatus, Tag
 from accounts.people import PersonFilter, staff_people
 from core.causes import Cause
 
@@ -54,6 +54,14 @@ class CardFilter(django_filters.FilterSet):
         field_name="account__tags", queryset=Tag.objects.all(), label="Tag", empty_label="Any tag"
     )
     segment = SegmentFilter(account_field="account")
+
+    # The computed health (health.AccountHealth, by its relation name).
+    health_band = django_filters.ChoiceFilter(
+        field_name="account__health__band",
+        choices=HealthStatus.choices,
+        label="Computed health",
+        empty_label="Any computed health",
+    )
 
     class Meta:
         model = Card

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.filters import SegmentInvalid, saved_filter_members
 from accounts.models import Account, Segment
+from health.selectors import computed_health_score
 
 from .models import Condition, ConditionOperator
 from .triggers import TriggerKind
@@ -24,6 +25,7 @@ ACCOUNT_FIELDS = (
     "score",
     "mrr",
     "timezone",
+    "health_score",  # the computed health score (health.AccountHealth), empty before one
 )
 TAG_OPERATORS = {ConditionOperator.HAS_TAG, ConditionOperator.LACKS_TAG}
 SEGMENT_OPERATORS = {ConditionOperator.IN_SEGMENT, ConditionOperator.NOT_IN_SEGMENT}
@@ -120,6 +122,8 @@ def _subject_value(subject: str, account: Account, data: dict) -> Any:
     scope, _, name = subject.partition(".")
     if scope == "data":
         return data.get(name)
+    if name == "health_score":
+        return computed_health_score(account)
     value = getattr(account, name)
     return str(value) if hasattr(value, "as_tuple") else value
 

@@ -162,7 +162,7 @@ def test_the_account_page_costs_the_same_queries_with_a_long_history(
     # "Start playbook…" picker, and the work queue's live signals and two timeline
     # sources (touches, signals).
     # Over the 25 of #17 since: the timeline's first page is to load as its own fragment.
-    assert few == 27
+    assert few == 28  # and the computed health section
 
 
 def test_a_user_without_a_role_cannot_read_accounts(client, account):

@@ -24,6 +24,9 @@ from activity.services.logins import record_login
 from activity.services.payments import record_payment
 from activity.services.tasks import create_task, resolve_task
 from core.causes import Cause
+from health.models import HealthModel
+from health.scoring import Scored
+from health.services.snapshots import write_scores
 from pipelines.models import Pipeline
 from pipelines.services import move_card
 from scoring.models import ScoreSource
@@ -98,7 +101,16 @@ def announce_every_signal_kind(owner) -> Account:
     churned = AccountFactory()
     accounts.cancel_subscription(account=churned, cause=BY_API)
     accounts.reactivate_account(account=churned, how="payment", cause=BY_API)
+    announce_health_change(account)
     return account
+
+
+def announce_health_change(account) -> None:
+    """A computed score that falls from Thriving to Struggling: a band change and a drop."""
+    version = HealthModel.objects.get(is_default=True).current_version_id
+    for score, band, logins in ((90, "thriving", [20.0, 20]), (20, "struggling", [0.0, 0])):
+        result = Scored(account.pk, version, score, band, {"logins": logins})
+        write_scores([result], day=NOW.date(), now=NOW, cause=BY_API)
 
 
 def book(contact, owner, hours):

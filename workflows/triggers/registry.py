@@ -12,10 +12,11 @@ from django.dispatch import Signal
 
 from accounts import signals as account_signals
 from activity import signals as activity_signals
+from health import signals as health_signals
 from pipelines import signals as pipeline_signals
 from scoring import signals as scoring_signals
 
-from . import accounts, appointments, feedback, manual, payments, scores, tasks, usage
+from . import accounts, appointments, feedback, health, manual, payments, scores, tasks, usage
 from .keys import account_window_key
 from .kind import TriggerKind
 
@@ -228,6 +229,24 @@ TRIGGERS: list[TriggerKind] = [
         event_key=lambda a: f"contact:{a['event_id']}",
         data=accounts.contact_changed,
         batch_data=accounts.contacts_changed,
+    ),
+    TriggerKind(
+        key="health_band_changed",
+        name="Health band changed",
+        description="The computed health score moved into another band (old/new band, "
+        "the factors that moved most).",
+        signal=health_signals.health_band_changed,
+        event_key=health.band_key,
+        data=health.health,
+    ),
+    TriggerKind(
+        key="health_score_dropped",
+        name="Health score dropped",
+        description="The computed health score fell by the model's drop points or more "
+        "within 7 days.",
+        signal=health_signals.health_score_dropped,
+        event_key=health.drop_key,
+        data=health.health,
     ),
     # Recorded by the sweeps (workflows.sweeps); each key names the fact and its window.
     TriggerKind(

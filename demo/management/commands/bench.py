@@ -30,6 +30,7 @@ from core import clock
 from core.causes import Cause
 from demo.bench import segments, workers
 from demo.bench.branching import execute_decision_runs
+from demo.bench.health import measure_health
 from demo.bench.ingestion import api_event, insert_same_rows
 from demo.bench.measure import measured, rolled_back, run_on_commit_callbacks
 from demo.portfolio import build_demo_portfolio, ensure_demo_staff
@@ -70,10 +71,10 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=1_000)
         parser.add_argument(
             "--only",
-            default="sweeps,ingest,runs,decisions,pages,segments,signals,workers",
+            default="sweeps,ingest,runs,decisions,pages,segments,signals,health,workers",
             help="Comma-separated parts to measure (after seeding): sweeps, ingest, runs, "
-            "decisions, pages, segments, signals (in-process) and workers (real worker and "
-            "web processes).",
+            "decisions, pages, segments, signals, health (in-process) and workers (real "
+            "worker and web processes).",
         )
         parser.add_argument("--skip-workers", action="store_true", help="In-process parts only.")
         parser.add_argument(
@@ -124,6 +125,8 @@ class Command(BaseCommand):
             self._segments(staff)
         if "signals" in parts:
             self._signals()
+        if "health" in parts:
+            measure_health(self._row)
         if "workers" in parts:
             self._workers(options)
         self._report(accounts)

@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from accounts.models import Account
 from demo.portfolio import build_demo_portfolio, ensure_demo_staff
 from demo.work_queue import seed_signal_showcase
+from health.services.backtests import record_backtest
+from health.services.snapshots import score_due_accounts
 
 
 class Command(BaseCommand):
@@ -38,6 +40,9 @@ class Command(BaseCommand):
         )
         signals = seed_signal_showcase(staff)
         counts["work-queue signals"] = sum(signals.values())
+        # Today's computed health and the churn backtest, so both pages show them at once.
+        score_due_accounts()
+        record_backtest()
         elapsed = time.perf_counter() - started
         summary = ", ".join(f"{n:,} {name}" for name, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data in {elapsed:.1f}s: {summary}."))
