@@ -54,21 +54,22 @@ ZERO_DECIMAL = frozenset(
 )
 
 
-def format_money(amount: object, currency: str | None) -> str:
+def format_money(amount: object, currency: str | None, *, whole: bool = False) -> str:
     """`amount` in `currency` (an ISO 4217 code), grouped by thousands, e.g. "$4,700.00".
 
     A currency without a symbol here is written before the number ("CHF 99.00");
-    a negative amount keeps its sign in front ("-$5.00"). Anything that is not a
-    number is returned as it came, so a template never breaks on bad data.
+    a negative amount keeps its sign in front ("-$5.00"). `whole` rounds to whole
+    units ("$4,700"), for totals and cards where cents are noise. Anything that is
+    not a number is returned as it came, so a template never breaks on bad data.
     """
     try:
         value = Decimal(str(amount))
     except (InvalidOperation, ValueError, TypeError):
         return "" if amount is None else str(amount)
     code = (currency or "").upper().strip()
-    places = Decimal(1) if code in ZERO_DECIMAL else Decimal("0.01")
-    value = value.quantize(places, rounding=ROUND_HALF_UP)
-    number = f"{abs(value):,.0f}" if code in ZERO_DECIMAL else f"{abs(value):,.2f}"
+    no_cents = whole or code in ZERO_DECIMAL
+    value = value.quantize(Decimal(1) if no_cents else Decimal("0.01"), rounding=ROUND_HALF_UP)
+    number = f"{abs(value):,.0f}" if no_cents else f"{abs(value):,.2f}"
     symbol = SYMBOLS.get(code, f"{code}\u00a0" if code else "")
     sign = "-" if value < 0 else ""
     return f"{sign}{symbol}{number}"

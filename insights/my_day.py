@@ -18,12 +18,12 @@ from django.utils import timezone
 from accounts import colours
 from accounts.models import Account, AccountTag, Happiness, HealthStatus, Lifecycle, Milestone
 from activity.models import Task, TaskStatus
+from core.money import format_money
 
 TEAM_PERMISSION = "accounts.assign_owner"  # managers and admins: they see the whole team
 AT_RISK_TAGS = {"Payment Failed": "Payment failed", "Inactive": "Inactive (no recent log-in)"}
 TASKS_SHOWN = 10
 AT_RISK_SHOWN = 15
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,7 @@ def scope_for(user: AbstractBaseUser, requested: str | None) -> Scope:
 
 def money(amount: Decimal, currency: str) -> str:
     """Whole units with the currency ("$4,700", "CHF 1,250"), never a bare number."""
-    whole = f"{amount:,.0f}"
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{whole}" if symbol else f"{currency} {whole}"
+    return format_money(amount, currency, whole=True)
 
 
 def mrr_lines(summary: dict) -> list[str]:
