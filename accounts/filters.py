@@ -7,9 +7,24 @@ from django.db.models import Q, QuerySet
 from .models import Account, Happiness, HealthStatus, Lifecycle, Milestone, Plan, Tag
 from .people import AnyYesNo, PersonFilter, staff_people
 
+# The choice for "not set" (no health assessed, no milestone reached, no NPS answer yet),
+# so each segment of My day's charts has a list behind it.
+NOT_SET = "none"
+
 
 def _choice(choices, label: str, empty: str) -> django_filters.ChoiceFilter:
     return django_filters.ChoiceFilter(choices=choices, label=label, empty_label=empty)
+
+
+def _choice_or_not_set(
+    choices, label: str, empty: str, not_set: str
+) -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(
+        choices=[*choices, (NOT_SET, not_set)],
+        label=label,
+        empty_label=empty,
+        method="filter_choice_or_not_set",
+    )
 
 
 class AccountFilter(django_filters.FilterSet):
@@ -17,9 +32,9 @@ class AccountFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label="Search")
     owner = PersonFilter(queryset=staff_people(), label="Owner", empty_label="Any owner")
-    health_status = _choice(HealthStatus.choices, "Health", "Any health")
-    happiness = _choice(Happiness.choices, "Happiness", "Any happiness")
-    milestone = _choice(Milestone.choices, "Milestone", "Any milestone")
+    health_status = _choice_or_not_set(HealthStatus.choices, "Health", "Any health", "Not assessed")
+    happiness = _choice_or_not_set(Happiness.choices, "Happiness", "Any happiness", "No answer yet")
+    milestone = _choice_or_not_set(Milestone.choices, "Milestone", "Any milestone", "None yet")
     plan = _choice(Plan.choices, "Plan", "Any plan")
     lifecycle = _choice(Lifecycle.choices, "Lifecycle", "Active or churned")
     tag = django_filters.ModelChoiceFilter(
@@ -57,6 +72,9 @@ class AccountFilter(django_filters.FilterSet):
             | Q(external_id__iexact=value)
             | Q(pk__in=Account.objects.filter(contacts__email__iexact=value).values("pk"))
         )
+
+    def filter_choice_or_not_set(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{name: "" if value == NOT_SET else value})
 
     def filter_inactive(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         """By the Inactive tag, as the User Login Activity board and playbook d1 set it
