@@ -52,6 +52,7 @@ def test_the_email_carries_eleven_score_links_in_text_and_html(survey):
     assert sorted(score_links(survey.body)) == list(range(11))
     assert sorted(html_links(html)) == list(range(11))
     assert "Unsubscribe" in html
+    assert html.index("Ask us") < html.index("Unsubscribe")  # the help line above the last one
 
 
 def test_a_score_link_opens_the_form_with_that_score_chosen_and_records_nothing(client, survey):
