@@ -39,8 +39,12 @@
         event.native.target.style.cursor = link ? "pointer" : "default";
       },
     };
+    if (canvas.dataset.chart === "bar") {
+      // Whole accounts and whole currency units: no "0.2" or "$0.50" steps on a small book.
+      options.scales = { y: { beginAtZero: true, ticks: { precision: 0 } } };
+    }
     if (money) {
-      options.scales = { y: { ticks: { callback: (value) => money.format(value) } } };
+      options.scales.y.ticks.callback = (value) => money.format(value);
       options.plugins.tooltip = {
         callbacks: { label: (item) => money.format(item.parsed.y) },
       };

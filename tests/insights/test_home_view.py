@@ -292,3 +292,12 @@ def test_the_mrr_chart_shows_the_books_largest_currency_only(client, csm):
     assert mrr["currency"] == "USD"
     assert mrr["values"][mrr["labels"].index("Healthy")] == 4700.0
     assert text_of(page, "chart-mrr-currency") == "(USD)"
+
+
+def test_an_empty_book_says_so_instead_of_four_empty_charts(client, affiliate_manager):
+    client.force_login(affiliate_manager)
+
+    page = client.get(reverse("home"))
+
+    assert "You own no active accounts yet" in text_of(page, "no-charts")
+    assert 'data-chart="doughnut"' not in page.content.decode()
