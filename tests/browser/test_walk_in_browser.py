@@ -64,6 +64,14 @@ def test_each_role_opens_every_page_its_navbar_offers(
         assert scroll <= width, f"{path} is {scroll} px wide at {width} px for {role}"
         name = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "my-day"
         name = "account-page" if path == f"/accounts/{account.pk}/" else name
+        # My day's charts grow in: the screenshot waits till they are drawn.
+        expect(page.locator("canvas[data-source]:not([data-drawn=true])")).to_have_count(0)
         screenshot(f"walk-{role}-{width}-{name}")
+        if width == 1440:  # a desktop shows whole tables, not a scrollbar under them
+            hidden = page.evaluate(
+                "[...document.querySelectorAll('.table-responsive')]"
+                ".filter(e => e.scrollWidth > e.clientWidth + 1).length"
+            )
+            assert hidden == 0, f"a table on {path} scrolls sideways at 1440 px for {role}"
         checked.append(path)
     assert "/" in checked
