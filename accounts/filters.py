@@ -22,6 +22,10 @@ from .people import AnyYesNo, PersonFilter, staff_people
 # which segment narrowed it (a segment within a segment could loop).
 NOT_SAVED = frozenset({"sort", "segment", "page"})
 
+# The choice for "not set" (no health assessed, no milestone reached, no NPS answer yet),
+# so each segment of My day's charts has a list behind it.
+NOT_SET = "none"
+
 
 def _choice(choices, label: str, empty: str) -> django_filters.ChoiceFilter:
     return django_filters.ChoiceFilter(choices=choices, label=label, empty_label=empty)
@@ -68,14 +72,25 @@ class UnscoredLast(django_filters.OrderingFilter):
         return value
 
 
+def _choice_or_not_set(
+    choices, label: str, empty: str, not_set: str
+) -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(
+        choices=[*choices, (NOT_SET, not_set)],
+        label=label,
+        empty_label=empty,
+        method="filter_choice_or_not_set",
+    )
+
+
 class AccountFilter(django_filters.FilterSet):
     """Every filter has a human label and a human "any" choice, never "---------"."""
 
     q = django_filters.CharFilter(method="search", label="Search")
     owner = PersonFilter(queryset=staff_people(), label="Owner", empty_label="Any owner")
-    health_status = _choice(HealthStatus.choices, "Health", "Any health")
-    happiness = _choice(Happiness.choices, "Happiness", "Any happiness")
-    milestone = _choice(Milestone.choices, "Milestone", "Any milestone")
+    health_status = _choice_or_not_set(HealthStatus.choices, "Health", "Any health", "Not assessed")
+    happiness = _choice_or_not_set(Happiness.choices, "Happiness", "Any happiness", "No answer yet")
+    milestone = _choice_or_not_set(Milestone.choices, "Milestone", "Any milestone", "None yet")
     plan = _choice(Plan.choices, "Plan", "Any plan")
     lifecycle = _choice(Lifecycle.choices, "Lifecycle", "Active or churned")
     tag = django_filters.ModelChoiceFilter(
@@ -140,6 +155,9 @@ class AccountFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(Exists(AccountTag.objects.filter(account=OuterRef("pk"), tag=value)))
+
+    def filter_choice_or_not_set(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{name: "" if value == NOT_SET else value})
 
     def filter_inactive(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         """By the Inactive tag, as the User Login Activity board and playbook d1 set it

@@ -28,6 +28,7 @@ def portfolio_summary(accounts: QuerySet[Account] | None = None) -> dict:
         # Active accounts only; "" is not assessed / none / unknown.
         "health": Counter(),
         "mrr_by_health": Counter(),
+        "mrr_by_health_in": {},  # currency → Counter of MRR by health
         "milestones": Counter(),
         "happiness": Counter(),
     }
@@ -48,6 +49,7 @@ def portfolio_summary(accounts: QuerySet[Account] | None = None) -> dict:
         summary["mrr_by_currency"][currency] += mrr
         summary["health"][health] += n
         summary["mrr_by_health"][health] += mrr
+        summary["mrr_by_health_in"].setdefault(currency, Counter())[health] += mrr
         summary["milestones"][milestone] += n
         summary["happiness"][happiness] += n
     return summary

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from core.admin import HistoryAdmin, apply_to_each
 from core.causes import Cause
+from core.money import format_money
 
 from .models import (
     Appointment,
@@ -50,11 +51,15 @@ class FeatureSessionAdmin(HistoryAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(HistoryAdmin):
-    list_display = ["occurred_at", "account", "amount", "currency", "status", "external_id"]
+    list_display = ["occurred_at", "account", "amount_display", "status", "external_id"]
     list_filter = ["status", "currency"]
     search_fields = ["account__name", "account__external_id", "external_id"]
     list_select_related = ["account"]
     date_hierarchy = "occurred_at"
+
+    @admin.display(description="Amount", ordering="amount")
+    def amount_display(self, obj: Payment) -> str:
+        return format_money(obj.amount, obj.currency)
 
 
 @admin.register(Feedback)

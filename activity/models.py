@@ -12,6 +12,7 @@ from django.db import models
 
 from accounts.models import Account, Contact
 from core.causes import CausedModel
+from core.money import format_money
 
 
 class Feature(models.Model):
@@ -119,7 +120,7 @@ class Payment(CausedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account}: {self.amount} {self.currency} {self.status}"
+        return f"{self.account}: {format_money(self.amount, self.currency)} {self.status}"
 
 
 class AppointmentKind(models.TextChoices):

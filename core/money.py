@@ -93,20 +93,22 @@ def quantize_money(amount: Decimal, currency: str | None) -> Decimal:
     return amount.quantize(places, rounding=ROUND_HALF_UP)
 
 
-def format_money(amount: object, currency: str | None) -> str:
+def format_money(amount: object, currency: str | None, *, whole: bool = False) -> str:
     """`amount` in `currency` (an ISO 4217 code), grouped by thousands, e.g. "$4,700.00".
 
     A currency without a symbol here is written before the number ("CHF 99.00");
-    a negative amount keeps its sign in front ("-$5.00"). Anything that is not a
-    number is returned as it came, so a template never breaks on bad data.
+    a negative amount keeps its sign in front ("-$5.00"). `whole` rounds to whole
+    units ("$4,700"), for totals and cards where cents are noise. Anything that is
+    not a number is returned as it came, so a template never breaks on bad data.
     """
     try:
         value = Decimal(str(amount))
     except (InvalidOperation, ValueError, TypeError):
         return "" if amount is None else str(amount)
     code = (currency or "").upper().strip()
-    exponent = minor_unit_exponent(code)
-    value = quantize_money(value, code)
+    exponent = 0 if whole else minor_unit_exponent(code)
+    places = Decimal(1).scaleb(-exponent)
+    value = value.quantize(places, rounding=ROUND_HALF_UP)
     number = f"{abs(value):,.{exponent}f}"
     symbol = SYMBOLS.get(code, f"{code}\u00a0" if code else "")
     sign = "-" if value < 0 else ""

@@ -274,6 +274,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 COMPANY_NAME = env.str("COMPANY_NAME", default="Example SaaS")
 COMPANY_SUPPORT_EMAIL = env.str("COMPANY_SUPPORT_EMAIL", default="support@example.com")
 COMPANY_URL = env.str("COMPANY_URL", default="https://example.com")
+# The company's logo beside its name on the customer forms: an https:// address, or a path
+# under STATIC_ROOT's sources (e.g. "brand/logo.svg" in static/); empty shows the name alone.
+COMPANY_LOGO_URL = env.str("COMPANY_LOGO_URL", default="")
 # A sentence or two for the re-engagement e-mail's "What's new"; empty leaves it out.
 COMPANY_WHATS_NEW = env.str("COMPANY_WHATS_NEW", default="")
 # SMS: "console" writes them to DEV_MAIL_DIR; Twilio sends them when its credentials are set.

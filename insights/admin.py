@@ -17,6 +17,7 @@ from accounts.admin import AccountForm, AccountTagInline, ContactInline
 from accounts.models import Account, HealthStatus, Subscription
 from core.admin import ReadOnlyInline, apply_to_each
 from core.causes import Cause
+from core.money import format_money
 from pipelines.models import Card, Stage
 from pipelines.services import move_card_by_hand
 from scoring.models import ScoreSource
@@ -57,7 +58,7 @@ class AccountAdmin(admin.ModelAdmin):
         "name",
         "external_id",
         "plan",
-        "mrr",
+        "mrr_display",
         "owner",
         "health_status",
         "happiness",
@@ -79,6 +80,11 @@ class AccountAdmin(admin.ModelAdmin):
     list_select_related = ["owner"]
     autocomplete_fields = ["owner"]
     show_full_result_count = False
+
+    @admin.display(description="MRR", ordering="mrr")
+    def mrr_display(self, obj: Account) -> str:
+        return format_money(obj.mrr, obj.currency)
+
     readonly_fields = [
         "score",
         "milestone",

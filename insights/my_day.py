@@ -16,14 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import colours
+from accounts.filters import NOT_SET
 from accounts.models import Account, AccountTag, Happiness, HealthStatus, Lifecycle, Milestone
 from activity.models import Task, TaskStatus
+from core.money import format_money
 
 TEAM_PERMISSION = "accounts.assign_owner"  # managers and admins: they see the whole team
 AT_RISK_TAGS = {"Payment Failed": "Payment failed", "Inactive": "Inactive (no recent log-in)"}
 TASKS_SHOWN = 10
 AT_RISK_SHOWN = 15
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,7 @@ def scope_for(user: AbstractBaseUser, requested: str | None) -> Scope:
 
 def money(amount: Decimal, currency: str) -> str:
     """Whole units with the currency ("$4,700", "CHF 1,250"), never a bare number."""
-    whole = f"{amount:,.0f}"
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{whole}" if symbol else f"{currency} {whole}"
+    return format_money(amount, currency, whole=True)
 
 
 def mrr_lines(summary: dict) -> list[str]:
@@ -163,15 +162,16 @@ def kpi_cards(scope: Scope, summary: dict) -> list[dict]:
 def _chart(
     scope: Scope, kind: str, field: str, choices: list[tuple[str, str]], counts: dict, empty: str
 ) -> dict:
-    """One chart's labels, values, colours and a link per segment (None: no filter for it)."""
+    """One chart's labels, values, colours and the filtered list behind each segment."""
     keys = [value for value, _ in choices] + [""]
     labels = [label for _, label in choices] + [empty]
     return {
         "labels": labels,
-        "values": [float(counts[key]) for key in keys],
+        "values": [float(counts.get(key, 0)) for key in keys],
         "colours": [colours.colour(kind, key) for key in keys],
+        # Every segment opens its list, "not set" included (the filters' NOT_SET choice).
         "links": [
-            scope.account_list(lifecycle=Lifecycle.ACTIVE, **{field: key}) if key else None
+            scope.account_list(lifecycle=Lifecycle.ACTIVE, **{field: key or NOT_SET})
             for key in keys
         ],
     }
@@ -180,13 +180,24 @@ def _chart(
 def charts(scope: Scope, summary: dict) -> dict:
     """Health (count and MRR), milestone and happiness mix of the scope's active accounts."""
     health = HealthStatus.choices
+    # Dollars and euros do not add up: the chart shows the book's largest currency.
+    by_currency = summary["mrr_by_currency"]
+    currency = max(by_currency, key=by_currency.get) if by_currency else "USD"
     return {
         "health": _chart(
             scope, "health", "health_status", health, summary["health"], "Not assessed"
         ),
-        "mrr_by_health": _chart(
-            scope, "health", "health_status", health, summary["mrr_by_health"], "Not assessed"
-        ),
+        "mrr_by_health": {
+            **_chart(
+                scope,
+                "health",
+                "health_status",
+                health,
+                summary["mrr_by_health_in"].get(currency, {}),
+                "Not assessed",
+            ),
+            "currency": currency,
+        },
         "milestones": _chart(
             scope, "milestone", "milestone", Milestone.choices, summary["milestones"], "None"
         ),

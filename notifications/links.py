@@ -2,7 +2,9 @@
 
 Unsubscribe links never expire; the customer form links (feedback, task
 request) expire after PORTAL_LINK_DAYS and carry a nonce, which the portal
-turns into the key that makes one link one answer (portal.links).
+turns into the key that makes one link one answer (portal.links). A message's
+eleven NPS score links (`nps_0` … `nps_10`) share its feedback link's nonce, so
+they are one answer too: each opens the feedback form with its score chosen.
 """
 
 import secrets
@@ -64,6 +66,8 @@ class LinkPayload:
 
     contact: Contact
     nonce: str
+    # The score a message's score link carries (0–10), preselected on the form; None otherwise.
+    score: int | None = None
 
 
 class LinkError(Exception):
@@ -74,11 +78,15 @@ class LinkError(Exception):
         self.reason = reason  # "expired" or "invalid"
 
 
-def make_token(form: str, contact: Contact) -> str:
-    """A fresh signed token for `contact`'s `form`, with a nonce of its own."""
-    return signing.dumps(
-        {"c": contact.pk, "n": secrets.token_urlsafe(9)}, salt=FORM_SALTS[form], compress=True
-    )
+NPS_SCORES = range(11)
+
+
+def make_token(form: str, contact: Contact, *, nonce: str = "", score: int | None = None) -> str:
+    """A signed token for `contact`'s `form`: a fresh nonce unless given, and a score if given."""
+    payload: dict[str, object] = {"c": contact.pk, "n": nonce or secrets.token_urlsafe(9)}
+    if score is not None:
+        payload["s"] = score
+    return signing.dumps(payload, salt=FORM_SALTS[form], compress=True)
 
 
 def read_token(form: str, token: str) -> LinkPayload:
@@ -94,12 +102,28 @@ def read_token(form: str, token: str) -> LinkPayload:
     contact = Contact.objects.select_related("account").filter(pk=payload.get("c")).first()
     if contact is None:
         raise LinkError("invalid")
-    return LinkPayload(contact=contact, nonce=str(payload.get("n", "")))
+    score = payload.get("s")
+    if score is not None and (type(score) is not int or score not in NPS_SCORES):
+        raise LinkError("invalid")
+    return LinkPayload(contact=contact, nonce=str(payload.get("n", "")), score=score)
 
 
 def form_links(contact: Contact) -> dict[str, str]:
-    """The links to this contact's feedback and task-request forms, for a message."""
-    return {
-        form: absolute_url(reverse(f"portal:{form}", args=[make_token(form, contact)]))
-        for form in FORM_SALTS
+    """The links to this contact's feedback and task-request forms, for a message.
+
+    Also `nps_0` … `nps_10`: the feedback link with a score chosen, for an e-mail
+    that asks the question itself. They share the feedback link's nonce, so
+    whichever the customer follows, the message holds one answer.
+    """
+    feedback_nonce = secrets.token_urlsafe(9)
+
+    def url(form: str, **token: object) -> str:
+        return absolute_url(reverse(f"portal:{form}", args=[make_token(form, contact, **token)]))
+
+    links = {
+        "feedback": url("feedback", nonce=feedback_nonce),
+        "request": url("request"),
     }
+    for score in NPS_SCORES:
+        links[f"nps_{score}"] = url("feedback", nonce=feedback_nonce, score=score)
+    return links

@@ -93,7 +93,12 @@ def with_help_footer(
     paragraphs.insert(at, footer)
     html = rendered.body_html
     if html:
-        html += format_html('\n<p>Need something? <a href="{}">Ask us</a>.</p>', request_link)
+        footer_html = format_html('<p>Need something? <a href="{}">Ask us</a>.</p>\n', request_link)
+        last = html.rfind("<p")
+        if unsubscribe_link and last > 0 and unsubscribe_link in html[last:]:
+            html = html[:last] + footer_html + html[last:]  # above the closing unsubscribe line
+        else:
+            html += "\n" + footer_html.rstrip("\n")
     return replace(rendered, body_text="\n\n".join(paragraphs), body_html=html)
 
 

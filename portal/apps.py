@@ -6,3 +6,6 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = "Customer portal"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system check)

@@ -54,6 +54,7 @@ def _feedback_page(
     recorded: Feedback | None,
     *,
     proposed: int | None = None,
+    chosen: int | None = None,
 ) -> HttpResponse:
     zone = ZoneInfo(link.contact.account.timezone or settings.TIME_ZONE)
     context = {
@@ -62,8 +63,31 @@ def _feedback_page(
         "recorded": recorded,
         "answered_on": recorded.answered_at.astimezone(zone).date() if recorded else None,
         "proposed": proposed,  # a different answer waiting for "change my answer"
+        "chosen": chosen,  # the score of the e-mail's link the customer followed
     }
     return render(request, "portal/feedback.html", context)
+
+
+def _feedback_opened(
+    request: HttpRequest, link: LinkPayload, recorded: Feedback | None
+) -> HttpResponse:
+    """The form as a link opens it; opening records nothing.
+
+    A score link from the e-mail (`link.score`) opens the form with that score
+    chosen and one press of Send to record it. Recording on the click itself
+    would let a mail scanner that opens every link in a message (they do)
+    answer for the customer; a GET only ever shows the page.
+    """
+    score = link.score
+    if recorded is None:
+        initial = {} if score is None else {"nps": score}
+        return _feedback_page(request, FeedbackForm(initial=initial), link, None, chosen=score)
+    initial = {"nps": recorded.nps, "comment": recorded.comment, "replaces": recorded.revision}
+    if score is None or score == recorded.nps:
+        return _feedback_page(request, FeedbackForm(initial=initial), link, recorded)
+    # Another score of the same e-mail after an answer: the "change your answer" page.
+    initial["nps"] = score
+    return _feedback_page(request, FeedbackForm(initial=initial), link, recorded, proposed=score)
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,7 +96,8 @@ def feedback(request: HttpRequest, token: str) -> HttpResponse:
 
     A link holds one answer: opened again, it shows that answer and lets the
     customer change it; a different answer sent without that says what is
-    recorded and asks before replacing it.
+    recorded and asks before replacing it. The e-mail's score links open it
+    with their score chosen (see _feedback_opened); only a POST records.
     """
     try:
         link = read_token("feedback", token)
@@ -82,11 +107,7 @@ def feedback(request: HttpRequest, token: str) -> HttpResponse:
         submission_key=feedback_key(link), account_id=link.contact.account_id
     ).first()
     if request.method == "GET":
-        initial = {}
-        if recorded:
-            initial = {"nps": recorded.nps, "comment": recorded.comment}
-            initial["replaces"] = recorded.revision
-        return _feedback_page(request, FeedbackForm(initial=initial), link, recorded)
+        return _feedback_opened(request, link, recorded)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
         return _feedback_page(request, form, link, recorded)

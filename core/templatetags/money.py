@@ -1,4 +1,8 @@
-"""`{{ amount|money:currency }}`: the one way templates show an amount (core.money)."""
+"""`{{ amount|money:currency }}`: the one way templates show an amount (core.money).
+
+`{{ amount|money_whole:currency }}` shows it in whole units ("$4,700"), for
+cards and columns where cents are noise.
+"""
 
 from django import template
 
@@ -11,3 +15,9 @@ register = template.Library()
 def money(amount: object, currency: str | None = "") -> str:
     """`amount` formatted in `currency`, e.g. `{{ account.mrr|money:account.currency }}`."""
     return format_money(amount, currency)
+
+
+@register.filter
+def money_whole(amount: object, currency: str | None = "") -> str:
+    """`amount` in whole units of `currency` ("$4,700"): cards, columns and totals."""
+    return format_money(amount, currency, whole=True)

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Account
+from accounts.services import add_tag
 from activity.services.tasks import create_task
 from core.causes import Cause
 from tests.browser.conftest import BROWSER_DB
@@ -58,10 +59,16 @@ def test_a_csm_sorts_and_filters_the_account_list_at_desktop_width(log_in, csm, 
 
 
 def test_on_a_phone_the_account_list_is_cards_with_filters_behind_a_button(log_in, csm, screenshot):
-    _portfolio(csm)
+    tagged = _portfolio(csm)
+    add_tag(account=tagged, tag="Key account", cause=Cause.by_system())
+    untagged = Account.objects.get(name="Alpha Analytics")
     page = log_in(csm)
     page.set_viewport_size(PHONE)
     page.goto("/accounts/")
+
+    # A card shows a Tags line only when the account has tags.
+    expect(page.get_by_test_id(f"tags-{tagged.pk}")).to_contain_text("Key account")
+    expect(page.get_by_test_id(f"tags-{untagged.pk}")).to_be_hidden()
 
     expect(page.locator("#account-filters")).to_be_hidden()
     first_row = page.locator("[data-testid=account-table] tbody tr").first

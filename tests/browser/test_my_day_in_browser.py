@@ -78,3 +78,54 @@ def test_slash_focuses_the_search_and_the_dropdown_opens_the_account(
     screenshot("search-results")
     page.get_by_test_id("search-contacts").get_by_text("Ana Lima").click()
     page.wait_for_url(f"**/accounts/{risky.pk}/")
+
+
+def _segment_centre(page, testid: str, index: int) -> dict:
+    """Where segment `index` of a chart is on the page (Chart.js knows each element's centre)."""
+    point = page.evaluate(
+        """([testid, index]) => {
+            const canvas = document.querySelector(`[data-testid=${testid}]`);
+            const element = Chart.getChart(canvas).getDatasetMeta(0).data[index];
+            const centre = element.tooltipPosition();
+            const box = canvas.getBoundingClientRect();
+            return {x: box.left + centre.x, y: box.top + centre.y};
+        }""",
+        [testid, index],
+    )
+    return point
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_charts_are_drawn_whole_and_each_segment_opens_its_list(
+    log_in, page, csm, manager, screenshot, width
+):
+    _my_book(csm, manager)
+    AccountFactory(name="Unassessed Union", owner=csm)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(csm)
+    expect(page.locator("canvas[data-drawn=true]")).to_have_count(4)  # animations finished
+    screenshot(f"my-day-charts-{width}")
+
+    chart = page.get_by_test_id("chart-health")
+    chart.scroll_into_view_if_needed()
+    labels = page.evaluate(
+        "Chart.getChart(document.querySelector('[data-testid=chart-health]')).data.labels"
+    )
+    point = _segment_centre(page, "chart-health", labels.index("Not assessed"))
+    page.mouse.click(point["x"], point["y"])
+
+    page.wait_for_url("**/accounts/?*health_status=none*")
+    expect(page.get_by_test_id("result-count")).to_have_text("1 account")
+    expect(page.get_by_test_id("account-table")).to_contain_text("Unassessed Union")
+
+
+def test_with_reduced_motion_the_charts_draw_at_once(log_in, page, csm, manager):
+    _my_book(csm, manager)
+    page.emulate_media(reduced_motion="reduce")
+    log_in(csm)
+
+    expect(page.locator("canvas[data-drawn=true]")).to_have_count(4)
+    duration = page.evaluate(
+        "Chart.getChart(document.querySelector('[data-testid=chart-health]')).options.animation"
+    )
+    assert duration is False

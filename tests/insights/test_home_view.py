@@ -200,7 +200,9 @@ def test_status_colours_agree_between_badges_boards_and_charts(client, csm):
     assert health["links"][health["labels"].index("Healthy")] == (
         f"/accounts/?owner={csm.pk}&lifecycle=active&health_status=healthy"
     )
-    assert health["links"][health["labels"].index("Not assessed")] is None
+    assert health["links"][health["labels"].index("Not assessed")] == (
+        f"/accounts/?owner={csm.pk}&lifecycle=active&health_status=none"
+    )
     detail = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
     assert 'class="badge text-bg-primary" data-status="healthy">Healthy<' in detail
     # The default boards' stages carry the same colours.
@@ -262,3 +264,41 @@ def test_my_day_costs_the_same_queries_for_10_and_500_accounts(client, manager, 
     # overdue, due today, at risk + their tags, unread count, alerts; the work queue's
     # rows and (a manager's) staff list for Reassign.
     assert counts[0] == 14, "\n".join(q["sql"] for q in queries.captured_queries)
+
+
+def test_every_chart_segment_opens_the_accounts_it_counts(client, csm):
+    AccountFactory(name="Assessed Co", owner=csm, health_status="healthy", milestone="starter")
+    AccountFactory(name="Unassessed Co", owner=csm, happiness="happy")
+    client.force_login(csm)
+
+    charts = client.get(reverse("home")).context["charts"]
+
+    for name, chart in charts.items():
+        assert all(chart["links"]), f"a segment of {name} links nowhere"
+        for link, value in zip(chart["links"], chart["values"], strict=True):
+            if name == "mrr_by_health":
+                continue  # amounts, not counts
+            listed = client.get(link).context["page"].paginator.count
+            assert listed == value, f"{name}: {link} lists {listed}, the chart says {value}"
+
+
+def test_the_mrr_chart_shows_the_books_largest_currency_only(client, csm):
+    AccountFactory(owner=csm, mrr=Decimal("4700"), currency="USD", health_status="healthy")
+    AccountFactory(owner=csm, mrr=Decimal("900"), currency="EUR", health_status="healthy")
+    client.force_login(csm)
+
+    page = client.get(reverse("home"))
+
+    mrr = page.context["charts"]["mrr_by_health"]
+    assert mrr["currency"] == "USD"
+    assert mrr["values"][mrr["labels"].index("Healthy")] == 4700.0
+    assert text_of(page, "chart-mrr-currency") == "(USD)"
+
+
+def test_an_empty_book_says_so_instead_of_four_empty_charts(client, affiliate_manager):
+    client.force_login(affiliate_manager)
+
+    page = client.get(reverse("home"))
+
+    assert "You own no active accounts yet" in text_of(page, "no-charts")
+    assert 'data-chart="doughnut"' not in page.content.decode()

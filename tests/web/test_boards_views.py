@@ -139,7 +139,7 @@ def test_a_board_shows_its_columns_in_order_with_counts_and_account_essentials(c
     card = text_of(page, f"card-{account.pk}")
     assert "Acme Rockets" in card
     assert csm.get_full_name() in card
-    assert "1,234 USD" in card
+    assert "$1,234" in card  # with its currency, as money shows everywhere
     assert "Healthy" in card
     assert reverse("accounts:detail", args=[account.pk]) in page.content.decode()
 
@@ -455,3 +455,5 @@ def test_board_pages_query_counts_do_not_grow_with_the_cards(client, csm, health
 
     assert Card.objects.filter(pipeline=health).count() == 500
     assert counts[10] == counts[490]
+    print(counts)  # shown with -s, when a count changes
+    assert max(counts[490].values()) <= 25, counts
