@@ -18,3 +18,25 @@ def test_the_demo_raises_a_signal_of_every_detector():
     raised = set(Signal.objects.values_list("reason", flat=True))
     assert raised == detectors
     assert not Signal.objects.filter(owner=None).exists()
+
+
+def test_the_showcase_in_seed_demo_fills_the_queue_and_sends_nothing(
+    django_capture_on_commit_callbacks,
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from workflows import tasks
+    from workflows.models import Run, RunStatus
+    from workflows.sweeps import SWEEPS
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--accounts", "20", "--signal-showcase", stdout=StringIO())
+    for sweep in SWEEPS:
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.run_sweep(sweep.run.__name__)
+
+    detectors = {spec["reason"] for spec in SIGNAL_TYPES} - {"playbook"}
+    assert set(Signal.objects.values_list("reason", flat=True)) >= detectors
+    assert Run.objects.exclude(status=RunStatus.SKIPPED).count() <= 3
