@@ -224,9 +224,14 @@ def _local(moment: datetime, zone: ZoneInfo) -> str:
 
 def with_workflow(queryset):
     """`queryset` of messages with `policy_workflow_id`: the playbook of the run that queued
-    each (a subquery, so loading a batch stays one query)."""
-    from workflows.models import Run
+    each (a subquery, so loading a batch stays one query).
 
+    The run is read as data through the app registry: the engine imports the outbox,
+    so the outbox must not import the engine (tests/test_layers.py).
+    """
+    from django.apps import apps
+
+    Run = apps.get_model("workflows", "Run")
     return queryset.annotate(
         policy_workflow_id=Subquery(
             Run.objects.filter(pk=OuterRef("cause_run_id")).values("workflow_id")[:1]
