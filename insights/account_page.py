@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django.urls import reverse
 
 from accounts.forms import HealthStatusForm
 from accounts.models import Account
@@ -30,7 +31,7 @@ from .account_forms import (
     StartPlaybookForm,
     TagForm,
 )
-from .timeline import GROUPS, Cursor, timeline
+from .timeline import GROUPS, Cursor
 
 LEDGER_PAGE = 20
 # The feed a CSM opens on: the customer's own activity and what changed on the
@@ -85,6 +86,26 @@ def timeline_query(groups: set[str]) -> str:
     if groups == DEFAULT_GROUPS:
         return ""
     return urlencode([("type", group) for group in GROUPS if group in groups])
+
+
+def timeline_url(account: Account, groups: set[str], before: Cursor | None = None) -> str:
+    """Where the timeline's page in `groups` after `before` is read: the list items for
+    htmx (the account page's placeholder, "load older"), the page around them otherwise."""
+    query = [part for part in [timeline_query(groups)] if part]
+    if before is not None:
+        query.append(urlencode({"before": str(before)}))
+    url = reverse("accounts:timeline", args=[account.pk])
+    return f"{url}?{'&'.join(query)}" if query else url
+
+
+def timeline_card(account: Account, groups: set[str], before: Cursor | None) -> dict:
+    """What the timeline card's header renders (the type filters) and where its items load."""
+    return {
+        "groups": GROUPS,
+        "chosen_groups": groups,
+        "timeline_query": timeline_query(groups),
+        "timeline_url": timeline_url(account, groups, before),
+    }
 
 
 def people_for(user, account: Account, can: dict[str, bool]) -> list:
@@ -147,7 +168,9 @@ def pipeline_rows(account: Account, can: dict[str, bool]) -> list[PipelineRow]:
 def account_context(request: HttpRequest, account: Account, **bound) -> dict:
     """Everything the page renders; `bound` replaces a blank form with a refused one."""
     can = allowed_actions(request.user)
-    groups = timeline_groups(request)
+    # The timeline's items are not read here: the card's placeholder fetches them from
+    # accounts:timeline (a dozen sources, one query each, off the page's own cost).
+    card = timeline_card(account, timeline_groups(request), cursor_from(request, "before"))
     # Everyone on the team for a manager's owner picker; a CSM's task goes to them or
     # the owner (the tasks page reassigns it), so their page reads no staff list.
     people = people_for(request.user, account, can)
@@ -161,10 +184,7 @@ def account_context(request: HttpRequest, account: Account, **bound) -> dict:
         "contacts": opt_outs_by_contact(contacts),
         "pipelines": pipelines,
         "health_panel": account_panel(account),
-        "timeline": timeline(account, groups=groups, before=cursor_from(request, "before")),
-        "groups": GROUPS,
-        "chosen_groups": groups,
-        "timeline_query": timeline_query(groups),
+        **card,
         "ledger": ledger,
         "ledger_next": ledger_next,
         # The ledger lists every score entry with its cause; "Why" explains the rest.

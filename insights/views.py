@@ -4,10 +4,13 @@ They read across the domain apps and change nothing themselves; the account
 page's inline actions are in account_actions.py, the health form posts to accounts.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from accounts.models import Account, Tag
 from notifications.links import form_links
@@ -17,12 +20,16 @@ from .account_page import (
     cursor_from,
     ledger_page,
     load_account,
+    timeline_card,
     timeline_groups,
     timeline_query,
+    timeline_url,
 )
 from .timeline import timeline
 
 TAG_SUGGESTIONS = 300
+# The id of the timeline card's filter form, which htmx sends as HX-Trigger.
+FILTERS = "timeline-filters"
 
 
 def _account_or_404(pk: int) -> Account:
@@ -47,19 +54,42 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("accounts.view_account", raise_exception=True)
 def account_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    """The next page of the timeline ("load older"), in the chosen groups, as list items."""
+    """A page of the timeline in the chosen groups: list items for htmx, a page otherwise.
+
+    The account page's timeline card fetches its first page from here once it has
+    loaded, so the page does not pay for a dozen sources; "load older" and the type
+    filters read here too. Without JavaScript the same links open the timeline as a
+    page of its own, filters and "load older" included.
+    """
     account = get_object_or_404(Account, pk=pk)
     try:
         before = cursor_from(request, "before")
     except ValueError:
         return HttpResponseBadRequest("That is not a position in this account's timeline.")
     groups = timeline_groups(request)
+    page = timeline(account, groups=groups, before=before)
     context = {
         "account": account,
-        "timeline": timeline(account, groups=groups, before=before),
+        "timeline": page,
         "timeline_query": timeline_query(groups),
+        "older_url": timeline_url(account, groups, page.next) if page.next else "",
     }
-    return render(request, "insights/_timeline_items.html", context)
+    if not request.htmx:
+        context.update(timeline_card(account, groups, before))
+        return render(request, "insights/timeline.html", context)
+    response = render(request, "insights/_timeline_items.html", context)
+    if request.htmx.trigger == FILTERS:
+        # The filters changed: the address bar keeps them, on whichever page they are.
+        response["HX-Push-Url"] = _filtered_page_url(request, account, groups)
+    return response
+
+
+def _filtered_page_url(request: HttpRequest, account: Account, groups: set[str]) -> str:
+    own_page = reverse("accounts:timeline", args=[account.pk])
+    on_own_page = urlsplit(request.htmx.current_url or "").path == own_page
+    url = own_page if on_own_page else reverse("accounts:detail", args=[account.pk])
+    query = timeline_query(groups)
+    return f"{url}?{query}" if query else url
 
 
 @login_required

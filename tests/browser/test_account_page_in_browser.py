@@ -5,6 +5,7 @@ filter and "load older", and checks that a 200-character word wraps instead of
 widening the page. Screenshots: test-artifacts/screenshots/account-page-*.png.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from playwright.sync_api import expect
 from activity.services.logins import record_login
 from core import clock
 from core.causes import Cause
-from tests.browser.conftest import BROWSER_DB
+from tests.browser.conftest import BROWSER_DB, PASSWORD, SCREENSHOTS
 from tests.factories import AccountFactory, ContactFactory
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
@@ -64,12 +65,44 @@ def test_a_csm_works_an_account_from_its_page(log_in, csm, page, screenshot, wid
 
     page.uncheck("[data-testid=timeline-filters] input[value=changes]")  # htmx swaps the feed
     expect(page.get_by_test_id("timeline")).not_to_contain_text("Moved to")
-    page.goto(f"/accounts/{account.pk}/?type=customer")
+    expect(page.get_by_test_id("timeline")).to_contain_text("Task: Call about")
+    expect(page).to_have_url(re.compile(rf"/accounts/{account.pk}/\?type=customer&type=messages"))
+    page.goto(f"/accounts/{account.pk}/?type=customer")  # the card fetches its items
+    expect(page.get_by_test_id("timeline-item")).to_have_count(50)
     expect(page.get_by_test_id("timeline")).not_to_contain_text("Task: Call about")
-    before = page.get_by_test_id("timeline-item").count()
     page.get_by_test_id("timeline-older").click()
     expect(page.get_by_test_id("timeline-item")).to_have_count(60)
-    assert before == 50
 
     _no_sideways_scroll(page)
     screenshot(f"account-page-csm-{width}")
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_without_javascript_the_timeline_opens_as_its_own_page(browser, live_server, csm, width):
+    account = AccountFactory(name="Nojs Co", owner=csm)
+    for n in range(55):
+        record_login(account=account, cause=Cause.by_api(),
+                     occurred_at=clock.now() - timedelta(hours=n + 1))  # fmt: skip
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False,
+                                  viewport={"width": width, "height": 900})  # fmt: skip
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/login/")
+    page.fill("#id_username", csm.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+    page.goto(f"/accounts/{account.pk}/")
+    expect(page.get_by_test_id("timeline-item")).to_have_count(0)
+    page.get_by_role("link", name="open the timeline on its own page").click()
+    expect(page.get_by_test_id("timeline-item")).to_have_count(50)
+    page.uncheck("[data-testid=timeline-filters] input[value=changes]")
+    page.click("[data-testid=timeline-filters] button[type=submit]")
+    expect(page).to_have_url(re.compile(rf"/accounts/{account.pk}/timeline/\?type=customer"))
+    page.get_by_test_id("timeline-older").click()
+    expect(page.get_by_test_id("timeline-item")).to_have_count(5)
+    _no_sideways_scroll(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"account-timeline-nojs-{width}.png"), full_page=True)
+    context.close()

@@ -18,6 +18,7 @@ from core import clock
 from notifications.models import Alert
 from pipelines.models import Card, Stage, StageMove
 from tests.factories import AccountFactory, ContactFactory, UserFactory
+from tests.web.html import timeline_of
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def test_a_csm_adds_and_removes_a_tag(client, post, csm, account):
     added = TagEvent.objects.get(account=account)
     assert added.cause_user == csm
     assert added.action == "added"
-    page = _page(client, account)
+    page = timeline_of(client, account)
     assert "Tag Key account added" in page
     assert f"{csm.get_full_name()}: account page" in page  # the timeline names the person
 
@@ -125,7 +126,7 @@ def test_a_csm_moves_the_account_on_a_board(client, post, csm, account):
     assert Card.objects.get(account=account, pipeline__key="subscription").stage == stage
     move = StageMove.objects.get(account=account, to_stage=stage)
     assert move.cause_user == csm
-    assert "Moved to" in _page(client, account)
+    assert "Moved to" in timeline_of(client, account)
 
 
 def test_a_csm_cannot_set_health_through_the_health_board(client, post, csm, account):
@@ -257,7 +258,7 @@ def test_a_csm_creates_a_task_for_this_account_without_typing_it(client, post, c
     )
     assert task.assignee == csm  # unassigned goes to the owner
     assert task.cause_user == csm
-    assert "Task: Call about renewal" in _page(client, account)
+    assert "Task: Call about renewal" in timeline_of(client, account)
 
 
 def test_bad_tasks_are_refused_with_the_forms_errors(post, csm, account, manager):

@@ -52,3 +52,13 @@ def text_of(response, testid: str) -> str | None:
 def find_testids(response, prefix: str) -> list[str]:
     """Every data-testid starting with `prefix`, in page order."""
     return [t for t in _read(response).testids if t.startswith(prefix)]
+
+
+def timeline_of(client, account, **params) -> str:
+    """The account's timeline items as the account page's placeholder fetches them (htmx)."""
+    from django.urls import reverse
+
+    url = reverse("accounts:timeline", args=[account.pk])
+    response = client.get(url, params, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    return response.content.decode()

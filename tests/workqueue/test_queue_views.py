@@ -11,7 +11,7 @@ from django.urls import reverse
 from core import clock
 from core.causes import Cause
 from tests.factories import AccountFactory, ContactFactory, UserFactory
-from tests.web.html import find_testids, text_of
+from tests.web.html import find_testids, text_of, timeline_of
 from workqueue.models import Signal, SignalStatus, Touch
 from workqueue.services import Found, raise_signals
 
@@ -64,7 +64,7 @@ def test_closing_from_my_day_records_the_outcome_on_the_timeline(client, csm, ac
     assert response["Location"] == reverse("home")
     signal.refresh_from_db()
     assert (signal.status, signal.outcome) == (SignalStatus.DONE, "Saved")
-    timeline = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
+    timeline = timeline_of(client, account)
     assert "Usage dropped” done — outcome: Saved" in timeline
     assert find_testids(client.get(reverse("home")), "signal-row") == []
 
@@ -129,7 +129,7 @@ def test_logging_a_call_from_a_signal_counts_as_a_touch(client, csm, account):
     assert account.last_touch_at == touch.happened_at
     page = client.get(reverse("home"))
     assert "Check again Monday" in text_of(page, "signal-next-step")
-    detail = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
+    detail = timeline_of(client, account)
     assert "Call with Dana Lee by" in detail
     assert "Outcome: Team on holiday" in detail
 
