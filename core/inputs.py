@@ -66,6 +66,14 @@ def text_for_field(
     return text
 
 
+def currency_code(value: Any) -> str:
+    """An ISO 4217 code as stored ("usd " → "USD"), or ValidationError: three letters."""
+    code = (value or "").strip().upper() if isinstance(value, str) or value is None else ""
+    if len(code) != 3 or not code.isalpha():
+        raise ValidationError(f"{value!r} is not a currency code.", code="invalid_currency")
+    return code
+
+
 def email_address(value: Any, what: str = "The e-mail address") -> str:
     """`value` as a lower-case e-mail address, or a ValidationError naming `what`.
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core import clock
 from core.causes import Cause
-from core.inputs import text_for_field
+from core.inputs import currency_code, text_for_field
 
 from ..models import (
     ENDED_SUBSCRIPTION_STATUSES,
@@ -71,22 +71,9 @@ def record_subscription(
     nothing. The account churns when the last live subscription ends, and is
     reactivated when a subscription becomes live while it is churned.
     """
-    external_id = text_for_field(
-        external_id, _field("external_id"), "The subscription id", required=True
+    external_id, mrr, currency, reported_at, current_period_end = _checked_report(
+        external_id, status, plan, mrr, currency, reported_at, current_period_end
     )
-    if status not in SubscriptionStatus.values:
-        raise ValidationError(f"Unknown subscription status {status!r}.", code="invalid_status")
-    if plan and plan not in Plan.values:
-        raise ValidationError(f"Unknown plan {plan!r}.", code="invalid_plan")
-    if mrr is not None:
-        mrr = clean_mrr(mrr)
-    currency = (currency or "").strip().upper()
-    if len(currency) != 3 or not currency.isalpha():
-        raise ValidationError(f"{currency!r} is not a currency code.", code="invalid_currency")
-    reported_at = clock.require_aware(reported_at, "The report's time")
-    if current_period_end is not None:
-        current_period_end = clock.require_aware(current_period_end, "The period's end")
-
     locked = lock_account(account)
     row = Subscription.objects.select_for_update().filter(external_id=external_id).first()
     if row is not None and row.account_id != locked.pk:
@@ -148,6 +135,25 @@ def record_subscription(
     return SubscriptionOutcome(
         subscription=row, changed=changed, churned=churned, reactivated=reactivated
     )
+
+
+def _checked_report(external_id, status, plan, mrr, currency, reported_at, current_period_end):
+    """The report's values as stored, or ValidationError (nothing read or written yet)."""
+    external_id = text_for_field(
+        external_id, _field("external_id"), "The subscription id", required=True
+    )
+    if status not in SubscriptionStatus.values:
+        raise ValidationError(f"Unknown subscription status {status!r}.", code="invalid_status")
+    if plan and plan not in Plan.values:
+        raise ValidationError(f"Unknown plan {plan!r}.", code="invalid_plan")
+    if mrr is not None:
+        mrr = clean_mrr(mrr)
+    currency = currency_code(currency)
+    reported_at = clock.require_aware(reported_at, "The report's time")
+    if current_period_end is not None:
+        current_period_end = clock.require_aware(current_period_end, "The period's end")
+
+    return external_id, mrr, currency, reported_at, current_period_end
 
 
 def _derive_account(

@@ -11,7 +11,7 @@ from accounts.services import lock_account, reactivate_account
 from core import clock
 from core.causes import Cause
 from core.handover import record_and_announce
-from core.inputs import decimal_for_field, text_for_field
+from core.inputs import currency_code, decimal_for_field, text_for_field
 from core.records import create_once
 
 from .. import signals
@@ -52,9 +52,7 @@ def record_payment(
     amount = decimal_for_field(amount, _field("amount"), "The payment amount")
     if amount < 0:
         raise ValidationError("A payment amount cannot be negative.", code="negative_amount")
-    currency = (currency or "").strip().upper()
-    if len(currency) != 3 or not currency.isalpha():
-        raise ValidationError(f"{currency!r} is not a currency code.", code="invalid_currency")
+    currency = currency_code(currency)
     occurred_at = clock.require_past(occurred_at or clock.now(), "The payment time")
     status = PaymentStatus.SUCCEEDED if succeeded else PaymentStatus.FAILED
     locked = lock_account(account)
