@@ -90,7 +90,12 @@ def _payment_text(row: Payment) -> str:
 
 
 def _customer_message_text(row: Message) -> str:
-    to = row.contact.name if row.contact_id and row.contact else row.recipient
+    if row.contact_id and row.contact:
+        to = row.contact.name
+    elif row.recipient.startswith("contact:"):  # the outbox's key for "no address to use"
+        to = "no one (no contact to write to)"
+    else:
+        to = row.recipient
     return f"{row.get_channel_display()} to {to}: {row.subject or row.body_text[:60]}"
 
 

@@ -292,3 +292,18 @@ def test_the_timeline_fragment_costs_the_same_queries_small_and_large(
     # One query per source in the chosen groups (two for the staff alerts), plus the
     # session, the user, their permissions and the account.
     assert fragment(small) == fragment(large) == TIMELINE_QUERIES[types] <= 25
+
+
+def test_a_message_with_no_one_to_write_to_says_so_not_the_outbox_key(client, csm, by_manager):
+    from notifications.services import queue_customer_message
+
+    lonely = AccountFactory(owner=csm)  # no contact at all
+    queue_customer_message(
+        account=lonely, template_key="b1-health-steady", cause_key="t:1", cause=by_manager
+    )
+    client.force_login(csm)
+
+    text = timeline_of(client, lonely)
+
+    assert "contact:none" not in text
+    assert "no one (no contact to write to)" in text
