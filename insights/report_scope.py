@@ -1,4 +1,5 @@
-"""What a report covers: a date range, and optionally one owner's book and one plan.
+"""What a report covers: a date range, and optionally one owner's book, one plan and one
+saved segment.
 
 The same scope restricts a report's numbers and the drill-down list behind
 each number, so the two cannot disagree. Dates are the team's
@@ -15,7 +16,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from accounts.models import Plan
+from accounts.filters import (
+    SegmentInvalid,
+    check_saved_filters,
+    saved_filter_members,
+    visible_segments,
+)
+from accounts.models import Plan, Segment
 from accounts.people import PersonChoiceField, person_label, staff_people
 
 PRESETS = {"30d": "Last 30 days", "90d": "Last 90 days", "12m": "Last 12 months"}
@@ -51,23 +58,29 @@ def month_key(start: datetime) -> str:
 
 @dataclass(frozen=True)
 class ReportScope:
-    """[start, end) in time, and whose accounts (None: everybody's) on which plan ("": any)."""
+    """[start, end) in time, and whose accounts (None: everybody's) on which plan ("": any),
+    within which saved segment (None: all accounts)."""
 
     start: datetime
     end: datetime
     range_key: str
     owner: AbstractBaseUser | None = None
     plan: str = ""
+    segment: Segment | None = None
     custom_from: date | None = None
     custom_to: date | None = None
 
     def restrict(self, rows: QuerySet, date_field: str, account: str = "account") -> QuerySet:
-        """`rows` whose `date_field` falls in the range, of accounts in the owner and plan."""
+        """`rows` whose `date_field` falls in the range, of accounts in the owner, plan and
+        segment (its members now: a segment is live, as on the account list)."""
         rows = rows.filter(**{f"{date_field}__gte": self.start, f"{date_field}__lt": self.end})
         if self.owner is not None:
             rows = rows.filter(**{f"{account}__owner": self.owner})
         if self.plan:
             rows = rows.filter(**{f"{account}__plan": self.plan})
+        if self.segment is not None:
+            members = saved_filter_members(self.segment.filters).values("pk")
+            rows = rows.filter(**{f"{account}__in": members})
         return rows
 
     def months(self) -> list[datetime]:
@@ -88,6 +101,8 @@ class ReportScope:
             params["owner"] = str(self.owner.pk)
         if self.plan:
             params["plan"] = self.plan
+        if self.segment is not None:
+            params["segment"] = str(self.segment.pk)
         return params
 
     def describe(self) -> str:
@@ -100,11 +115,14 @@ class ReportScope:
             parts = [PRESETS[self.range_key]]
         parts.append(f"{person_label(self.owner)}’s accounts" if self.owner else "All owners")
         parts.append(f"{Plan(self.plan).label} plan" if self.plan else "All plans")
+        if self.segment is not None:
+            parts.append(f"Segment “{self.segment.name}”")
         return " · ".join(parts)
 
 
 class ReportScopeForm(forms.Form):
-    """The reports' filter bar. A bad date or an unknown owner is a message, never a 500."""
+    """The reports' filter bar. A bad date, an unknown owner or a segment the user may not see
+    (or that no longer applies) is a message, never a 500."""
 
     range = forms.ChoiceField(
         choices=[*PRESETS.items(), (CUSTOM, "Custom dates")], required=False, label="Period"
@@ -121,8 +139,11 @@ class ReportScopeForm(forms.Form):
     plan = forms.ChoiceField(
         choices=[("", "Any plan"), *Plan.choices], required=False, label="Plan"
     )
+    segment = forms.ModelChoiceField(
+        queryset=Segment.objects.none(), required=False, label="Segment", empty_label="Any segment"
+    )
 
-    def __init__(self, data=None, **kwargs) -> None:
+    def __init__(self, data=None, *, user=None, **kwargs) -> None:
         # The dates travel as ?from= and ?to= (readable links); the fields' names avoid
         # `from`, a Python keyword.
         if data is not None:
@@ -135,11 +156,24 @@ class ReportScopeForm(forms.Form):
             if not data.get("range"):
                 data["range"] = DEFAULT_RANGE
         super().__init__(data, **kwargs)
+        # The segments the user may use (shared, or their own), as on the account list.
+        self.fields["segment"].queryset = visible_segments(user)
         for field in self.fields.values():
             select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = (
                 "form-select form-select-sm" if select else "form-control form-control-sm"
             )
+
+    def clean_segment(self) -> Segment | None:
+        segment = self.cleaned_data.get("segment")
+        if segment is not None:
+            try:
+                check_saved_filters(segment.filters)
+            except SegmentInvalid as refusal:
+                raise forms.ValidationError(
+                    f"“{segment.name}” no longer applies: {refusal.message}"
+                ) from None
+        return segment
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -158,7 +192,12 @@ class ReportScopeForm(forms.Form):
         """The valid form's scope, with the range ending `now` (custom: at its To date)."""
         data = self.cleaned_data
         chosen = data["range"]
-        common = {"range_key": chosen, "owner": data.get("owner"), "plan": data.get("plan", "")}
+        common = {
+            "range_key": chosen,
+            "owner": data.get("owner"),
+            "plan": data.get("plan", ""),
+            "segment": data.get("segment"),
+        }
         if chosen == CUSTOM:
             zone = team_zone()
             start = datetime.combine(data["date_from"], time.min, tzinfo=zone)
@@ -181,9 +220,10 @@ class ReportScopeForm(forms.Form):
         return ReportScope(start=start, end=now + timedelta(microseconds=1), **common)
 
 
-def scope_from(params, now: datetime) -> tuple[ReportScope | None, ReportScopeForm]:
-    """The scope the request's parameters ask for (None when they are not valid) and its form."""
-    form = ReportScopeForm(params)
+def scope_from(params, now: datetime, user=None) -> tuple[ReportScope | None, ReportScopeForm]:
+    """The scope the request's parameters ask for (None when they are not valid) and its form;
+    `user` decides which segments may narrow it."""
+    form = ReportScopeForm(params, user=user)
     if not form.is_valid():
         return None, form
     return form.scope(now), form

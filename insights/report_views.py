@@ -26,8 +26,8 @@ def _refused(request: HttpRequest, form, problem: str = "") -> HttpResponse:
 @login_required
 @permission_required("activity.view_payment", raise_exception=True)
 def index(request: HttpRequest) -> HttpResponse:
-    """Every report for the chosen period, owner and plan, as a chart and linked numbers."""
-    scope, form = scope_from(request.GET, clock.now())
+    """Every report for the chosen period, owner, plan and segment: a chart, linked numbers."""
+    scope, form = scope_from(request.GET, clock.now(), request.user)
     if scope is None:
         return _refused(request, form)
     reports = []
@@ -59,7 +59,7 @@ def report_csv(request: HttpRequest, key: str) -> HttpResponse:
     report = BY_KEY.get(key)
     if report is None:
         raise Http404
-    scope, form = scope_from(request.GET, clock.now())
+    scope, form = scope_from(request.GET, clock.now(), request.user)
     if scope is None:
         return _refused(request, form)
     table = report.table(scope)
@@ -73,7 +73,7 @@ def report_rows(request: HttpRequest, measure: str) -> HttpResponse:
     found = MEASURES.get(measure)
     if found is None:
         raise Http404("No such report number.")
-    scope, form = scope_from(request.GET, clock.now())
+    scope, form = scope_from(request.GET, clock.now(), request.user)
     if scope is None:
         return _refused(request, form)
     try:

@@ -16,8 +16,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Account, AccountEvent, AccountEventKind, Plan
-from accounts.services import cancel_subscription
+from accounts.models import Account, AccountEvent, AccountEventKind, Plan, Tag
+from accounts.services import add_tag, cancel_subscription, save_segment
 from activity.models import Feedback, Payment, PaymentStatus, Task, TaskSource, TaskStatus
 from activity.services.feedback import record_feedback
 from activity.services.payments import record_payment
@@ -209,6 +209,48 @@ def test_tasks_completed_count_the_tasks_of_the_owners_accounts(client, manager,
 
     assert done() == [[csm.get_full_name(), 3]]
     assert done(owner=str(manager.pk)) == [[csm.get_full_name(), 2]]
+
+
+def test_a_saved_segment_narrows_every_report_and_its_rows(client, manager, csm):
+    vip = AccountFactory(owner=csm, name="Vip Ltd")
+    other = AccountFactory(owner=csm)
+    add_tag(account=vip, tag="VIP", cause=Cause.by_user(manager))
+    tag = Tag.objects.get(name="VIP")
+    vips = save_segment(name="VIPs", filters={"tag": str(tag.pk)}, owner=manager, is_shared=True)
+    fail_payment(vip, "ch_vip", NOW - timedelta(days=3))
+    fail_payment(other, "ch_other", NOW - timedelta(days=3))
+    churn(other, NOW - timedelta(days=2))
+    client.force_login(manager)
+
+    assert totals(failures(client)) == [2, 1]
+    assert totals(failures(client, segment=str(vips.pk))) == [1, 0]
+    page = client.get(reverse("reports:index"), {"segment": vips.pk}).content.decode()
+    assert "Segment “VIPs”" in page
+    [(url, count)] = [(u, c) for u, c in NUMBER.findall(page) if "payment-failures" in u]
+    rows = client.get(html.unescape(url))
+    assert count == "1"
+    assert rows.context["page"].paginator.count == 1
+    assert "Vip Ltd" in rows.content.decode()
+
+
+def test_a_segment_the_user_may_not_see_or_that_no_longer_applies_is_a_message(
+    client, manager, csm
+):
+    AccountFactory(owner=csm)
+    private = save_segment(name="Carl's", filters={}, owner=csm, is_shared=False)
+    gone = Tag.objects.create(name="Gone")  # on no account, so it can be deleted
+    broken = save_segment(
+        name="Tagged", filters={"tag": str(gone.pk)}, owner=manager, is_shared=True
+    )
+    gone.delete()
+    client.force_login(manager)
+
+    hidden = client.get(reverse("reports:index"), {"segment": private.pk})
+    assert hidden.status_code == 400
+    assert "Select a valid choice" in hidden.content.decode()
+    stale = client.get(reverse("reports:rows", args=["churned"]), {"segment": broken.pk})
+    assert stale.status_code == 400
+    assert "“Tagged” no longer applies" in html.unescape(stale.content.decode())
 
 
 # --- every number lists the rows behind it --------------------------------------
