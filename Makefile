@@ -62,8 +62,10 @@ check: install
 	  ALLOWED_HOSTS=opencsm.example.com EMAIL_URL=smtp+tls://cs@smtp.example.com:587 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
+# One worker process per core, each with its own test database (PYTEST_WORKERS=0: one process).
+PYTEST_WORKERS ?= auto
 pytest: install $(CHROMIUM)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 test: lint check pytest
 
