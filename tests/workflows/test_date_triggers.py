@@ -43,9 +43,7 @@ def renewing(on: date, **fields):
     return AccountFactory(renewal_date=on, **fields)
 
 
-def test_the_renewal_date_arriving_fires_once_and_the_run_tags_the_account(
-    deliver, frozen_time
-):
+def test_the_renewal_date_arriving_fires_once_and_the_run_tags_the_account(deliver, frozen_time):
     frozen_time.move_to(NOW - timedelta(days=40))
     account = renewing(TODAY + timedelta(days=30))
     date_workflow("renewal-prep", [tag("Renewal in 30 days")], days=30)

@@ -51,9 +51,7 @@ def off_then_on(deliver, frozen_time, workflow: Workflow, meanwhile) -> SweepBac
     return backlog
 
 
-def test_switching_on_again_reports_what_became_due_while_it_was_off(
-    deliver, frozen_time, nudge
-):
+def test_switching_on_again_reports_what_became_due_while_it_was_off(deliver, frozen_time, nudge):
     accounts = quiet_accounts(3)
     backlog = off_then_on(deliver, frozen_time, nudge, lambda: inactivity_sweep(deliver))
 
