@@ -5,35 +5,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0013_account_last_touch'),
+        ("accounts", "0013_account_last_touch"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DateAttribute',
+            name="DateAttribute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(help_text='e.g. go_live; used by workflows.', max_length=40, unique=True)),
-                ('label', models.CharField(max_length=80)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="e.g. go_live; used by workflows.", max_length=40, unique=True
+                    ),
+                ),
+                ("label", models.CharField(max_length=80)),
             ],
             options={
-                'ordering': ['label', 'key'],
+                "ordering": ["label", "key"],
             },
         ),
         migrations.CreateModel(
-            name='AccountDate',
+            name="AccountDate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DateField()),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dates', to='accounts.account')),
-                ('attribute', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='accounts.dateattribute')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.DateField()),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dates",
+                        to="accounts.account",
+                    ),
+                ),
+                (
+                    "attribute",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="accounts.dateattribute",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['attribute', 'account'],
-                'indexes': [models.Index(fields=['attribute', 'value'], name='accounts_ac_attribu_b51499_idx')],
-                'constraints': [models.UniqueConstraint(fields=('account', 'attribute'), name='account_date_once')],
+                "ordering": ["attribute", "account"],
+                "indexes": [
+                    models.Index(
+                        fields=["attribute", "value"], name="accounts_ac_attribu_b51499_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("account", "attribute"), name="account_date_once"
+                    )
+                ],
             },
         ),
     ]

@@ -57,7 +57,8 @@ def test_a_manager_chooses_the_date_trigger_and_its_parameters_are_published(
         "late_joiners": "latest",
     }
     page = client.get(reverse("workflows:edit", args=[workflow.pk])).content.decode()
-    assert 'id="date-trigger-fields"' in page and "Run the latest past step only" in page
+    assert 'id="date-trigger-fields"' in page
+    assert "Run the latest past step only" in page
     assert 'value="30"' in page
 
 
@@ -123,7 +124,8 @@ def test_switching_on_again_says_what_became_due_and_offers_the_choice(
     page = client.get(reverse("workflows:list")).content.decode()
     assert "While it was off, 1 became due" in page
     assert "was off: 1 became due meanwhile" in page
-    assert "Catch up now" in page and "Skip them" in page
+    assert "Catch up now" in page
+    assert "Skip them" in page
     [backlog] = SweepBacklog.objects.filter(workflow=made)
 
     response = client.post(

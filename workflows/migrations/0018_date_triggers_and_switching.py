@@ -5,40 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workflows', '0017_d1_waits_for_a_login_with_a_goal'),
+        ("workflows", "0017_d1_waits_for_a_login_with_a_goal"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sweepbacklog',
-            name='missed_from',
+            model_name="sweepbacklog",
+            name="missed_from",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='sweepbacklog',
-            name='workflow',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='missed', to='workflows.workflow'),
+            model_name="sweepbacklog",
+            name="workflow",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="missed",
+                to="workflows.workflow",
+            ),
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='switched_off_at',
+            model_name="workflow",
+            name="switched_off_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='workflow',
-            name='trigger_params',
+            model_name="workflow",
+            name="trigger_params",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='workflowversion',
-            name='trigger_params',
+            model_name="workflowversion",
+            name="trigger_params",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AlterField(
-            model_name='stepresult',
-            name='outcome',
-            field=models.CharField(choices=[('done', 'Done'), ('failed', 'Failed'), ('skipped', 'Skipped')], max_length=8),
+            model_name="stepresult",
+            name="outcome",
+            field=models.CharField(
+                choices=[("done", "Done"), ("failed", "Failed"), ("skipped", "Skipped")],
+                max_length=8,
+            ),
         ),
     ]
