@@ -50,10 +50,12 @@ def switch(*, workflow: Workflow, active: bool) -> bool:
         locked = Workflow.objects.select_for_update().filter(pk=workflow.pk).first()
         if locked is None or locked.is_active == active:
             return False
+        # Conditional too, for SQLite, which ignores the row lock: one click switches.
+        switched = Workflow.objects.filter(pk=locked.pk, is_active=not active)
         if not active:
-            Workflow.objects.filter(pk=locked.pk).update(is_active=False, switched_off_at=now)
-            return True
-        Workflow.objects.filter(pk=locked.pk).update(is_active=True, switched_off_at=None)
+            return bool(switched.update(is_active=False, switched_off_at=now))
+        if not switched.update(is_active=True, switched_off_at=None):
+            return False
         since = locked.switched_off_at
         if since is not None and is_time_based(locked.trigger):
             missed = missed_events(locked, since=since, until=now).count()
