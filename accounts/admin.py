@@ -20,9 +20,11 @@ from core.causes import Cause
 from . import selectors, services
 from .models import (
     Account,
+    AccountDate,
     AccountEvent,
     AccountTag,
     Contact,
+    DateAttribute,
     HappinessChange,
     HealthStatusChange,
     OptOut,
@@ -151,6 +153,42 @@ class ContactAdmin(admin.ModelAdmin):
     autocomplete_fields = ["account"]
     list_select_related = ["account"]
     show_full_result_count = False
+
+
+@admin.register(DateAttribute)
+class DateAttributeAdmin(admin.ModelAdmin):
+    """The custom dates a team keeps on accounts (usable by date-relative triggers)."""
+
+    list_display = ["label", "key"]
+    search_fields = ["label", "key"]
+
+
+@admin.register(AccountDate)
+class AccountDateAdmin(admin.ModelAdmin):
+    """An account's custom dates: written through set_account_date (with history)."""
+
+    list_display = ["account", "attribute", "value"]
+    list_filter = ["attribute"]
+    search_fields = ["account__name"]
+    autocomplete_fields = ["account"]
+    list_select_related = ["account", "attribute"]
+
+    def save_model(self, request: HttpRequest, obj: AccountDate, form, change: bool) -> None:
+        services.set_account_date(
+            account=obj.account,
+            key=obj.attribute.key,
+            value=obj.value,
+            cause=Cause.by_user(request.user, "edited in the admin"),
+        )
+        obj.pk = AccountDate.objects.get(account=obj.account, attribute=obj.attribute).pk
+
+    def delete_model(self, request: HttpRequest, obj: AccountDate) -> None:
+        services.set_account_date(
+            account=obj.account,
+            key=obj.attribute.key,
+            value=None,
+            cause=Cause.by_user(request.user, "cleared in the admin"),
+        )
 
 
 @admin.register(Tag)

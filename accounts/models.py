@@ -489,3 +489,43 @@ class Segment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- custom dates (#18: date-relative triggers) ------------------------------------------
+
+
+class DateAttribute(models.Model):
+    """A date a team keeps on its accounts besides the built-in ones ("Go-live", "Contract
+    end"): defined here once by an admin, then given a value per account (AccountDate),
+    and usable by a workflow's "N days before/after a date" trigger as `date:<key>`."""
+
+    key = models.SlugField(max_length=40, unique=True, help_text="e.g. go_live; used by workflows.")
+    label = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["label", "key"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AccountDate(models.Model):
+    """One account's value of a DateAttribute (at most one each), set by
+    accounts.services.set_account_date."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="dates")
+    attribute = models.ForeignKey(DateAttribute, on_delete=models.CASCADE, related_name="values")
+    value = models.DateField()
+
+    class Meta:
+        ordering = ["attribute", "account"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "attribute"], name="account_date_once"),
+        ]
+        indexes = [
+            # The date sweep's probe: every account whose value falls in a range of days.
+            models.Index(fields=["attribute", "value"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attribute} of {self.account}: {self.value}"

@@ -63,23 +63,26 @@ def backlogs_to_show() -> list[HeldBacklog]:
     rows = SweepBacklog.objects.filter(Q(finished_at=None) | Q(finished_at__gte=since))
     shown = []
     for backlog in rows.select_related(
-        "chosen_by", "enrollment__workflow", "enrollment__requested_by"
+        "chosen_by", "enrollment__workflow", "enrollment__requested_by", "workflow"
     ):
-        sweep = BY_FUNCTION.get(backlog.sweep)
+        # A date-triggered workflow's first run is named "<sweep function>:<workflow id>".
+        sweep = BY_FUNCTION.get(backlog.sweep.split(":")[0])
         enrollment = getattr(backlog, "enrollment", None)
         person = backlog.chosen_by
-        choice = backlog.get_choice_display() if backlog.choice else ""
-        if backlog.choice == BacklogChoice.RAMP:
-            choice = f"Ramp up at {backlog.per_hour:,} an hour"
+        choice = _choice_in_words(backlog)
         shown.append(
             HeldBacklog(
                 backlog=backlog,
-                sweep=sweep.label
+                sweep=f"“{backlog.workflow.name}”"
+                if backlog.workflow
+                else sweep.label
                 if sweep
                 else f"“{enrollment.workflow.name}” for segment “{enrollment.segment_name}”"
                 if enrollment
                 else backlog.sweep,
-                facts=", ".join(BY_KEY[kind].name for kind in sweep.kinds if kind in BY_KEY)
+                facts=BY_KEY[backlog.workflow.trigger].name
+                if backlog.workflow and backlog.workflow.trigger in BY_KEY
+                else ", ".join(BY_KEY[kind].name for kind in sweep.kinds if kind in BY_KEY)
                 if sweep
                 else "",
                 remaining=backlog.held - backlog.released
@@ -91,6 +94,21 @@ def backlogs_to_show() -> list[HeldBacklog]:
             )
         )
     return shown
+
+
+# What fell due while a workflow was off (workflows.switching): the same choices, in its words.
+MISSED_CHOICES = {BacklogChoice.FROM_NOW: "Skip them", BacklogChoice.ALL: "Catch up now"}
+
+
+def _choice_in_words(backlog: SweepBacklog) -> str:
+    if not backlog.choice:
+        return ""
+    if backlog.choice == BacklogChoice.RAMP:
+        verb = "Catch up" if backlog.workflow_id else "Ramp up"
+        return f"{verb} at {backlog.per_hour:,} an hour"
+    if backlog.workflow_id:
+        return MISSED_CHOICES[backlog.choice]
+    return backlog.get_choice_display()
 
 
 @login_required

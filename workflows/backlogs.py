@@ -37,8 +37,9 @@ from core.bulk import insert_selected
 from core.causes import CauseKind
 from core.queue import wake_on_commit
 
+from . import switching
 from .matching import PENDING_TASK
-from .models import BacklogChoice, HeldEvent, SweepBacklog, SweepStatus, TriggerEvent
+from .models import BacklogChoice, HeldEvent, SweepBacklog, SweepStatus, TriggerEvent, Workflow
 from .sweeps import SWEEPS, Sweep
 
 RELEASE_TASK = "workflows.tasks.release_backlogs"
@@ -75,6 +76,8 @@ def run_sweep(sweep: Sweep) -> int:
 
 def _run_guarding_the_first(sweep: Sweep) -> int:
     if SweepStatus.objects.filter(sweep=sweep.run.__name__).exists():
+        if sweep.per_workflow:
+            return _run_guarding_new_workflows(sweep)
         return sweep.run()
     with transaction.atomic():
         started = clock.now()
@@ -84,6 +87,28 @@ def _run_guarding_the_first(sweep: Sweep) -> int:
         found = sweep.run()
         if first and found > settings.SWEEP_BACKLOG_THRESHOLD:
             hold(sweep.run.__name__, _recorded_since(sweep, started), found_at=started)
+    return found
+
+
+def _run_guarding_new_workflows(sweep: Sweep) -> int:
+    """A sweep whose events are per workflow (the date sweep): a workflow's first run is
+    guarded as a sweep's first is, so publishing a date-triggered playbook over a large
+    book (every late joiner at once) holds its findings for the same choice."""
+    with transaction.atomic():
+        started = clock.now()
+        found = sweep.run()
+        for pk, name in Workflow.objects.filter(
+            current_version__trigger__in=sweep.kinds
+        ).values_list("pk", "name"):
+            _, first = SweepStatus.objects.get_or_create(
+                sweep=f"{sweep.run.__name__}:{pk}", defaults={"first_run_at": started}
+            )
+            if not first:
+                continue
+            recorded = _recorded_since(sweep, started).filter(event_key__startswith=f"date:{pk}:")
+            if recorded.count() > settings.SWEEP_BACKLOG_THRESHOLD:
+                occasion = f"“{name}” was published"
+                hold(f"{sweep.run.__name__}:{pk}", recorded, found_at=started, occasion=occasion)
     return found
 
 
@@ -202,7 +227,8 @@ def release_due() -> int:
         if backlog.choice == BacklogChoice.RAMP:
             hours = (now - backlog.chosen_at).total_seconds() / 3600
             allowed = min(backlog.held, int(backlog.per_hour * hours))
-        released += _release(backlog, allowed - backlog.released)
+        release = switching.catch_up if backlog.workflow_id else _release
+        released += release(backlog, allowed - backlog.released)
     return released
 
 

@@ -54,6 +54,9 @@ def install_playbooks(models: dict, playbooks: list[dict] | None = None, now=Non
         # replace_steps_if_untouched).
         has_goal = _has_goal(models)
         goal = {"goal": playbook.get("goal") or {}} if has_goal else {}
+        # A parameterised trigger's parameters (the date trigger's), where the models have them.
+        if _has_field(models, "trigger_params"):
+            goal["trigger_params"] = playbook.get("trigger_params") or {}
         workflow = models["Workflow"].objects.create(
             key=playbook["key"],
             name=playbook["name"],
@@ -82,20 +85,28 @@ def install_playbooks(models: dict, playbooks: list[dict] | None = None, now=Non
 
 
 def _has_goal(models: dict) -> bool:
-    return any(field.name == "goal" for field in models["Workflow"]._meta.get_fields())
+    return _has_field(models, "goal")
+
+
+def _has_field(models: dict, name: str) -> bool:
+    return any(field.name == name for field in models["Workflow"]._meta.get_fields())
 
 
 def export_playbook(workflow) -> dict:
-    """A workflow in the catalogue's shape (its working copy)."""
+    """A workflow in the catalogue's shape (its working copy); `trigger_params` only for a
+    trigger that takes them, so other playbooks export as they always did."""
     from .services import snapshot
 
-    return {
+    exported = {
         "key": workflow.key,
         "name": workflow.name,
         "description": workflow.description,
         "is_active": workflow.is_active,
         **snapshot(workflow),
     }
+    if not exported["trigger_params"]:
+        del exported["trigger_params"]
+    return exported
 
 
 def insert_step_if_untouched(

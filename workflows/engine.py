@@ -33,7 +33,7 @@ from core.claim_loop import STUCK_AFTER, Drained, Lanes, claim_batch, drain_lane
 from core.lanes import INTERACTIVE
 from core.queue import wake_on_commit
 
-from . import paths, waiting
+from . import paths, schedule, waiting
 from .actions import ACTIONS, DECISION, WAIT, WAIT_FOR, StepContext
 from .actions.wait import delay
 from .conditions import TAG_OPERATORS, evaluate
@@ -68,6 +68,7 @@ EXECUTION_FIELDS = (
     "last_error",
     "workflow__name",
     "version__steps",
+    "event__kind",  # a date event's run keeps to its schedule (workflows.schedule)
     "event__data",
     "event__depth",
     "event__created_at",  # a card move made after it wins (actions.stages)
@@ -135,8 +136,12 @@ def execute_claimed(run_id: int, claimed_at: datetime) -> str:
             return run_status(run.pk)
         action = spec["action"]
         if action == WAIT:
-            return _park(run, path, spec, paths.after(steps, path))
-        if action == WAIT_FOR:
+            following = paths.after(steps, path)
+            until = _wait_end(run, steps, path, spec)
+            if until > clock.now():
+                return _park(run, path, spec, following, until)
+            target = _pass_wait(run, path, spec, following, until)
+        elif action == WAIT_FOR:
             target = waiting.resolve(run, account, steps, path, spec)
             if target is waiting.PARKED:
                 return run_status(run.pk)
@@ -345,9 +350,33 @@ def _why(decisions: list[dict]) -> str:
     )
 
 
-def _park(run: Run, path: paths.Path, spec: dict, following: paths.Path | None) -> str:
-    """A wait step: record it done and hand the run back until its delay passes."""
-    until = clock.now() + delay(spec.get("params", {}))
+def _wait_end(run: Run, steps: list, path: paths.Path, spec: dict) -> datetime:
+    """When a wait step ends: its delay from now, or on a date run's schedule."""
+    anchor = schedule.anchor_of(run.event.kind, run.event.data, run.event.created_at)
+    if anchor is not None and len(path) == 1:
+        return schedule.wait_end(steps, path[0], anchor)
+    return clock.now() + delay(spec.get("params", {}))
+
+
+def _pass_wait(
+    run: Run, path: paths.Path, spec: dict, following: paths.Path | None, until: datetime
+) -> paths.Path | object | None:
+    """A wait whose end on the schedule has passed: recorded, not waited; where to go on."""
+    with transaction.atomic():
+        if not Run.objects.filter(
+            pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at, **at(path)
+        ).update(attempts=0, **moved_to(following, run.version.steps)):
+            logger.warning("Run %s was taken over by another worker; stopping here.", run.pk)
+            return waiting.LOST
+        detail = f"Not waited: its end on the schedule ({until:%Y-%m-%d %H:%M %Z}) had passed."
+        record_done(run, paths.as_text(path), WAIT, spec.get("params", {}), detail)
+    return following
+
+
+def _park(
+    run: Run, path: paths.Path, spec: dict, following: paths.Path | None, until: datetime
+) -> str:
+    """A wait step: record it done and hand the run back until `until`."""
     resume = (
         at(following)
         if following is not None

@@ -20,6 +20,7 @@ from .actions import CHOICES as ACTION_CHOICES
 from .models import Condition, Run, RunStatus, Step, Workflow, WorkflowVersion
 from .triggers import BY_KEY, TriggerKind
 from .triggers import CHOICES as TRIGGER_CHOICES
+from .triggers import dates as date_trigger
 
 
 class WorkflowForm(forms.ModelForm):
@@ -102,8 +103,91 @@ class StepForm(forms.ModelForm):
 # --- the staff editor (/workflows/<pk>/) ---------------------------------------
 
 
-class WorkflowEditForm(WorkflowForm):
-    """Name, description and trigger; switching on and off has its own control."""
+DAYS_ERROR = f"Give the days as a whole number from 0 to {date_trigger.MAX_DAYS}."
+LATE_HELP = (
+    "For an account whose trigger day had already passed when it entered (it joined late, "
+    "its date was set late, or this playbook was published after that day). The steps keep "
+    "to the date: each is due on the trigger day plus the waits before it. Skip past steps: "
+    "only the steps still ahead run, at their time. Run the latest past step only: the most "
+    "recent step whose time has passed runs now, the rest at their time. Run all past steps: "
+    "each step whose time has passed runs now, in order, the rest at their time."
+)
+
+
+class DateTriggerFields(forms.Form):
+    """The date trigger's parameters as form fields (workflows.triggers.dates), shown under
+    the trigger when "N days before/after a date" is chosen, required only then."""
+
+    DATE_FIELDS = ("date_field", "offset_days", "direction", "late_joiners")
+
+    date_field = forms.ChoiceField(
+        label="Date",
+        required=False,
+        error_messages={
+            "invalid_choice": "Unknown date field “%(value)s”: choose the renewal date, the "
+            "sign-up anniversary or a custom date defined under Date attributes."
+        },
+    )
+    offset_days = forms.IntegerField(
+        label="Days",
+        required=False,
+        min_value=0,
+        max_value=date_trigger.MAX_DAYS,
+        error_messages={"min_value": DAYS_ERROR, "max_value": DAYS_ERROR, "invalid": DAYS_ERROR},
+        help_text="0: on the day itself.",
+    )
+    direction = forms.ChoiceField(
+        label="Before or after",
+        required=False,
+        choices=[("", "Choose…"), *date_trigger.DIRECTIONS.items()],
+    )
+    late_joiners = forms.ChoiceField(
+        label="Accounts that join late",
+        required=False,
+        choices=list(date_trigger.LATE_POLICIES.items()),
+        help_text=LATE_HELP,
+    )
+
+    def _init_date_fields(self) -> None:
+        self.fields["date_field"].choices = [("", "Choose a date…"), *date_trigger.field_choices()]
+        params = getattr(self.instance, "trigger_params", None) or {}
+        if params and not self.is_bound:
+            self.initial.update(
+                date_field=params.get("field", ""),
+                offset_days=params.get("days"),
+                direction=params.get("direction", ""),
+                late_joiners=params.get("late_joiners", date_trigger.SKIP),
+            )
+
+    def _clean_date_fields(self, data: dict) -> None:
+        """The trigger's parameters onto the instance: the date trigger's, or none."""
+        if data.get("trigger") != date_trigger.DATE_REACHED:
+            self.instance.trigger_params = {}
+            return
+        required = {
+            "date_field": "Choose which date the trigger counts from.",
+            "offset_days": DAYS_ERROR,
+            "direction": "Say whether it is before or after the date.",
+        }
+        for name, message in required.items():
+            if name not in self.errors and data.get(name) in ("", None):
+                self.add_error(name, message)
+        if any(name in self.errors for name in self.DATE_FIELDS):
+            return
+        params = {
+            "field": data["date_field"],
+            "days": data["offset_days"],
+            "direction": data["direction"],
+            "late_joiners": data.get("late_joiners") or date_trigger.SKIP,
+        }
+        for error in date_trigger.params_errors(params):
+            self.add_error(None, error)
+        self.instance.trigger_params = params
+
+
+class WorkflowEditForm(DateTriggerFields, WorkflowForm):
+    """Name, description and trigger (with the date trigger's parameters); switching on
+    and off has its own control."""
 
     class Meta(WorkflowForm.Meta):
         fields = ["name", "description", "trigger", "goal"]
@@ -111,6 +195,12 @@ class WorkflowEditForm(WorkflowForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._init_date_fields()
+        # The date trigger's own fields show only while it is the chosen trigger.
+        self.fields["trigger"].widget.attrs["hx-on:change"] = (
+            "document.getElementById('date-trigger-fields').hidden = "
+            f"this.value !== '{date_trigger.DATE_REACHED}'"
+        )
         # Choosing another trigger swaps in its description and the data it carries.
         self.fields["trigger"].widget.attrs.update(
             {
@@ -119,6 +209,18 @@ class WorkflowEditForm(WorkflowForm):
                 "hx-trigger": "change",
             }
         )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self._clean_date_fields(data)
+        return data
+
+    def date_fields(self) -> list:
+        """The date trigger's bound fields (the template shows them together)."""
+        return [self[name] for name in self.DATE_FIELDS]
+
+    def other_fields(self) -> list:
+        return [field for field in self if field.name not in self.DATE_FIELDS]
 
 
 def _bootstrap(form: forms.BaseForm) -> None:

@@ -59,7 +59,13 @@ class Workflow(models.Model):
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     trigger = models.CharField(max_length=40, db_index=True)
+    # What a parameterised trigger needs: for "N days before/after a date"
+    # (workflows.triggers.dates) the date field, days, direction and late-joiner policy.
+    trigger_params = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True, help_text="Off: new events start no runs.")
+    # Since when it is off (None while on): switching on again reports what became due
+    # meanwhile for a manager's choice (workflows.switching).
+    switched_off_at = models.DateTimeField(null=True, blank=True, editable=False)
     position = models.PositiveSmallIntegerField(default=0)
     # What the playbook is for (workflows.listeners): once it is met, runs in flight end as
     # "goal reached". {} for none; {"event": kind, "conditions": [...]} otherwise.
@@ -131,6 +137,7 @@ class WorkflowVersion(models.Model):
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     trigger = models.CharField(max_length=40)
+    trigger_params = models.JSONField(default=dict, blank=True)
     conditions = models.JSONField(default=list)
     steps = models.JSONField(default=list)
     goal = models.JSONField(default=dict, blank=True)
@@ -227,6 +234,8 @@ class Run(models.Model):
 class StepOutcome(models.TextChoices):
     DONE = "done", "Done"  # the action ran (or found nothing to change)
     FAILED = "failed", "Failed"  # the last attempt raised; see error
+    # Not run: its time had passed when a late joiner entered (workflows.schedule).
+    SKIPPED = "skipped", "Skipped"
 
 
 class StepResult(models.Model):
@@ -349,6 +358,12 @@ class SweepBacklog(models.Model):
     """
 
     sweep = models.CharField(max_length=60)
+    # Set when it holds what became due while this workflow was off (workflows.switching):
+    # the events of its trigger from `missed_from` to `found_at` that started no run of it.
+    workflow = models.ForeignKey(
+        Workflow, null=True, blank=True, on_delete=models.CASCADE, related_name="missed"
+    )
+    missed_from = models.DateTimeField(null=True, blank=True)
     # Why it was held, in words, when not the sweep's first run: "the CSV import of book.csv".
     occasion = models.CharField(max_length=300, blank=True)
     found_at = models.DateTimeField()

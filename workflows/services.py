@@ -6,15 +6,17 @@ from django.db import transaction
 from core import clock
 
 from . import conditions as condition_rules
-from . import graph
+from . import graph, switching
 from .models import Workflow, WorkflowVersion
 from .triggers import BY_KEY
+from .triggers import dates as date_trigger
 
 
 def snapshot(workflow: Workflow) -> dict:
     """The workflow's working copy as a version stores it."""
     return {
         "trigger": workflow.trigger,
+        "trigger_params": workflow.trigger_params or {},
         "conditions": [
             {"subject": c.subject, "operator": c.operator, "value": c.value}
             for c in workflow.conditions.all()
@@ -40,6 +42,7 @@ def validate_definition(definition: dict) -> None:
     for label, rows in (("conditions", definition["conditions"]), ("steps", definition["steps"])):
         if not isinstance(rows, list):
             errors.append(f"`{label}` is a list.")
+    errors += trigger_params_errors(definition["trigger"], definition.get("trigger_params", {}))
     if errors:
         raise ValidationError(errors)
     for number, condition in enumerate(definition["conditions"], start=1):
@@ -54,6 +57,16 @@ def validate_definition(definition: dict) -> None:
         errors += error.messages
     if errors:
         raise ValidationError(errors)
+
+
+def trigger_params_errors(trigger: str, params: object) -> list[str]:
+    """Why a trigger's parameters cannot run: the date trigger needs its date, days,
+    direction and late-joiner policy (workflows.triggers.dates); others take none."""
+    if trigger == date_trigger.DATE_REACHED:
+        return date_trigger.params_errors(params)
+    if params not in ({}, None):
+        return [f"The trigger {BY_KEY[trigger].name!r} takes no parameters."]
+    return []
 
 
 @transaction.atomic
@@ -81,15 +94,16 @@ def publish(*, workflow: Workflow, user=None) -> WorkflowVersion:
 
 
 def set_active(*, workflow: Workflow, active: bool) -> bool:
-    """Switch a workflow on or off; off means new events start no runs of it."""
-    return bool(
-        Workflow.objects.filter(pk=workflow.pk).exclude(is_active=active).update(is_active=active)
-    )
+    """Switch a workflow on or off; off means new events start no runs of it. Switched on
+    again, a time-based workflow's events of the meantime wait for a manager's choice
+    (catch up or skip: workflows.switching). Returns whether it changed."""
+    return switching.switch(workflow=workflow, active=active)
 
 
 def _definition(version: WorkflowVersion) -> dict:
     return {
         "trigger": version.trigger,
+        "trigger_params": version.trigger_params or {},
         "conditions": version.conditions,
         "steps": version.steps,
         "goal": version.goal or {},

@@ -30,10 +30,12 @@ from core.causes import Cause
 from scoring.selectors import scoring_rules
 from scoring.services import catch_up_milestones
 
+from .date_sweep import date_occurrences
 from .models import SweepRules, TriggerEvent
 from .recording import record_found, record_selected
 from .triggers import BY_KEY
 from .triggers.appointments import appointment_rows
+from .triggers.dates import DATE_REACHED
 from .triggers.tasks import task_rows
 
 # How far back an overdue task or a missed reminder is still worth a notice
@@ -265,6 +267,9 @@ class Sweep:
     run: Callable[[], int]
     minutes: int  # how often it runs
     kinds: tuple[str, ...]  # the trigger kinds it records (what a held backlog holds)
+    # Its events are per workflow (the date sweep): each workflow's first run is guarded
+    # against a flood as the sweep's own first run is (workflows.backlogs).
+    per_workflow: bool = False
 
     @property
     def label(self) -> str:
@@ -288,5 +293,6 @@ SWEEPS = [
         "Sweep: affiliate qualification", affiliate_candidates, 24 * 60, ("affiliate_qualified",)
     ),
     Sweep("Sweep: NPS surveys", nps_due, 24 * 60, ("nps_due",)),
+    Sweep("Sweep: dates on accounts", date_occurrences, 60, (DATE_REACHED,), per_workflow=True),
 ]
 BY_FUNCTION = {sweep.run.__name__: sweep for sweep in SWEEPS}

@@ -11,12 +11,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
 from notifications.models import Message
 
-from . import listeners, paths, services
+from . import listeners, paths, services, switching
 from .actions import ACTIONS
 from .backlog_views import backlogs_to_show
 from .engine import retry_run
@@ -76,8 +77,21 @@ def workflow_switch(request: HttpRequest, pk: int) -> HttpResponse:
     """Switch a workflow on or off; htmx swaps only the switch."""
     workflow = get_object_or_404(Workflow, pk=pk)
     active = request.POST.get("active", "") in {"on", "true", "1"}
-    services.set_active(workflow=workflow, active=active)
+    changed = services.set_active(workflow=workflow, active=active)
     workflow.is_active = active
+    missed = switching.undecided(workflow) if changed and active else None
+    if missed is not None:
+        # What fell due while it was off waits for a choice on the list page: go there.
+        messages.warning(
+            request,
+            f"{workflow.name} is on. While it was off, {missed.held:,} became due: "
+            "choose below whether to catch up or skip them.",
+        )
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("workflows:list")
+            return response
+        return redirect("workflows:list")
     if request.htmx:
         return render(request, "workflows/_switch.html", {"workflow": workflow, "can_switch": True})
     messages.success(request, f"{workflow.name} is {'on' if active else 'off'}.")

@@ -10,6 +10,7 @@ add_tag` keeps working for the many apps and inputs that call them.
 
 from .checks import clean_external_id, require_same_account
 from .contacts import upsert_contact
+from .dates import set_account_date
 from .locks import account_transaction, lock_account, lock_accounts, lock_accounts_named
 from .optouts import opt_out_contact
 from .plans import cancel_subscription, change_plan, reactivate_account
@@ -45,6 +46,7 @@ __all__ = [
     "replace_tags",
     "require_same_account",
     "save_segment",
+    "set_account_date",
     "sign_up_account",
     "sign_up_accounts",
     "update_account",

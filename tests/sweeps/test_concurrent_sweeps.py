@@ -20,6 +20,7 @@ from activity.services.tasks import create_task
 from core.causes import Cause
 from tests.factories import AccountFactory, ContactFactory, FeatureFactory
 from tests.sweeps.conftest import NOW
+from tests.workflows.dated import date_workflow, tag
 from workflows.models import Run, TriggerEvent
 from workflows.sweeps import SWEEPS
 
@@ -43,6 +44,7 @@ EXPECTED = {
         "appointment_reminder_hour": ACCOUNTS,
     },
     "nps_due": {"nps_due": ACCOUNTS},
+    "date_occurrences": {"date_reached": ACCOUNTS},
 }
 
 
@@ -50,11 +52,12 @@ def due_for_every_sweep(owner):
     """Accounts with something due for every sweep at NOW."""
     Feature.objects.update(is_active=False)
     FeatureFactory(key="report-builder", name="Report builder", not_used_days=14)
+    date_workflow("renewal-day", [tag("Renews today")], days=0)
     for n in range(ACCOUNTS):
         account = AccountFactory(owner=owner, signed_up_at=NOW - timedelta(days=100))
         contact = ContactFactory(account=account)
         record_login(account=account, occurred_at=NOW - timedelta(days=8), cause=BY_API)
-        Account.objects.filter(pk=account.pk).update(score=1300)  # an import
+        Account.objects.filter(pk=account.pk).update(score=1300, renewal_date=NOW.date())
         for due_at in (NOW + timedelta(hours=5), NOW - timedelta(hours=1)):
             create_task(
                 account=account,

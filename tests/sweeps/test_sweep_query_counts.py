@@ -92,6 +92,25 @@ def nps(n):
     return n
 
 
+def dates(n):
+    """Due for three date workflows at once: renewal, anniversary and a custom date."""
+    from accounts.models import AccountDate, DateAttribute
+    from tests.workflows.dated import date_workflow, tag
+
+    go_live, made = DateAttribute.objects.get_or_create(key="go_live", label="Go-live")
+    if made:
+        date_workflow("renewal", [tag("R")], days=30)
+        date_workflow("birthday", [tag("B")], field="signup_anniversary", days=0)
+        date_workflow("live", [tag("L")], field="date:go_live", days=2, direction="after")
+    due = accounts(
+        n, renewal_date=NOW.date() + timedelta(days=30), signed_up_at=NOW - timedelta(days=365)
+    )
+    AccountDate.objects.bulk_create(
+        AccountDate(account=a, attribute=go_live, value=NOW.date() - timedelta(days=2)) for a in due
+    )
+    return 3 * n
+
+
 CASES = [
     (sweeps.inactive_accounts, inactive),
     (sweeps.unused_features, feature_unused),
@@ -100,6 +119,7 @@ CASES = [
     (sweeps.task_deadlines, tasks),
     (sweeps.appointment_reminders, appointments),
     (sweeps.nps_due, nps),
+    (sweeps.date_occurrences, dates),
 ]
 
 

@@ -143,7 +143,10 @@ def make_every_sweep_kind_due(owner, frozen_time) -> None:
         owner=owner,
         timezone="America/New_York",
     )
-    Account.objects.filter(pk=due.pk).update(score=1300)  # no milestone on record
+    Account.objects.filter(pk=due.pk).update(score=1300, renewal_date=NOW.date())
+    from tests.workflows.dated import date_workflow, tag
+
+    date_workflow("renewal-day", [tag("Renews today")], days=0)  # the date kind
     contact = ContactFactory(account=due, name="Robin", is_primary=True)
     FeatureFactory(key="exports", not_used_days=14)
     for hours in (3, 20):  # an overdue task and one due soon, once the clock moves

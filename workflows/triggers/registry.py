@@ -16,7 +16,18 @@ from health import signals as health_signals
 from pipelines import signals as pipeline_signals
 from scoring import signals as scoring_signals
 
-from . import accounts, appointments, feedback, health, manual, payments, scores, tasks, usage
+from . import (
+    accounts,
+    appointments,
+    dates,
+    feedback,
+    health,
+    manual,
+    payments,
+    scores,
+    tasks,
+    usage,
+)
 from .keys import account_window_key
 from .kind import TriggerKind
 
@@ -304,6 +315,16 @@ TRIGGERS: list[TriggerKind] = [
         description="The account has not been asked for an NPS answer for 90 days.",
         event_key=account_window_key,
         data=feedback.no_data,
+    ),
+    # Recorded by the date sweep (workflows.date_sweep), per workflow: its parameters say
+    # which date and how many days before or after; each event starts that workflow only.
+    TriggerKind(
+        key=dates.DATE_REACHED,
+        name="N days before/after a date",
+        description="A number of days before or after a date on the account: its renewal "
+        "date, its sign-up anniversary (yearly) or a custom date (once per date).",
+        event_key=dates.occurrence_key,
+        data=dates.reached,
     ),
     # Recorded by workflows.enrollment: "Start playbook…" on an account, "Run playbook for
     # this segment". Each event starts only the playbook it names.
