@@ -241,7 +241,7 @@ def _run_all(
             with transaction.atomic():
                 details = kind.run_many(contexts, params)
             return dict(zip([ctx.run.pk for ctx in contexts], details, strict=True))
-        except Exception:  # noqa: S110 (which run: below, one savepoint each)
+        except Exception:  # which run it was: below, one savepoint each
             pass
     done = {}
     for ctx in contexts:

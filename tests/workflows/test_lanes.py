@@ -144,6 +144,7 @@ def test_a_long_bulk_drain_serves_a_managers_change_between_its_batches(
     frozen_time, monkeypatch, bulk_workflow, account, contact, manager
 ):
     bulk_runs(bulk_workflow, AccountFactory(), 3 * BATCH)
+
     def manager_acts_midway(claims):
         if not worked:  # while the first bulk batch is in hand
             change_health_status(account=account, status="struggling", cause=Cause.by_user(manager))
