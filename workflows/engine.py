@@ -8,10 +8,11 @@
    event), pinned to the workflow's current version, in its cause's lane,
    `skipped` with its decisions when the conditions do not hold.
 3. A drain (`drain_runs`, woken once per commit that queued runs) claims due
-   runs in batches, interactive lane first (core.claim_loop), and
-   `execute_claimed` executes each one's steps in order. Each step's effects
-   and its StepResult commit in one transaction, and (run, position) is
-   unique, so a crash, a duplicate task or a retry never repeats a step.
+   runs in batches, interactive lane first (core.claim_loop), and executes a
+   batch as a set, step by step (workflows.batches); `execute_claimed` executes
+   one run's steps in order. Each step's effects and its StepResult commit in
+   one transaction, and (run, position) is unique, so a crash, a duplicate
+   task or a retry never repeats a step.
    Outgoing messages are outbox rows keyed by run and step. A failing step
    is retried with back-off; a wait step parks the run until `due_at`.
 4. `resume_due_runs` (a schedule, every minute) picks up what is due: runs
@@ -116,9 +117,15 @@ def execute_claimed(run_id: int, claimed_at: datetime) -> str:
         )
     except Run.DoesNotExist:  # released as stuck and taken by another worker meanwhile
         return run_status(run_id)
+    return continue_run(run, position_of(run))
+
+
+def continue_run(run: Run, path: paths.Path | None) -> str:
+    """Execute a claimed, loaded run's steps one at a time from `path`; its status after
+    (what `execute_claimed` does once it has read the run; a batch hands a run over here
+    at a step it does not take as a set: a wait, a wait-for, a stored step it refuses)."""
     steps = run.version.steps
     account = run.account
-    path: paths.Path | None = position_of(run)
     while path is not None:
         try:
             spec = paths.step_at(steps, path)
@@ -311,9 +318,20 @@ def decide(params: dict, *, account: Account, data: dict) -> tuple[int, list[dic
     """Which path a decision takes: (its index, each tested path's conditions, in words)."""
     tags = _tags_if_tested(account, params["paths"])
     account = _with_fields_tested(account, params["paths"])
+    return choose(params, account=account, data=data, tags=tags)
+
+
+def choose(
+    params: dict, *, account: Account, data: dict, tags: set[str], memberships=None
+) -> tuple[int, list[dict], str]:
+    """`decide` with the account's tested fields and its tags (casefolded) read already
+    (a batch reads them for all its runs in one query each, and segment memberships
+    for all of them: conditions.Memberships)."""
     reasons = []
     for index, option in enumerate(params["paths"]):
-        held, decisions = evaluate(option["conditions"], account=account, data=data, tags=tags)
+        held, decisions = evaluate(
+            option["conditions"], account=account, data=data, tags=tags, memberships=memberships
+        )
         name = option.get("name") or f"path {index + 1}"
         reasons.append({"path": index, "name": name, "taken": held, "conditions": decisions})
         if held:
@@ -324,20 +342,30 @@ def decide(params: dict, *, account: Account, data: dict) -> tuple[int, list[dic
 
 def _tags_if_tested(account: Account, options: list[dict]) -> set[str]:
     """The account's tags (one query), only if some path tests them."""
-    if not any(c["operator"] in TAG_OPERATORS for o in options for c in o["conditions"]):
+    if not tags_tested(options):
         return set()
     return {name.casefold() for name in account.tags.values_list("name", flat=True)}
 
 
-def _with_fields_tested(account: Account, options: list[dict]) -> Account:
-    """The account with the fields the paths test read in one query (the run's account
-    holds only its id: each field would otherwise be its own query)."""
-    names = {
+def tags_tested(options: list[dict]) -> bool:
+    """Whether some path of a decision tests the account's tags."""
+    return any(c["operator"] in TAG_OPERATORS for o in options for c in o["conditions"])
+
+
+def fields_tested(options: list[dict]) -> set[str]:
+    """The account fields a decision's paths test."""
+    return {
         c["subject"].partition(".")[2]
         for o in options
         for c in o["conditions"]
         if c.get("subject", "").startswith("account.")
     }
+
+
+def _with_fields_tested(account: Account, options: list[dict]) -> Account:
+    """The account with the fields the paths test read in one query (the run's account
+    holds only its id: each field would otherwise be its own query)."""
+    names = fields_tested(options)
     if not names:
         return account
     return Account.objects.only("pk", *names).get(pk=account.pk)
@@ -456,10 +484,19 @@ def release_runs(claims: list[tuple[int, datetime]]) -> int:
     ).update(status=RunStatus.QUEUED, claimed_at=None)
 
 
+def execute_batch(claims: list[tuple[int, datetime]], started: datetime, budget) -> list[str]:
+    """A drain's batch of claimed runs, executed as a set (workflows.batches): the
+    statuses of the leading runs it finished within the budget."""
+    from .batches import execute_batch as execute
+
+    return execute(claims, started, budget)
+
+
 RUNS = Lanes(
     "runs",
     claim=claim_due_runs,
-    work=lambda claim: execute_claimed(*claim),
+    # Looked up when called, so a test can watch it.
+    work_batch=lambda claims, started, budget: execute_batch(claims, started, budget),
     release=release_runs,
 )
 

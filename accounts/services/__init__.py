@@ -18,7 +18,7 @@ from .segments import delete_segment, save_segment
 from .signups import ContactReport, SignUpOutcome, SignUpReport, sign_up_account, sign_up_accounts
 from .statuses import change_happiness, change_health_status
 from .subscriptions import SubscriptionOutcome, record_subscription
-from .tags import add_tag, remove_tag, remove_tags, replace_tags
+from .tags import add_tag, remove_tag, remove_tags, replace_tags, replace_tags_many
 from .updates import EDITABLE_ACCOUNT_FIELDS, update_account
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "remove_tag",
     "remove_tags",
     "replace_tags",
+    "replace_tags_many",
     "require_same_account",
     "save_segment",
     "set_account_date",

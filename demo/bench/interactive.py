@@ -18,7 +18,7 @@ from datetime import datetime
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from accounts.models import Account, HealthStatus
 from core import clock
@@ -138,7 +138,10 @@ def check_done(sent: Sent) -> bool:
     if not runs.exists() or runs.exclude(status=RunStatus.SUCCEEDED).exists():
         return False
     messages = Message.objects.filter(cause_run_id__in=runs.values("pk"))
-    if messages.exclude(status__in=SETTLED).exists():
+    # A message the outbox's policy deferred (quiet hours, a cap) is settled for now: the
+    # playbook did its part; waiting for tomorrow morning is not latency.
+    deferred = Q(status=MessageStatus.QUEUED) & ~Q(held_reason="")
+    if messages.exclude(status__in=SETTLED).exclude(deferred).exists():
         return False
     last_run = runs.aggregate(at=Max("finished_at"))["at"]
     last_message = messages.aggregate(at=Max("sent_at"))["at"]

@@ -43,7 +43,13 @@ def watch_action(monkeypatch, action: str, *, fail=None, when=None) -> list[int]
             raise fail
         return kind.run(context, params)
 
-    monkeypatch.setitem(ACTIONS, action, dataclasses.replace(kind, run=run))
+    def run_many(contexts, params):  # a drain's batch, as a set (workflows.batches)
+        calls.extend(context.run.pk for context in contexts)
+        return kind.run_many(contexts, params)
+
+    # Failing calls are picked one by one: a batch then runs the action for each run.
+    many = run_many if kind.run_many is not None and fail is None else None
+    monkeypatch.setitem(ACTIONS, action, dataclasses.replace(kind, run=run, run_many=many))
     return calls
 
 

@@ -46,6 +46,25 @@ def watch(monkeypatch, frozen_time, module, name, per_item=PER_ITEM):
     return worked
 
 
+def watch_batches(monkeypatch, frozen_time, per_item=PER_ITEM, before=None):
+    """Each batch of runs a drain executes (as a set: workflows.batches) is recorded run by
+    run, in claim order, and moves the clock on by `per_item` a run; `before(claims)` is
+    called with a batch in hand. The real executor does the work."""
+    worked = []
+    real = engine.execute_batch
+
+    def working(claims, started, budget):
+        if before is not None:
+            before(claims)
+        outcomes = real(claims, started, budget)
+        worked.extend(pk for pk, _ in claims[: len(outcomes)])
+        frozen_time.shift(per_item * len(claims))
+        return outcomes
+
+    monkeypatch.setattr(engine, "execute_batch", working)
+    return worked
+
+
 def wake_ups(callbacks) -> list[str]:
     """The drain tasks a block's commit enqueues (its other after-commit work left out)."""
     return sorted(callback.task for callback in callbacks if hasattr(callback, "task"))
@@ -100,7 +119,7 @@ def test_an_interactive_run_queued_after_10000_bulk_runs_executes_before_them(
     [interactive] = Run.objects.filter(account=account, status=RunStatus.QUEUED)
     assert interactive.lane == INTERACTIVE
     assert set(Run.objects.filter(pk__in=backlog[:5]).values_list("lane", flat=True)) == {BULK}
-    worked = watch(monkeypatch, frozen_time, engine, "execute_claimed")
+    worked = watch_batches(monkeypatch, frozen_time)
 
     with django_capture_on_commit_callbacks() as woken:
         run_tasks.drain_runs()
@@ -125,17 +144,15 @@ def test_a_long_bulk_drain_serves_a_managers_change_between_its_batches(
     frozen_time, monkeypatch, bulk_workflow, account, contact, manager
 ):
     bulk_runs(bulk_workflow, AccountFactory(), 3 * BATCH)
-    # 0.05 s a run: the whole backlog fits in one drain's budget.
-    worked = watch(monkeypatch, frozen_time, engine, "execute_claimed", timedelta(seconds=0.05))
-    counted = engine.execute_claimed
 
-    def manager_acts_midway(run_id, claimed_at):
-        outcome = counted(run_id, claimed_at)
-        if len(worked) == BATCH // 2:  # half-way through the first bulk batch
+    def manager_acts_midway(claims):
+        if not worked:  # while the first bulk batch is in hand
             change_health_status(account=account, status="struggling", cause=Cause.by_user(manager))
-        return outcome
 
-    monkeypatch.setattr(engine, "execute_claimed", manager_acts_midway)
+    # 0.05 s a run: the whole backlog fits in one drain's budget.
+    worked = watch_batches(
+        monkeypatch, frozen_time, timedelta(seconds=0.05), before=manager_acts_midway
+    )
 
     drained = engine.drain_runs()
 

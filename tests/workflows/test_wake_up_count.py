@@ -69,14 +69,14 @@ def test_1000_queued_runs_cause_at_most_20_django_q2_tasks(monkeypatch):
             )
             for event in events
         )
-        real = engine.execute_claimed
+        real = engine.execute_batch
 
-        def taking_time(run_id, claimed_at):
-            outcome = real(run_id, claimed_at)
-            traveller.shift(timedelta(milliseconds=30))
-            return outcome
+        def taking_time(claims, started, budget):  # a drain's batch, executed as a set
+            outcomes = real(claims, started, budget)
+            traveller.shift(timedelta(milliseconds=30) * len(claims))
+            return outcomes
 
-        monkeypatch.setattr(engine, "execute_claimed", taking_time)
+        monkeypatch.setattr(engine, "execute_batch", taking_time)
         async_task(RUNS_TASK)  # what the commit that queued them enqueues
 
         broker = get_broker()

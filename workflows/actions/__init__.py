@@ -28,6 +28,9 @@ class ActionKind:
     # `check`, then that what the step names exists: asked when it is saved or imported.
     validate: Callable[[dict], None]
     example: dict
+    # The step for many runs at once (workflows.batches): their details, in order, in a
+    # constant number of statements. None: a batch runs `run` for each, one by one.
+    run_many: Callable[[list[StepContext], dict], list[str]] | None = None
 
 
 ACTIONS: dict[str, ActionKind] = {
@@ -64,6 +67,7 @@ ACTIONS: dict[str, ActionKind] = {
             tags.check_add,
             tags.validate_add,
             {"tag": "VIP"},
+            tags.add_tag_many,
         ),
         ActionKind(
             "remove_tag",

@@ -2,7 +2,7 @@
 
 from accounts.models import Tag
 from accounts.services import remove_tag as remove
-from accounts.services import replace_tags
+from accounts.services import replace_tags, replace_tags_many
 
 from .base import StepContext
 from .params import Params
@@ -16,6 +16,20 @@ def add_tag(ctx: StepContext, params: dict) -> str:
     added, removed = replace_tags(
         account=ctx.account, tag=tag, replacing=params.get("replaces", []), cause=ctx.cause
     )
+    return _added(tag, added, removed)
+
+
+def add_tag_many(contexts: list[StepContext], params: dict) -> list[str]:
+    """`add_tag` for a batch of runs at this step (workflows.batches), as a set."""
+    changes = [(ctx.account.pk, ctx.text(params["tag"]), ctx.cause) for ctx in contexts]
+    outcomes = replace_tags_many(changes, replacing=params.get("replaces", []))
+    return [
+        _added(tag, added, removed)
+        for (_, tag, _), (added, removed) in zip(changes, outcomes, strict=True)
+    ]
+
+
+def _added(tag: str, added: bool, removed: list[str]) -> str:
     replaced = f", replacing {', '.join(removed)}" if removed else ""
     return f"Tag {tag!r} {'added' if added else 'was already there'}{replaced}."
 
