@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from .definition import band_of, factor_points
 from .measures import MEASURES
 from .models import HealthModel, HealthModelVersion
 
@@ -62,30 +61,72 @@ def score_accounts(
     None reads every account's data in one go (the daily run and the backtest).
     Accounts whose plan no model scores are left out.
     """
+    return score_at_dates([accounts], [as_of], scope=scope, versions=versions)[0]
+
+
+def score_at_dates(
+    accounts: Sequence[Sequence[tuple[int, str]]],
+    dates: Sequence[datetime],
+    *,
+    scope: Iterable[int] | None = None,
+    versions: VersionsByPlan | None = None,
+) -> list[list[Scored]]:
+    """Score `accounts[i]` as of `dates[i]`, for every i, reading each (measure, window)
+    once for all the dates (the backtest's twelve past dates cost what one does)."""
     versions = versions or VersionsByPlan()
-    chosen = [(pk, versions.for_plan(plan)) for pk, plan in accounts]
-    used = {version.pk: version for _, version in chosen if version is not None}
+    chosen = [[(pk, versions.for_plan(plan)) for pk, plan in group] for group in accounts]
+    used = {v.pk: v for group in chosen for _, v in group if v is not None}
     wanted = {
         (factor["measure"], factor["window"])
         for version in used.values()
         for factor in version.definition["factors"]
     }
     ids = list(scope) if scope is not None else None
-    raw = {(m, w): MEASURES[m].read(as_of, w, ids) for m, w in sorted(wanted)}
-    results = []
-    for pk, version in chosen:
-        if version is None:
-            continue
-        definition = version.definition
+    raw = {(m, w): MEASURES[m].read(dates, w, ids) for m, w in sorted(wanted)}
+    plans = {pk: _Plan(version, raw) for pk, version in used.items()}
+    return [
+        [plans[v.pk].score(pk, i) for pk, v in group if v is not None]
+        for i, group in enumerate(chosen)
+    ]
+
+
+class _Plan:
+    """One version's factors resolved to their tables, so scoring an account is plain
+    tuple work: no dict lookups by measure name per account."""
+
+    def __init__(self, version: HealthModelVersion, raw: dict) -> None:
+        self.version_id = version.pk
+        self.definition = version.definition
+        self.factors = [
+            (
+                factor["key"],
+                raw[(factor["measure"], factor["window"])],
+                MEASURES[factor["measure"]].absent_is_zero,
+                factor["neutral"],
+                [tuple(step) for step in factor["points"]],
+            )
+            for factor in self.definition["factors"]
+        ]
+        self.bands = [(b["min"], b["max"], b["band"]) for b in self.definition["bands"]]
+
+    def score(self, pk: int, i: int) -> Scored:
         factors = {}
-        for factor in definition["factors"]:
-            measure = MEASURES[factor["measure"]]
-            table = raw[(factor["measure"], factor["window"])]
+        total = 0
+        for key, tables, absent_is_zero, neutral, steps in self.factors:
+            table = tables[i]
             value = None if table is None else table.get(pk)
-            if value is None and table is not None and measure.absent_is_zero:
+            if value is None and table is not None and absent_is_zero:
                 value = 0
-            value = None if value is None else float(value)
-            factors[factor["key"]] = [value, factor_points(factor, value)]
-        score = sum(points for _, points in factors.values())
-        results.append(Scored(pk, version.pk, score, band_of(definition, score), factors))
-    return results
+            if value is None:
+                points = neutral
+            else:
+                value = float(value)
+                points = 0
+                for at_least, earned in steps:
+                    if value < at_least:
+                        break
+                    points = earned
+            factors[key] = [value, points]
+            total += points
+        band = next(b for low, high, b in self.bands if low <= total <= high)
+        return Scored(pk, self.version_id, total, band, factors)
