@@ -3,10 +3,10 @@ recorded history, and see who cancelled in the following days.
 
 For each date, the accounts active then (signed up before it, not yet cancelled) are
 scored with today's models through the same path as the daily run
-(health.scoring.score_at_dates: one query per measure and window for all the dates), and labelled
-"churned" when their cancellation falls within the horizon after it. The report gives
-the churn rate per band, the ROC AUC of "a lower score means churn", and the lift of the
-worst band (its churn rate over everyone's).
+(health.scoring.score_at_dates: one query per measure and window for all the
+dates), and labelled "churned" when their cancellation falls within the horizon
+after it. The report gives the churn rate per band, the ROC AUC of "a lower score
+means churn", and the lift of the worst band (its churn rate over everyone's).
 """
 
 from __future__ import annotations
@@ -88,12 +88,11 @@ def run_backtest(
         for as_of in dates
     ]
     samples: list[tuple[int, str, bool]] = []  # (score, band, churned)
-    for as_of, results in zip(dates, score_at_dates(active, dates), strict=True):
-        for result in results:
-            churn_at = cancelled.get(result.account_id)
-            samples.append(
-                (result.score, result.band, churn_at is not None and churn_at < as_of + horizon)
-            )
+    scored = score_at_dates(active, dates, totals_only=True)
+    for as_of, results in zip(dates, scored, strict=True):
+        for pk, score, band in results:
+            churn_at = cancelled.get(pk)
+            samples.append((score, band, churn_at is not None and churn_at < as_of + horizon))
     return summarize(samples, dates=dates, horizon_days=horizon_days)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connections
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
@@ -53,14 +54,28 @@ def _window(field: str, as_of: datetime, days: int, before: int = 0) -> Q:
     return Q(**{f"{field}__gte": end - timedelta(days=days), f"{field}__lt": end})
 
 
-def _per_date(rows, count: int, keep: Callable[..., float | None]) -> list[Raw]:
-    """Split `(account id, value for date 0, value for date 1, …)` rows into one
+def _fetch(queryset: QuerySet) -> list[tuple]:
+    """The queryset's rows as the database driver returns them: a measure's columns are
+    ids, counts and sums, which need none of the ORM's per-value converters (at 100k
+    accounts those cost more than the query)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _per_date(queryset: QuerySet, count: int, keep: Callable[..., float | None]) -> list[Raw]:
+    """Split the `(account id, value(s) for date 0, for date 1, …)` rows into one
     {account id: raw} per date; `keep(value, …)` gives the raw value or None (absent)."""
     out: list[Raw] = [{} for _ in range(count)]
-    for pk, *values in rows:
-        width = len(values) // count
+    rows = _fetch(queryset)
+    if not rows:
+        return out
+    width = (len(rows[0]) - 1) // count
+    for row in rows:
+        pk = row[0]
         for i in range(count):
-            raw = keep(*values[i * width : (i + 1) * width])
+            raw = keep(*row[1 + i * width : 1 + (i + 1) * width])
             if raw is not None:
                 out[i][pk] = raw
     return out
@@ -99,11 +114,14 @@ def feature_adoption(
     sessions = FeatureSession.objects.filter(
         _span("started_at", dates, longest), feature_id__in=[pk for pk, _ in features]
     )
+    by_days: dict[int, list[int]] = {}
+    for pk, days in features:
+        by_days.setdefault(days, []).append(pk)
     aggregates = {}
     for i, as_of in enumerate(dates):
         recent = Q()
-        for pk, days in features:
-            recent |= Q(feature_id=pk, started_at__gte=as_of - timedelta(days=days))
+        for days, pks in sorted(by_days.items()):  # one condition per timeframe, not feature
+            recent |= Q(feature_id__in=pks, started_at__gte=as_of - timedelta(days=days))
         aggregates[f"u{i}"] = Count(
             "feature_id", distinct=True, filter=recent & Q(started_at__lt=as_of)
         )

@@ -9,10 +9,12 @@ the number of accounts.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from .definition import band_of
 from .measures import MEASURES
 from .models import HealthModel, HealthModelVersion
 
@@ -70,9 +72,13 @@ def score_at_dates(
     *,
     scope: Iterable[int] | None = None,
     versions: VersionsByPlan | None = None,
-) -> list[list[Scored]]:
+    totals_only: bool = False,
+) -> list[list]:
     """Score `accounts[i]` as of `dates[i]`, for every i, reading each (measure, window)
-    once for all the dates (the backtest's twelve past dates cost what one does)."""
+    once for all the dates (the backtest's twelve past dates cost what one does).
+
+    Each result is a Scored, or with `totals_only` (the backtest) `(account id, total,
+    band)`: no per-factor detail to build a million times."""
     versions = versions or VersionsByPlan()
     chosen = [[(pk, versions.for_plan(plan)) for pk, plan in group] for group in accounts]
     used = {v.pk: v for group in chosen for _, v in group if v is not None}
@@ -84,6 +90,11 @@ def score_at_dates(
     ids = list(scope) if scope is not None else None
     raw = {(m, w): MEASURES[m].read(dates, w, ids) for m, w in sorted(wanted)}
     plans = {pk: _Plan(version, raw) for pk, version in used.items()}
+    if totals_only:
+        return [
+            [(pk, *plans[v.pk].total(pk, i)) for pk, v in group if v is not None]
+            for i, group in enumerate(chosen)
+        ]
     return [
         [plans[v.pk].score(pk, i) for pk, v in group if v is not None]
         for i, group in enumerate(chosen)
@@ -91,42 +102,45 @@ def score_at_dates(
 
 
 class _Plan:
-    """One version's factors resolved to their tables, so scoring an account is plain
-    tuple work: no dict lookups by measure name per account."""
+    """One version's factors resolved to their tables and its bands to a lookup, so
+    scoring an account is plain tuple work (bisect over each factor's steps, the same
+    steps as definition.factor_points): the backtest scores a million account-dates."""
 
     def __init__(self, version: HealthModelVersion, raw: dict) -> None:
         self.version_id = version.pk
         self.definition = version.definition
-        self.factors = [
-            (
-                factor["key"],
-                raw[(factor["measure"], factor["window"])],
-                MEASURES[factor["measure"]].absent_is_zero,
-                factor["neutral"],
-                [tuple(step) for step in factor["points"]],
+        self.factors = []
+        for factor in self.definition["factors"]:
+            steps = factor["points"]
+            self.factors.append(
+                (
+                    factor["key"],
+                    raw[(factor["measure"], factor["window"])],
+                    MEASURES[factor["measure"]].absent_is_zero,
+                    factor["neutral"],
+                    [at_least for at_least, _ in steps],
+                    [0] + [points for _, points in steps],  # below the first step: 0
+                )
             )
-            for factor in self.definition["factors"]
-        ]
-        self.bands = [(b["min"], b["max"], b["band"]) for b in self.definition["bands"]]
+        self.band_at = [band_of(self.definition, total) for total in range(101)]
 
-    def score(self, pk: int, i: int) -> Scored:
-        factors = {}
-        total = 0
-        for key, tables, absent_is_zero, neutral, steps in self.factors:
+    def _points(self, pk: int, i: int):
+        for key, tables, absent_is_zero, neutral, thresholds, earned in self.factors:
             table = tables[i]
             value = None if table is None else table.get(pk)
             if value is None and table is not None and absent_is_zero:
                 value = 0
             if value is None:
-                points = neutral
+                yield key, None, neutral
             else:
                 value = float(value)
-                points = 0
-                for at_least, earned in steps:
-                    if value < at_least:
-                        break
-                    points = earned
-            factors[key] = [value, points]
-            total += points
-        band = next(b for low, high, b in self.bands if low <= total <= high)
-        return Scored(pk, self.version_id, total, band, factors)
+                yield key, value, earned[bisect_right(thresholds, value)]
+
+    def score(self, pk: int, i: int) -> Scored:
+        factors = {key: [value, points] for key, value, points in self._points(pk, i)}
+        total = sum(points for _, points in factors.values())
+        return Scored(pk, self.version_id, total, self.band_at[total], factors)
+
+    def total(self, pk: int, i: int) -> tuple[int, str]:
+        total = sum(points for _, _, points in self._points(pk, i))
+        return total, self.band_at[total]

@@ -95,10 +95,10 @@ def rescore_account(account: Account | int) -> Scored | None:
     now = clock.now()
     accounts = list(Account.objects.filter(pk=pk).values_list("pk", "plan"))
     results = score_accounts(accounts, as_of=now, scope=[pk])
-    with transaction.atomic():
-        write_scores(
-            results, day=timezone.localdate(now), now=now, cause=Cause.by_system("health re-score")
-        )
+    # write_scores is atomic itself (one transaction per chunk; here, the one row).
+    write_scores(
+        results, day=timezone.localdate(now), now=now, cause=Cause.by_system("health re-score")
+    )
     return results[0] if results else None
 
 
