@@ -3,10 +3,10 @@ recorded history, and see who cancelled in the following days.
 
 For each date, the accounts active then (signed up before it, not yet cancelled) are
 scored with today's models through the same path as the daily run
-(health.scoring.score_accounts, one query per measure and window), and labelled
-"churned" when their cancellation falls within the horizon after it. The report gives
-the churn rate per band, the ROC AUC of "a lower score means churn", and the lift of the
-worst band (its churn rate over everyone's).
+(health.scoring.score_at_dates: one query per measure and window for all the
+dates), and labelled "churned" when their cancellation falls within the horizon
+after it. The report gives the churn rate per band, the ROC AUC of "a lower score
+means churn", and the lift of the worst band (its churn rate over everyone's).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from accounts.models import Account, AccountEvent, AccountEventKind, HealthStatu
 from core import clock
 
 from .definition import BAND_ORDER
-from .scoring import VersionsByPlan, score_accounts
+from .scoring import score_at_dates
 
 HORIZON_DAYS = 90
 POINTS = 12  # monthly dates
@@ -78,20 +78,21 @@ def run_backtest(
         .order_by()
     )
     accounts = list(Account.objects.order_by("pk").values_list("pk", "plan", "signed_up_at"))
-    versions = VersionsByPlan()
-    samples: list[tuple[int, str, bool]] = []  # (score, band, churned)
     horizon = timedelta(days=horizon_days)
-    for as_of in dates:
-        active = [
+    active = [
+        [
             (pk, plan)
             for pk, plan, signed_up in accounts
             if signed_up < as_of and (pk not in cancelled or cancelled[pk] >= as_of)
         ]
-        for result in score_accounts(active, as_of=as_of, versions=versions):
-            churn_at = cancelled.get(result.account_id)
-            samples.append(
-                (result.score, result.band, churn_at is not None and churn_at < as_of + horizon)
-            )
+        for as_of in dates
+    ]
+    samples: list[tuple[int, str, bool]] = []  # (score, band, churned)
+    scored = score_at_dates(active, dates, totals_only=True)
+    for as_of, results in zip(dates, scored, strict=True):
+        for pk, score, band in results:
+            churn_at = cancelled.get(pk)
+            samples.append((score, band, churn_at is not None and churn_at < as_of + horizon))
     return summarize(samples, dates=dates, horizon_days=horizon_days)
 
 

@@ -1,17 +1,20 @@
 """What a health factor can measure: one set-based query per measure and window.
 
-Each measure reads every account it is asked about in ONE query, as of a moment
-(`as_of`, exclusive), so the daily score, a single re-score and the backtest over
-past dates share one path. A measure returns {account id: raw value}; an account
-it has no data for is absent (or None), and its factor earns the neutral value.
+Each measure reads every account it is asked about in ONE query, as of one or more
+moments (`dates`, each exclusive), so the daily score, a single re-score and the
+backtest's twelve past dates share one path: a measure over several dates is one
+scan with one filtered aggregate per date (GROUP BY account), not a query per date.
+A measure returns, per date, {account id: raw value}; an account it has no data for
+is absent, and its factor earns the neutral value (or 0, see Measure.absent_is_zero).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connections
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
@@ -28,111 +31,194 @@ from activity.models import (
 )
 
 Raw = dict[int, float | None]
+Dates = Sequence[datetime]
 
 
 def _scoped(queryset: QuerySet, account_ids: Iterable[int] | None) -> QuerySet:
     return queryset if account_ids is None else queryset.filter(account_id__in=list(account_ids))
 
 
-def login_days(as_of: datetime, window: int, account_ids: Iterable[int] | None) -> Raw:
-    """Days with at least one login in the `window` days before `as_of`; 0 when none."""
-    logins = Login.objects.filter(
-        occurred_at__gte=as_of - timedelta(days=window), occurred_at__lt=as_of
+def _span(field: str, dates: Dates, days: int, before: int = 0) -> Q:
+    """Rows in any date's window: from the earliest start to the latest end."""
+    return Q(
+        **{
+            f"{field}__gte": min(dates) - timedelta(days=days + before),
+            f"{field}__lt": max(dates) - timedelta(days=before),
+        }
     )
+
+
+def _window(field: str, as_of: datetime, days: int, before: int = 0) -> Q:
+    """Rows in the `days` before `as_of` (shifted `before` days earlier)."""
+    end = as_of - timedelta(days=before)
+    return Q(**{f"{field}__gte": end - timedelta(days=days), f"{field}__lt": end})
+
+
+def _fetch(queryset: QuerySet) -> list[tuple]:
+    """The queryset's rows as the database driver returns them: a measure's columns are
+    ids, counts and sums, which need none of the ORM's per-value converters (at 100k
+    accounts those cost more than the query)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _per_date(queryset: QuerySet, count: int, keep: Callable[..., float | None]) -> list[Raw]:
+    """Split the `(account id, value(s) for date 0, for date 1, …)` rows into one
+    {account id: raw} per date; `keep(value, …)` gives the raw value or None (absent)."""
+    out: list[Raw] = [{} for _ in range(count)]
+    rows = _fetch(queryset)
+    if not rows:
+        return out
+    width = (len(rows[0]) - 1) // count
+    for row in rows:
+        pk = row[0]
+        for i in range(count):
+            raw = keep(*row[1 + i * width : 1 + (i + 1) * width])
+            if raw is not None:
+                out[i][pk] = raw
+    return out
+
+
+def _positive(n: int) -> int | None:
+    return n or None
+
+
+def login_days(dates: Dates, window: int, account_ids: Iterable[int] | None) -> list[Raw]:
+    """Days with at least one login in the `window` days before each date; 0 when none."""
+    logins = _scoped(Login.objects.filter(_span("occurred_at", dates, window)), account_ids)
+    aggregates = {
+        f"d{i}": Count("day", distinct=True, filter=_window("occurred_at", as_of, window))
+        for i, as_of in enumerate(dates)
+    }
     rows = (
-        _scoped(logins, account_ids)
-        .annotate(day=TruncDate("occurred_at"))
+        logins.annotate(day=TruncDate("occurred_at"))
         .values("account_id")
-        .annotate(days=Count("day", distinct=True))
-        .values_list("account_id", "days")
+        .annotate(**aggregates)
+        .values_list("account_id", *aggregates)
         .order_by()
     )
-    return dict(rows)
+    return _per_date(rows, len(dates), _positive)
 
 
-def feature_adoption(as_of: datetime, window: int, account_ids: Iterable[int] | None) -> Raw | None:
+def feature_adoption(
+    dates: Dates, window: int, account_ids: Iterable[int] | None
+) -> list[Raw | None]:
     """Percent of the catalogue's active features the account used within each feature's
     own "not used" timeframe. None (missing for everyone) with no active feature."""
     features = list(Feature.objects.filter(is_active=True).values_list("pk", "not_used_days"))
     if not features:
-        return None
-    recent = Q()
+        return [None] * len(dates)
+    longest = max(days for _, days in features)
+    sessions = FeatureSession.objects.filter(
+        _span("started_at", dates, longest), feature_id__in=[pk for pk, _ in features]
+    )
+    by_days: dict[int, list[int]] = {}
     for pk, days in features:
-        recent |= Q(feature_id=pk, started_at__gte=as_of - timedelta(days=days))
-    sessions = FeatureSession.objects.filter(recent, started_at__lt=as_of)
+        by_days.setdefault(days, []).append(pk)
+    aggregates = {}
+    for i, as_of in enumerate(dates):
+        recent = Q()
+        for days, pks in sorted(by_days.items()):  # one condition per timeframe, not feature
+            recent |= Q(feature_id__in=pks, started_at__gte=as_of - timedelta(days=days))
+        aggregates[f"u{i}"] = Count(
+            "feature_id", distinct=True, filter=recent & Q(started_at__lt=as_of)
+        )
     rows = (
         _scoped(sessions, account_ids)
         .values("account_id")
-        .annotate(used=Count("feature_id", distinct=True))
-        .values_list("account_id", "used")
+        .annotate(**aggregates)
+        .values_list("account_id", *aggregates)
         .order_by()
     )
-    used = dict(rows)
-    return {pk: round(100 * n / len(features)) for pk, n in used.items()}
+    return _per_date(rows, len(dates), lambda n: round(100 * n / len(features)) if n else None)
 
 
-def usage_trend(as_of: datetime, window: int, account_ids: Iterable[int] | None) -> Raw:
+def usage_trend(dates: Dates, window: int, account_ids: Iterable[int] | None) -> list[Raw]:
     """Minutes of feature use in the last `window` days against the `window` days before,
     in percent (-100: stopped, +100: doubled or started). Missing with no use in either."""
-    start, middle = as_of - timedelta(days=2 * window), as_of - timedelta(days=window)
-    sessions = FeatureSession.objects.filter(started_at__gte=start, started_at__lt=as_of)
+    sessions = FeatureSession.objects.filter(_span("started_at", dates, 2 * window))
+    aggregates = {}
+    for i, as_of in enumerate(dates):
+        aggregates[f"r{i}"] = Sum("minutes", filter=_window("started_at", as_of, window), default=0)
+        aggregates[f"b{i}"] = Sum(
+            "minutes", filter=_window("started_at", as_of, window, before=window), default=0
+        )
     rows = (
         _scoped(sessions, account_ids)
         .values("account_id")
-        .annotate(
-            recent=Sum("minutes", filter=Q(started_at__gte=middle), default=0),
-            before=Sum("minutes", filter=Q(started_at__lt=middle), default=0),
-        )
-        .values_list("account_id", "recent", "before")
+        .annotate(**aggregates)
+        .values_list("account_id", *aggregates)
         .order_by()
     )
-    trend = {}
-    for pk, recent, before in rows:
-        if before:
-            trend[pk] = max(-100, min(100, round(100 * (recent - before) / before)))
-        elif recent:
-            trend[pk] = 100
-    return trend
+    return _per_date(rows, len(dates), _trend)
 
 
-def failed_payments(as_of: datetime, window: int, account_ids: Iterable[int] | None) -> Raw:
+def _trend(recent, before) -> int | None:
+    if before:
+        return max(-100, min(100, round(100 * (recent - before) / before)))
+    return 100 if recent else None
+
+
+def failed_payments(dates: Dates, window: int, account_ids: Iterable[int] | None) -> list[Raw]:
     """Failed payment attempts in the window. Missing when nothing was billed in it (a free
     plan), so an account that is never charged is not rewarded for never failing."""
-    payments = Payment.objects.filter(
-        occurred_at__gte=as_of - timedelta(days=window), occurred_at__lt=as_of
-    )
+    payments = Payment.objects.filter(_span("occurred_at", dates, window))
+    failed = Q(status=PaymentStatus.FAILED)
+    aggregates = {}
+    for i, as_of in enumerate(dates):
+        aggregates[f"n{i}"] = Count("pk", filter=_window("occurred_at", as_of, window))
+        aggregates[f"f{i}"] = Count("pk", filter=_window("occurred_at", as_of, window) & failed)
     rows = (
         _scoped(payments, account_ids)
         .values("account_id")
-        .annotate(failed=Count("pk", filter=Q(status=PaymentStatus.FAILED)))
-        .values_list("account_id", "failed")
+        .annotate(**aggregates)
+        .values_list("account_id", *aggregates)
         .order_by()
     )
-    return dict(rows)
+    return _per_date(rows, len(dates), lambda billed, failed: failed if billed else None)
 
 
-def latest_nps(as_of: datetime, window: int, account_ids: Iterable[int] | None) -> Raw:
-    """The latest NPS answered within the window (older answers are stale: missing)."""
-    answers = Feedback.objects.filter(
-        submitted_at__gte=as_of - timedelta(days=window), submitted_at__lt=as_of
+def latest_nps(dates: Dates, window: int, account_ids: Iterable[int] | None) -> list[Raw]:
+    """The latest NPS answered within the window (older answers are stale: missing).
+
+    Answers are few (one per account and survey): read once, oldest first, and the
+    latest before each date wins."""
+    answers = _scoped(Feedback.objects.filter(_span("submitted_at", dates, window)), account_ids)
+    rows = answers.order_by("account_id", "submitted_at").values_list(
+        "account_id", "submitted_at", "nps"
     )
-    rows = _scoped(answers, account_ids).order_by("account_id", "submitted_at")
-    return dict(rows.values_list("account_id", "nps"))  # the latest wins
+    out: list[Raw] = [{} for _ in dates]
+    starts = [(i, as_of - timedelta(days=window), as_of) for i, as_of in enumerate(dates)]
+    for pk, submitted_at, nps in rows:
+        for i, start, end in starts:
+            if start <= submitted_at < end:
+                out[i][pk] = nps  # the latest wins
+    return out
 
 
-def overdue_tasks(as_of: datetime, window: int, account_ids: Iterable[int] | None) -> Raw:
-    """Customer-requested tasks open and past their due time at `as_of`; 0 when none."""
+def overdue_tasks(dates: Dates, window: int, account_ids: Iterable[int] | None) -> list[Raw]:
+    """Customer-requested tasks open and past their due time at each date; 0 when none."""
     tasks = Task.objects.filter(
-        source=TaskSource.CUSTOMER, created_at__lt=as_of, due_at__lt=as_of
-    ).filter(Q(resolved_at__isnull=True, status=TaskStatus.OPEN) | Q(resolved_at__gte=as_of))
+        source=TaskSource.CUSTOMER, created_at__lt=max(dates), due_at__lt=max(dates)
+    ).filter(Q(resolved_at__isnull=True, status=TaskStatus.OPEN) | Q(resolved_at__gte=min(dates)))
+    aggregates = {
+        f"n{i}": Count(
+            "pk",
+            filter=Q(created_at__lt=as_of, due_at__lt=as_of)
+            & (Q(resolved_at__isnull=True, status=TaskStatus.OPEN) | Q(resolved_at__gte=as_of)),
+        )
+        for i, as_of in enumerate(dates)
+    }
     rows = (
         _scoped(tasks, account_ids)
         .values("account_id")
-        .annotate(n=Count("pk"))
-        .values_list("account_id", "n")
+        .annotate(**aggregates)
+        .values_list("account_id", *aggregates)
         .order_by()
     )
-    return dict(rows)
+    return _per_date(rows, len(dates), _positive)
 
 
 @dataclass(frozen=True)
@@ -141,7 +227,7 @@ class Measure:
 
     key: str
     label: str
-    read: Callable[[datetime, int, Iterable[int] | None], Raw | None]
+    read: Callable[[Dates, int, Iterable[int] | None], list[Raw | None]]
     describe: Callable[[float, int], str]
     # When an account is absent from the query's answer: a real zero, or no data at all.
     absent_is_zero: bool

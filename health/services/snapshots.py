@@ -22,12 +22,13 @@ from core.causes import Cause
 from core.handover import record_and_announce_many
 
 from .. import signals
+from ..bulk import upsert_scores
 from ..definition import worse
 from ..models import AccountHealth, HealthModelVersion, HealthSnapshot, HealthTouched
 from ..scoring import Scored, score_accounts
 
 KEEP_DAILY_DAYS = 400
-CHUNK = 5000  # accounts written per transaction
+CHUNK = 10_000  # accounts written per transaction
 DEFAULT_DROP_POINTS = 15  # a model's definition may set its own "drop_points"
 # Below this many accounts, the measures read only their rows; above, everyone's at once.
 SCOPED_UP_TO = 1000
@@ -94,10 +95,10 @@ def rescore_account(account: Account | int) -> Scored | None:
     now = clock.now()
     accounts = list(Account.objects.filter(pk=pk).values_list("pk", "plan"))
     results = score_accounts(accounts, as_of=now, scope=[pk])
-    with transaction.atomic():
-        write_scores(
-            results, day=timezone.localdate(now), now=now, cause=Cause.by_system("health re-score")
-        )
+    # write_scores is atomic itself (one transaction per chunk; here, the one row).
+    write_scores(
+        results, day=timezone.localdate(now), now=now, cause=Cause.by_system("health re-score")
+    )
     return results[0] if results else None
 
 
@@ -120,53 +121,36 @@ def _write_chunk(
 ) -> None:
     low, high = chunk[0].account_id, chunk[-1].account_id
     in_chunk = {"account_id__gte": low, "account_id__lte": high}
+    scored = {r.account_id: r for r in chunk}
+    # Only accounts whose band changed or whose score fell can fire an event: read the
+    # old scores of all (small tuples), the old factors and 7-day peaks of those only.
+    moving = [
+        pk
+        for pk, score, band in AccountHealth.objects.filter(**in_chunk).values_list(
+            "account_id", "score", "band"
+        )
+        if pk in scored and (band != scored[pk].band or scored[pk].score < score)
+    ]
     previous = {
         pk: (score, band, factors)
-        for pk, score, band, factors in AccountHealth.objects.filter(**in_chunk).values_list(
-            "account_id", "score", "band", "factors"
-        )
+        for pk, score, band, factors in AccountHealth.objects.filter(
+            account_id__in=moving
+        ).values_list("account_id", "score", "band", "factors")
     }
-    peaks = dict(
-        HealthSnapshot.objects.filter(**in_chunk, day__gte=day - timedelta(days=7), day__lt=day)
-        .values("account_id")
-        .annotate(peak=Max("score"))
-        .values_list("account_id", "peak")
-        .order_by()
-    )
-    fields = {"version_id", "score", "band", "factors", "computed_at"}
-    HealthSnapshot.objects.bulk_create(
-        [
-            HealthSnapshot(
-                account_id=r.account_id,
-                day=day,
-                version_id=r.version_id,
-                score=r.score,
-                band=r.band,
-                factors=r.factors,
-                computed_at=now,
+    peaks = (
+        dict(
+            HealthSnapshot.objects.filter(
+                account_id__in=moving, day__gte=day - timedelta(days=7), day__lt=day
             )
-            for r in chunk
-        ],
-        update_conflicts=True,
-        unique_fields=["account", "day"],
-        update_fields=sorted(f.removesuffix("_id") for f in fields),
+            .values("account_id")
+            .annotate(peak=Max("score"))
+            .values_list("account_id", "peak")
+            .order_by()
+        )
+        if moving
+        else {}
     )
-    AccountHealth.objects.bulk_create(
-        [
-            AccountHealth(
-                account_id=r.account_id,
-                version_id=r.version_id,
-                score=r.score,
-                band=r.band,
-                factors=r.factors,
-                computed_at=now,
-            )
-            for r in chunk
-        ],
-        update_conflicts=True,
-        unique_fields=["account"],
-        update_fields=sorted(f.removesuffix("_id") for f in fields),
-    )
+    upsert_scores(chunk, day=day, now=now)
     changed, dropped = [], []
     for r in chunk:
         if r.account_id not in previous:
