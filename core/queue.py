@@ -20,7 +20,6 @@ from typing import Any
 from django.db import transaction
 from django_q.tasks import async_task
 
-
 # Inside `no_tasks_leave()` (a dry run), what would be enqueued is counted, not sent.
 _held_back: ContextVar[list[str] | None] = ContextVar("held_back_tasks", default=None)
 

@@ -18,6 +18,6 @@ What happened is read back as plain data (trace.py) before the rollback.
 """
 
 from .runner import Happening, simulate
-from .trace import Entry, Simulation, SimulatedMessage
+from .trace import Entry, SimulatedMessage, Simulation
 
 __all__ = ["Entry", "Happening", "SimulatedMessage", "Simulation", "simulate"]

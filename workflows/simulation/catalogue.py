@@ -3,6 +3,7 @@ once drafts exist, its draft), set up inside the simulation's transaction."""
 
 from django.core.exceptions import ValidationError
 
+from accounts.models import Account
 from core import clock
 
 from ..models import Workflow, WorkflowVersion
@@ -53,3 +54,13 @@ def describe(workflow: Workflow | None, *, draft: bool) -> str:
         return "the active catalogue"
     version = workflow.current_version.number if workflow.current_version else "?"
     return f"{workflow.name} ({'draft' if draft else f'version {version}'})"
+
+
+def find_account(reference: str) -> Account | None:
+    """The account a person names by its external id or its number ("#12" or "12")."""
+    value = reference.strip()
+    found = Account.objects.filter(external_id=value).first()
+    number = value.lstrip("#")
+    if found is None and number.isdigit():
+        found = Account.objects.filter(pk=int(number)).first()
+    return found

@@ -144,11 +144,12 @@ class _World:
         """Do what is due now for the account until nothing is left (or MAX_ROUNDS)."""
         for _ in range(MAX_ROUNDS):
             self.announce()
-            if not (self.match() | self.execute() | self.deliver()):
-                if len(self.connection.run_on_commit) == self.mark:
-                    return
-        logger.warning("Simulation of account %s: still busy after %s rounds.",
-                       self.account_id, MAX_ROUNDS)
+            busy = self.match() | self.execute() | self.deliver()
+            if not busy and len(self.connection.run_on_commit) == self.mark:
+                return
+        logger.warning(
+            "Simulation of account %s: still busy after %s rounds.", self.account_id, MAX_ROUNDS
+        )
 
     def announce(self) -> None:
         """Run what a commit would run now (domain signals to their receivers), in order,

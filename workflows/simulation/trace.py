@@ -156,14 +156,26 @@ def collect(
         entries.append(_step_entry(result))
     for run in runs.filter(status=RunStatus.WAITING).exclude(waiting_for=""):
         entries.append(
-            Entry(run.waiting_since or run.due_at, "wait", f"{run.workflow.name}: waiting",
-                  f"Waits for {run.waiting_for} until {run.due_at:%Y-%m-%d %H:%M %Z}.",
-                  run.workflow.name)
+            Entry(
+                run.waiting_since or run.due_at,
+                "wait",
+                f"{run.workflow.name}: waiting",
+                f"Waits for {run.waiting_for} until {run.due_at:%Y-%m-%d %H:%M %Z}.",
+                run.workflow.name,
+            )
         )
     messages = _messages(account_id, marks, captured)
     for message in messages:
-        entries.append(Entry(message.queued_at, "message", _message_title(message),
-                             message.held_reason, message.workflow, message=message))
+        entries.append(
+            Entry(
+                message.queued_at,
+                "message",
+                _message_title(message),
+                message.held_reason,
+                message.workflow,
+                message=message,
+            )
+        )
     entries.sort(key=lambda entry: entry.at)
     return entries, messages
 
@@ -196,8 +208,9 @@ def _messages(account_id: int, marks: Marks, captured: Captured) -> list[Simulat
         .order_by("created_at", "pk")
     )
     runs = dict(
-        Run.objects.filter(pk__in={m.cause_run_id for m in rows if m.cause_run_id})
-        .values_list("pk", "workflow__name")
+        Run.objects.filter(pk__in={m.cause_run_id for m in rows if m.cause_run_id}).values_list(
+            "pk", "workflow__name"
+        )
     )
     result = []
     for row in rows:
