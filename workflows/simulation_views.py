@@ -56,7 +56,9 @@ class SimulationForm(forms.Form):
 def simulate_view(request: HttpRequest) -> HttpResponse:
     """The form, and with an account given, the day-by-day outcome."""
     given = "account" in request.GET
-    form = SimulationForm(request.GET if given else None, initial=request.GET.dict())
+    # A link may name only the account (or the workflow): the rest take their defaults.
+    query = {"mode": FORWARD, "days": "30", **request.GET.dict()}
+    form = SimulationForm(query if given else None, initial=query)
     result = None
     status = 200
     if given and form.is_valid():
