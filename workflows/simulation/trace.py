@@ -51,6 +51,22 @@ class Entry:
     message: SimulatedMessage | None = None
 
 
+# Within one moment: what happened, then what it triggered, ran, queued and sent.
+ORDER = {
+    "happening": 0,
+    "trigger": 1,
+    "skipped": 2,
+    "run": 2,
+    "goal": 2,
+    "decision": 3,
+    "step": 3,
+    "wait": 4,
+    "message": 5,
+    "sent": 6,
+    "held": 6,
+}
+
+
 @dataclass(frozen=True)
 class Day:
     date: date
@@ -176,7 +192,7 @@ def collect(
                 message=message,
             )
         )
-    entries.sort(key=lambda entry: entry.at)
+    entries.sort(key=lambda entry: (entry.at, ORDER.get(entry.kind, 5)))
     return entries, messages
 
 
