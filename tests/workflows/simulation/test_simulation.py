@@ -156,3 +156,18 @@ def test_the_command_prints_the_days_and_refuses_what_it_cannot_do(account, froz
         )
     with pytest.raises(CommandError, match="1 to 90"):
         call_command("simulate", "--account", str(account.pk), "--days", "0")
+
+
+@pytest.mark.django_db
+def test_the_readme_example_a_login_after_the_reengagement_email_meets_the_goal(
+    account, frozen_time
+):
+    ContactFactory(account=account, email="jordan@acme.example", is_primary=True)
+    record_login(account=account, occurred_at=NOW, cause=CAUSE)
+
+    result = simulate(
+        account, days=10, workflow="d1-inactive", happenings=[login_on_day(account, 9)]
+    )
+
+    assert [m.subject for m in result.sent()] == ["Your Example SaaS account is ready when you are"]
+    assert any(e.kind == "goal" for e in result.entries)
