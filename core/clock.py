@@ -2,9 +2,14 @@
 
 Services, sweeps and waits call `now()` instead of `timezone.now()` directly,
 so a whole playbook can be replayed on a virtual clock (time-machine in tests,
-a dry run later) by moving a single source of time.
+`virtual` for the dry-run simulator, workflows.simulation) by moving a single
+source of time. `virtual` is a context variable, not a patch: a simulation in
+one request never moves the clock of another thread.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,9 +18,34 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 
+class VirtualClock:
+    """A clock that stands still until moved (`move_to`); only ever forward."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = require_aware(start, "The virtual clock's start")
+
+    def move_to(self, moment: datetime) -> None:
+        self.current = max(self.current, moment)
+
+
+_virtual: ContextVar[VirtualClock | None] = ContextVar("virtual_clock", default=None)
+
+
 def now() -> datetime:
-    """The current, timezone-aware time."""
-    return timezone.now()
+    """The current, timezone-aware time (the virtual clock's, inside `virtual`)."""
+    clock = _virtual.get()
+    return clock.current if clock is not None else timezone.now()
+
+
+@contextmanager
+def virtual(start: datetime) -> Iterator[VirtualClock]:
+    """Within this block (and this thread or task only), `now()` is a VirtualClock's time."""
+    clock = VirtualClock(start)
+    token = _virtual.set(clock)
+    try:
+        yield clock
+    finally:
+        _virtual.reset(token)
 
 
 # Reporters' clocks drift; a fact this far ahead of ours is still believed.

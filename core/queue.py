@@ -14,15 +14,39 @@ transaction wrote, and a drain holds the wake-ups its own work asks for
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
 from django_q.tasks import async_task
 
+# Inside `no_tasks_leave()` (a dry run), what would be enqueued is counted, not sent.
+_held_back: ContextVar[list[str] | None] = ContextVar("held_back_tasks", default=None)
+
+
+@contextmanager
+def no_tasks_leave() -> Iterator[list[str]]:
+    """Within this block (this thread only), enqueueing a task records its name in the
+    list yielded and sends nothing: the simulator's guarantee that no task is queued."""
+    held: list[str] = []
+    token = _held_back.set(held)
+    try:
+        yield held
+    finally:
+        _held_back.reset(token)
+
+
+def _enqueue(func: str, *args: Any) -> None:
+    held = _held_back.get()
+    if held is not None:
+        held.append(func)
+        return
+    async_task(func, *args)
+
 
 def enqueue_on_commit(func: str, *args: Any) -> None:
     """Run `func(*args)` in a worker once the current transaction commits."""
-    transaction.on_commit(lambda: async_task(func, *args))
+    transaction.on_commit(lambda: _enqueue(func, *args))
 
 
 class _WakeUp:
@@ -34,7 +58,7 @@ class _WakeUp:
 
     def __call__(self) -> None:
         self.fired = True
-        async_task(self.task)
+        _enqueue(self.task)
 
 
 def _wake_after_this_commit(task: str) -> None:
@@ -54,6 +78,11 @@ def _wake_after_this_commit(task: str) -> None:
         ):
             return
     transaction.on_commit(_WakeUp(task))
+
+
+def is_wake_up(callback: object) -> bool:
+    """Whether an on-commit callback is a wake-up (the dry-run simulator drains by itself)."""
+    return isinstance(callback, _WakeUp)
 
 
 _batch = threading.local()

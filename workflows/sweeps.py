@@ -7,12 +7,18 @@ match them after commit. The event key names the fact and its window
 for a reminder …), and the events table is unique on it, so a sweep run
 twice, or by two workers at once, records each fact once; a sweep that fails
 half-way simply finds the rest next time. "Now" comes from core.clock.
+
+Inside `only_for(account_ids)` every sweep looks at those accounts only: the
+dry-run simulator (workflows.simulation) sweeps one account, not the book.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
@@ -28,7 +34,7 @@ from activity.models import (
 from core import clock
 from core.causes import Cause
 from scoring.selectors import scoring_rules
-from scoring.services import catch_up_milestones
+from scoring.services import catch_up_milestones, record_milestones_reached
 
 from .date_sweep import date_occurrences
 from .models import SweepRules, TriggerEvent
@@ -43,6 +49,25 @@ from .triggers.tasks import task_rows
 OVERDUE_LOOKBACK = timedelta(days=30)
 
 
+_scope: ContextVar[tuple[int, ...] | None] = ContextVar("sweep_scope", default=None)
+
+
+@contextmanager
+def only_for(account_ids: list[int]) -> Iterator[None]:
+    """Within this block (this thread only), the sweeps find what is due for these accounts."""
+    token = _scope.set(tuple(account_ids))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def _in_scope(queryset, field: str = "pk"):
+    """`queryset` narrowed to the accounts in scope (all of them outside `only_for`)."""
+    scope = _scope.get()
+    return queryset if scope is None else queryset.filter(**{f"{field}__in": scope})
+
+
 def sweep_rules() -> SweepRules:
     """The sweep rules row (created with defaults if missing)."""
     rules, _ = SweepRules.objects.get_or_create(pk=1)
@@ -55,7 +80,7 @@ def _window(days: int) -> int:
 
 
 def _active_accounts():
-    return Account.objects.filter(lifecycle=Lifecycle.ACTIVE)
+    return _in_scope(Account.objects.filter(lifecycle=Lifecycle.ACTIVE))
 
 
 def _recent(kind: str, days: int, **match) -> Exists:
@@ -176,7 +201,7 @@ def task_deadlines() -> int:
     """
     hours = sweep_rules().task_due_soon_hours
     now = clock.now()
-    open_tasks = task_rows(Task.objects.filter(status=TaskStatus.OPEN))
+    open_tasks = task_rows(_in_scope(Task.objects.filter(status=TaskStatus.OPEN), "account_id"))
     soon = open_tasks.filter(due_at__gt=now, due_at__lte=now + timedelta(hours=hours))
     overdue = open_tasks.filter(due_at__lte=now, due_at__gt=now - OVERDUE_LOOKBACK)
     return sum(
@@ -217,10 +242,13 @@ def appointment_reminders() -> int:
     recorded = 0
     for reminder in REMINDERS:
         due = appointment_rows(
-            Appointment.objects.filter(
-                status=AppointmentStatus.BOOKED,
-                starts_at__lte=now + reminder.lead,
-                starts_at__gt=now + reminder.until,
+            _in_scope(
+                Appointment.objects.filter(
+                    status=AppointmentStatus.BOOKED,
+                    starts_at__lte=now + reminder.lead,
+                    starts_at__gt=now + reminder.until,
+                ),
+                "account_id",
             )
         )
         recorded += record_found(
@@ -240,7 +268,15 @@ def milestone_catch_up() -> int:
     Recorded, announced and triggered by the scoring service itself, exactly
     as if points had reached them (same event keys: nothing is announced twice).
     """
-    return catch_up_milestones(cause=Cause.by_system("milestone catch-up"))
+    cause = Cause.by_system("milestone catch-up")
+    scope = _scope.get()
+    if scope is None:
+        return catch_up_milestones(cause=cause)
+    with transaction.atomic():  # a handful of accounts: one batch, locked in id order
+        locked = Account.objects.select_for_update().filter(pk__in=scope).order_by("pk")
+        accounts = Account.objects.filter(pk__in=list(locked.values_list("pk", flat=True)))
+        reached = record_milestones_reached(accounts=accounts, cause=cause)
+    return sum(map(len, reached.values()))
 
 
 # --- periodic outreach ---------------------------------------------------------------

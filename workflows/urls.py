@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import backlog_views, enrollment_views, views
+from . import backlog_views, enrollment_views, simulation_views, views
 
 app_name = "workflows"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("triggers/help/", views.trigger_help, name="trigger_help"),
     path("actions/hint/", views.action_hint_view, name="action_hint"),
     path("runs/", views.run_list, name="runs"),
+    path("simulate/", simulation_views.simulate_view, name="simulate"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/retry/", views.run_retry, name="retry"),
     path(

@@ -13,7 +13,13 @@ SMS_BACKENDS = {
 
 
 def transport_for(channel: str) -> Transport:
-    """The transport that delivers `channel` under the current settings."""
+    """The transport that delivers `channel` under the current settings (inside a dry run,
+    capture.captured(), e-mail and SMS are kept instead)."""
+    from .capture import CapturingTransport, collector
+
+    collected = collector()
+    if collected is not None and channel in (Channel.EMAIL, Channel.SMS):
+        return CapturingTransport(collected)
     if channel == Channel.EMAIL:
         from .email import EmailTransport
 
