@@ -109,7 +109,11 @@ def _occurrences(
     earliest, latest = window(params, version.steps, now_day)
     field = params["field"]
     recorded = _recorded(workflow, field, earliest, latest, "pk")
-    accounts = Account.objects.filter(lifecycle=Lifecycle.ACTIVE)
+    # Imported here: workflows.sweeps lists this sweep among its own. Inside the simulator's
+    # `sweeps.only_for`, the dates of the simulated account only.
+    from .sweeps import in_scope
+
+    accounts = in_scope(Account.objects.filter(lifecycle=Lifecycle.ACTIVE))
     if field == RENEWAL:
         rows = (
             (pk, renewal, created)

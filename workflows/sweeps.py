@@ -62,7 +62,7 @@ def only_for(account_ids: list[int]) -> Iterator[None]:
         _scope.reset(token)
 
 
-def _in_scope(queryset, field: str = "pk"):
+def in_scope(queryset, field: str = "pk"):
     """`queryset` narrowed to the accounts in scope (all of them outside `only_for`)."""
     scope = _scope.get()
     return queryset if scope is None else queryset.filter(**{f"{field}__in": scope})
@@ -80,7 +80,7 @@ def _window(days: int) -> int:
 
 
 def _active_accounts():
-    return _in_scope(Account.objects.filter(lifecycle=Lifecycle.ACTIVE))
+    return in_scope(Account.objects.filter(lifecycle=Lifecycle.ACTIVE))
 
 
 def _recent(kind: str, days: int, **match) -> Exists:
@@ -201,7 +201,7 @@ def task_deadlines() -> int:
     """
     hours = sweep_rules().task_due_soon_hours
     now = clock.now()
-    open_tasks = task_rows(_in_scope(Task.objects.filter(status=TaskStatus.OPEN), "account_id"))
+    open_tasks = task_rows(in_scope(Task.objects.filter(status=TaskStatus.OPEN), "account_id"))
     soon = open_tasks.filter(due_at__gt=now, due_at__lte=now + timedelta(hours=hours))
     overdue = open_tasks.filter(due_at__lte=now, due_at__gt=now - OVERDUE_LOOKBACK)
     return sum(
@@ -242,7 +242,7 @@ def appointment_reminders() -> int:
     recorded = 0
     for reminder in REMINDERS:
         due = appointment_rows(
-            _in_scope(
+            in_scope(
                 Appointment.objects.filter(
                     status=AppointmentStatus.BOOKED,
                     starts_at__lte=now + reminder.lead,

@@ -278,3 +278,20 @@ def test_days_are_the_teams_calendar_days_across_a_dst_change(deliver, frozen_ti
     frozen_time.move_to(datetime(2026, 3, 29, 22, 30, tzinfo=UTC))  # 00:30 CEST
     resume(deliver)
     assert tag_names(account) == {"Anniversary", "Day after"}
+
+
+def test_a_simulation_of_one_account_finds_only_its_own_dates(deliver, frozen_time):
+    """The simulator narrows every sweep to its account (workflows.sweeps.only_for): the date
+    sweep too, so simulating one customer never walks the whole book."""
+    from workflows.date_sweep import date_occurrences
+    from workflows.sweeps import only_for
+
+    frozen_time.move_to(NOW - timedelta(days=40))
+    simulated, other = renewing(TODAY + timedelta(days=30)), renewing(TODAY + timedelta(days=30))
+    date_workflow("renewal-prep", [tag("Renewal in 30 days")], days=30)
+    frozen_time.move_to(NOW)
+
+    with only_for([simulated.pk]):
+        assert date_occurrences() == 1
+    assert set(TriggerEvent.objects.values_list("account_id", flat=True)) == {simulated.pk}
+    assert other.pk not in TriggerEvent.objects.values_list("account_id", flat=True)
