@@ -8,6 +8,7 @@ contacts, optouts, updates); the doors are named here too, so `from accounts.ser
 add_tag` keeps working for the many apps and inputs that call them.
 """
 
+from .affiliates import record_affiliate_joined
 from .checks import clean_external_id, require_same_account
 from .contacts import upsert_contact
 from .locks import account_transaction, lock_account, lock_accounts, lock_accounts_named
@@ -38,6 +39,7 @@ __all__ = [
     "lock_accounts",
     "lock_accounts_named",
     "opt_out_contact",
+    "record_affiliate_joined",
     "reactivate_account",
     "record_subscription",
     "remove_tag",
