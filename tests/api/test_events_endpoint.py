@@ -170,10 +170,13 @@ def test_subscription_cancelled_churns_the_account(api, acme):
     assert (acme.lifecycle, acme.mrr) == (Lifecycle.CHURNED, Decimal("0.00"))
 
 
+JOINED = "2025-06-30T10:00:00Z"
+
+
 def test_affiliate_joined_is_recorded_once_per_account(api, acme):
     response = api.send(
         {"events": [
-            event("affiliate.joined", "evt-1", affiliate_id="aff_9", joined_at="2025-06-30T10:00:00Z"),
+            event("affiliate.joined", "evt-1", affiliate_id="aff_9", joined_at=JOINED),
             event("affiliate.joined", "evt-2"),
         ]}
     )  # fmt: skip
