@@ -322,6 +322,8 @@ class AccountEventKind(models.TextChoices):
     SUBSCRIPTION_CHANGED = "subscription_changed", "Subscription changed"
     CONTACT_CHANGED = "contact_changed", "Contact changed"  # data: contact id, changed fields
     UPDATED = "updated", "Details changed"  # data: {field: [old, new]} (name, owner, …)
+    # data: affiliate id, joined at (the product's affiliate.joined event; once per account)
+    AFFILIATE_JOINED = "affiliate_joined", "Joined the affiliate programme"
 
 
 class AccountEvent(CausedModel):

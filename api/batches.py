@@ -13,6 +13,7 @@ from activity.services import features, logins
 from . import schemas
 from .batching import Batch, CheckedTogether, Item, Outcome
 from .one_by_one import (
+    AffiliateJoins,
     AppointmentOutcomes,
     Bookings,
     Cancellations,
@@ -136,4 +137,5 @@ BATCHES: dict[str, type[Batch]] = {
     "appointment.cancelled": AppointmentOutcomes,
     "appointment.attended": AppointmentOutcomes,
     "appointment.no_show": AppointmentOutcomes,
+    "affiliate.joined": AffiliateJoins,
 }

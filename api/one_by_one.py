@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from accounts.models import Account, Contact
-from accounts.services import cancel_subscription, change_plan
+from accounts.services import cancel_subscription, change_plan, record_affiliate_joined
 from activity.models import Appointment
 from activity.services import appointments, payments
 from core.causes import Cause
@@ -123,3 +123,15 @@ class AppointmentOutcomes(BookedAppointments):
         """Record how the appointment went."""
         self.SERVICES[event.type](appointment=self.appointment(event), cause=cause)
         return self.account(event)
+
+
+class AffiliateJoins(OneByOne):
+    """affiliate.joined: the end of playbook h1's recruitment (once per account)."""
+
+    def apply_one(self, event: schemas.AffiliateJoined, cause: Cause) -> Account:
+        """Record the join; a second report for the account changes nothing."""
+        account = self.account(event)
+        record_affiliate_joined(
+            account=account, affiliate_id=event.affiliate_id, joined_at=event.joined_at, cause=cause
+        )
+        return account

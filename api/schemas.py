@@ -306,6 +306,12 @@ class AppointmentOutcome(EventBase):
     appointment_id: Id
 
 
+class AffiliateJoined(EventBase):
+    type: Literal["affiliate.joined"]
+    affiliate_id: Text = Field("", description="Your id for its affiliate membership (optional).")
+    joined_at: Moment | None = None
+
+
 Event = Annotated[
     AccountSignedUp
     | LoginRecorded
@@ -315,7 +321,8 @@ Event = Annotated[
     | PlanChanged
     | AppointmentBooked
     | AppointmentRescheduled
-    | AppointmentOutcome,
+    | AppointmentOutcome
+    | AffiliateJoined,
     Field(discriminator="type"),
 ]
 

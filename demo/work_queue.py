@@ -13,6 +13,7 @@ from activity.services.logins import record_login
 from activity.services.payments import record_payment
 from core import clock
 from core.causes import Cause
+from health.models import AccountHealth, HealthModel, HealthSnapshot
 from workqueue import detectors
 
 DEMO = Cause.by_system("demo data: work queue")
@@ -43,13 +44,28 @@ def _weekly_use(account, feature, usual: int, last_week: int) -> None:
             )  # fmt: skip
 
 
+def _health_fell(account, days: int = 8) -> None:
+    """A computed band that fell from healthy to struggling since `days` ago (the two
+    snapshots the health sweep would have written)."""
+    version = HealthModel.objects.get(is_default=True).current_version
+    fields = dict(version=version, factors={}, computed_at=clock.now())
+    today = clock.now().date()
+    HealthSnapshot.objects.create(
+        account=account, day=today - timedelta(days=days), band="healthy", score=74, **fields
+    )
+    HealthSnapshot.objects.create(account=account, day=today, band="struggling", score=28, **fields)
+    AccountHealth.objects.update_or_create(
+        account=account, defaults=dict(band="struggling", score=28, **fields)
+    )
+
+
 def seed_signal_showcase(staff: list) -> dict[str, int]:
     """One account per detector, owned in turn by the demo CSMs; returns the signals raised
     per reason (the detectors run over the whole portfolio, so others may join)."""
     now = clock.now()
     feature = Feature.objects.filter(is_active=True).order_by("pk").first()
     owners = [user for user in staff if not user.is_superuser] or staff
-    owner = iter(owners * 8).__next__
+    owner = iter(owners * 9).__next__
 
     dropping = _account("usage-drop", "Northwind Dropping", owner(), days=200, mrr=2400)
     record_login(account=dropping, cause=DEMO, occurred_at=now - timedelta(days=1))
@@ -80,6 +96,9 @@ def seed_signal_showcase(staff: list) -> dict[str, int]:
     )
     _account("onboarding", "Hooli Never Started", owner(), days=16)
     _account("no-touch", "Massive Dynamic (untouched)", owner(), days=120, mrr=8000)
+    falling = _account("health", "Soylent Slipping", owner(), days=220)
+    record_login(account=falling, cause=DEMO, occurred_at=now - timedelta(days=2))
+    _health_fell(falling)
     counts = detectors.run_all()
     counts.pop("woke", None)
     return counts

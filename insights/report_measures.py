@@ -64,6 +64,19 @@ def _cancellation(event: AccountEvent) -> str:
     return f"MRR lost {format_money(lost, currency)}" if lost else "Subscription cancelled"
 
 
+def _invitation(message: Message) -> str:
+    return f"Invited ({message.recipient})"
+
+
+def _joined(event: AccountEvent) -> str:
+    affiliate = (event.data or {}).get("affiliate_id")
+    return f"Joined as affiliate {affiliate}" if affiliate else "Joined the affiliate programme"
+
+
+# Playbook h1's invitation: sent, it is the start of an affiliate's recruitment.
+AFFILIATE_INVITATION = "h1-affiliate-invitation"
+
+
 def _feedback_rows(condition: Q) -> Callable[[], QuerySet]:
     return lambda: Feedback.objects.filter(condition)
 
@@ -143,6 +156,24 @@ MEASURES = {
             "created_at",
             "Cancelled at",
             _cancellation,
+        ),
+        Measure(
+            "affiliate-invited",
+            "Invited to the affiliate programme",
+            lambda: Message.objects.filter(
+                status=MessageStatus.SENT, template__key=AFFILIATE_INVITATION
+            ),
+            "sent_at",
+            "Invited at",
+            _invitation,
+        ),
+        Measure(
+            "affiliate-joined",
+            "Joined the affiliate programme",
+            lambda: AccountEvent.objects.filter(kind=AccountEventKind.AFFILIATE_JOINED),
+            "created_at",
+            "Joined at",
+            _joined,
         ),
     ]
 }

@@ -1,4 +1,5 @@
-"""Staff reports: NPS, tasks completed, messages per playbook, payment failures and churn.
+"""Staff reports: NPS, tasks completed, messages per playbook, payment failures and churn,
+affiliate recruitment.
 
 Each report is a table (columns, rows, and a drill-down link per number)
 computed with one or two aggregate queries over the scope (a date range, an
@@ -187,6 +188,52 @@ def failures_and_churn_by_month(scope: ReportScope) -> Table:
     return Table(["Month", "Payment failures", "Churned accounts"], rows, links)
 
 
+def affiliate_recruitment_by_month(scope: ReportScope) -> Table:
+    """Affiliate invitations sent (playbook h1) and joins reported (affiliate.joined) per
+    month, and the invited → joined rate: joins ÷ invitations of the month, in %."""
+    invited = _per_month(*_counted(scope, "affiliate-invited"), n=Count("id"))
+    joined = _per_month(*_counted(scope, "affiliate-joined"), n=Count("id"))
+    rows, links = [], []
+    for month in scope.months():
+        key = month_key(month)
+        sent = invited.get(key, {}).get("n", 0)
+        joins = joined.get(key, {}).get("n", 0)
+        rows.append([month_label(month), sent, joins, round(100 * joins / sent) if sent else None])
+        links.append(
+            [
+                None,
+                _link(sent, "affiliate-invited", scope, month=key),
+                _link(joins, "affiliate-joined", scope, month=key),
+                None,
+            ]
+        )
+    columns = ["Month", "Invited", "Joined", "Joined of invited (%)"]
+    return Table(columns, rows, links, scores=frozenset({3}))
+
+
+def _affiliate_chart(table: Table) -> dict:
+    return _chart(
+        "bar",
+        table,
+        [
+            _dataset(table, 1, 0, yAxisID="people", order=1),
+            _dataset(table, 2, 2, yAxisID="people", order=1),
+            _dataset(table, 3, 3, type="line", yAxisID="rate", spanGaps=True, order=0),
+        ],
+        [1, 2, 3],
+        scales={
+            "people": {"position": "left", "beginAtZero": True},
+            "rate": {
+                "position": "right",
+                "min": 0,
+                "max": 100,
+                "grid": {"drawOnChartArea": False},
+                "title": {"display": True, "text": "% joined"},
+            },
+        },
+    )
+
+
 # --- charts -------------------------------------------------------------------
 
 
@@ -294,6 +341,13 @@ REPORTS = [
         "Failed payments and cancelled subscriptions per month.",
         failures_and_churn_by_month,
         _bar_chart(),
+    ),
+    Report(
+        "affiliate-recruitment",
+        "Affiliate recruitment",
+        "Invitations sent (playbook h1), joins reported by the product, and the rate.",
+        affiliate_recruitment_by_month,
+        _affiliate_chart,
     ),
 ]
 BY_KEY = {report.key: report for report in REPORTS}

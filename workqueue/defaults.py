@@ -81,6 +81,15 @@ SIGNAL_TYPES = [
         "outcomes": ["Checked in", "No response"],
     },
     {
+        "reason": "health_worsened",
+        "kind": SignalKind.RISK,
+        "title": "Health band worsened",
+        "priority": Priority.HIGH,
+        "due_in_days": 2,
+        "next_step": "Read which factors fell on the account page, then call the primary contact.",
+        "outcomes": ["Recovered", "Saved", "Downgraded", "Churned", "False alarm"],
+    },
+    {
         "reason": "playbook",
         "kind": SignalKind.RISK,
         "title": "Needs attention",

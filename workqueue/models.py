@@ -216,6 +216,10 @@ class SignalRules(models.Model):
     contact_change_days = models.PositiveSmallIntegerField(default=7)
     no_touch_days = models.PositiveSmallIntegerField(default=30)
     no_touch_min_mrr = models.DecimalField(max_digits=12, decimal_places=2, default=1000)
+    health_band_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="Health band worsened: the computed band is worse than this many days ago.",
+    )
 
     class Meta:
         verbose_name = "signal rules"

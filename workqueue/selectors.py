@@ -73,6 +73,10 @@ WHY_WORDS = {
     "nps": "NPS {}",
     "days_since_sign_up": "{} days since sign-up, no login",
     "last_touch": "last touch {}",
+    "band_before": "was {}",
+    "band_now": "now {}",
+    "score_before": "score {} then",
+    "score_now": "{} now",
     "note": "{}",
     "trigger": "raised by a playbook ({})",
 }

@@ -8,6 +8,7 @@ contacts, optouts, updates); the doors are named here too, so `from accounts.ser
 add_tag` keeps working for the many apps and inputs that call them.
 """
 
+from .affiliates import record_affiliate_joined
 from .checks import clean_external_id, require_same_account
 from .contacts import upsert_contact
 from .dates import set_account_date
@@ -40,6 +41,7 @@ __all__ = [
     "lock_accounts_named",
     "opt_out_contact",
     "reactivate_account",
+    "record_affiliate_joined",
     "record_subscription",
     "remove_tag",
     "remove_tags",

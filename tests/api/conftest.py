@@ -46,6 +46,7 @@ VALID = {
     "appointment.cancelled": {"appointment_id": "apt_1"},
     "appointment.attended": {"appointment_id": "apt_1"},
     "appointment.no_show": {"appointment_id": "apt_1"},
+    "affiliate.joined": {"affiliate_id": "aff_1"},
 }
 
 

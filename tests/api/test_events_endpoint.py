@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from accounts.models import Account, Contact, Lifecycle, Plan
+from accounts.models import Account, AccountEvent, AccountEventKind, Contact, Lifecycle, Plan
 from activity.models import Appointment, AppointmentStatus, FeatureSession, Login, Payment
 from activity.services.appointments import book_appointment
 from api.inbound import apply_once
@@ -168,6 +168,38 @@ def test_subscription_cancelled_churns_the_account(api, acme):
     assert results(response) == [("evt-1", "accepted", "")]
     acme.refresh_from_db()
     assert (acme.lifecycle, acme.mrr) == (Lifecycle.CHURNED, Decimal("0.00"))
+
+
+JOINED = "2025-06-30T10:00:00Z"
+
+
+def test_affiliate_joined_is_recorded_once_per_account(api, acme):
+    response = api.send(
+        {"events": [
+            event("affiliate.joined", "evt-1", affiliate_id="aff_9", joined_at=JOINED),
+            event("affiliate.joined", "evt-2"),
+        ]}
+    )  # fmt: skip
+
+    assert results(response) == [("evt-1", "accepted", ""), ("evt-2", "accepted", "")]
+    [joined] = AccountEvent.objects.filter(account=acme, kind=AccountEventKind.AFFILIATE_JOINED)
+    assert joined.data == {"affiliate_id": "aff_9", "joined_at": "2025-06-30T10:00:00+00:00"}
+
+
+def test_affiliate_joined_in_the_future_or_for_nobody_is_refused_and_writes_nothing(api, acme):
+    before = row_counts()
+    response = api.send(
+        {"events": [
+            event("affiliate.joined", "evt-1", joined_at="2025-07-09T10:00:00Z"),
+            event("affiliate.joined", "evt-2", account="nobody"),
+        ]}
+    )  # fmt: skip
+
+    assert response.status_code == 422
+    [(_, _, future), (_, _, unknown)] = results(response)
+    assert "in the future" in future
+    assert "Unknown account 'nobody'" in unknown
+    assert row_counts() == before
 
 
 def test_plan_changed_changes_the_plan_and_mrr(api, acme):

@@ -24,6 +24,7 @@ EVENT_TYPES = [
     "appointment.cancelled",
     "appointment.attended",
     "appointment.no_show",
+    "affiliate.joined",
 ]
 
 

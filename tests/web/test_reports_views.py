@@ -14,13 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Account, AccountEvent, AccountEventKind
-from accounts.services import cancel_subscription
+from accounts.services import cancel_subscription, record_affiliate_joined
 from activity.models import Feedback, Payment, PaymentStatus, Task, TaskSource, TaskStatus
 from activity.services.feedback import record_feedback
 from activity.services.payments import record_payment
 from activity.services.tasks import create_task, resolve_task
 from core.causes import Cause, CauseKind
-from notifications.models import Channel, Message, MessageStatus
+from notifications.models import Channel, Message, MessageStatus, MessageTemplate
 from tests.factories import AccountFactory
 from workflows.models import Run, RunStatus, TriggerEvent, Workflow
 
@@ -29,7 +29,9 @@ pytestmark = pytest.mark.django_db
 # The team works in New York: 02:00 UTC on 1 September is still August there.
 TEAM_ZONE = "America/New_York"
 NOW = datetime(2025, 9, 20, 12, 0, tzinfo=UTC)
-REPORTS = ["nps", "tasks-completed", "messages-sent", "payment-failures-churn"]
+REPORTS = [
+    "nps", "tasks-completed", "messages-sent", "payment-failures-churn", "affiliate-recruitment",
+]  # fmt: skip
 _numbers = itertools.count()
 
 
@@ -290,6 +292,42 @@ def test_payment_failures_and_churn_per_team_month(client, csm, frozen_time):
     assert (table["Jul 2025"], table["Aug 2025"], table["Sep 2025"]) == ([0, 1], [2, 0], [1, 2])
     assert sum(row[1] for row in item["table"].rows) == 3
     assert csv_rows(client, "payment-failures-churn") == as_csv(item["table"])
+
+
+def test_affiliate_recruitment_counts_invitations_joins_and_the_rate(client, csm, frozen_time):
+    invitation = MessageTemplate.objects.get(key="h1-affiliate-invitation")
+    invited = AccountFactory.create_batch(4)
+    sent = [
+        message(None, Channel.EMAIL, sent_at=datetime(2025, 8, 10, tzinfo=UTC)),
+        message(None, Channel.EMAIL, sent_at=datetime(2025, 9, 2, tzinfo=UTC)),
+        message(None, Channel.EMAIL, sent_at=datetime(2025, 9, 3, tzinfo=UTC)),
+        message(None, Channel.EMAIL, sent_at=datetime(2025, 9, 4, tzinfo=UTC)),
+        message(None, Channel.EMAIL, status=MessageStatus.SUPPRESSED),  # never went out
+    ]
+    for row, account in zip(sent, [*invited, invited[0]], strict=True):
+        row.template, row.account = invitation, account
+    Message.objects.bulk_create(sent)
+    Message.objects.bulk_create([message(None, Channel.EMAIL)])  # another template
+    at(datetime(2025, 8, 20, tzinfo=UTC), lambda: joined(invited[0]))
+    at(datetime(2025, 9, 10, tzinfo=UTC), lambda: joined(invited[1]))
+    client.force_login(csm)
+
+    item = report(client, "affiliate-recruitment")
+
+    table = months(item["table"])
+    assert item["table"].columns == ["Month", "Invited", "Joined", "Joined of invited (%)"]
+    assert (table["Aug 2025"], table["Sep 2025"]) == ([1, 1, 100], [3, 1, 33])
+    assert table["Jul 2025"] == [0, 0, None]
+    link = item["table"].links[-1][2]
+    assert "affiliate-joined" in link
+    listed = client.get(link)
+    assert listed.status_code == 200
+    assert invited[1].name in listed.content.decode()
+    assert csv_rows(client, "affiliate-recruitment") == as_csv(item["table"])
+
+
+def joined(account):
+    return record_affiliate_joined(account=account, affiliate_id="aff", cause=Cause.by_api("app"))
 
 
 def churn(account):
