@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0013_account_last_touch"),
+        ("accounts", "0014_date_attributes"),
     ]
 
     operations = [
