@@ -12,6 +12,10 @@ from django.db import models
 from accounts.models import Account, HealthStatus
 from core.causes import CausedModel
 
+# How an accepted computed band's health status change begins its note: the timeline
+# tells "Maria accepted the computed band Steady" from a plain "Health set to …" by it.
+ACCEPTED_BAND_NOTE = "Accepted the computed band"
+
 
 class HealthModel(CausedModel):
     """A way of scoring accounts; the default one scores every plan no other model claims."""
