@@ -122,3 +122,40 @@ def now_time():
     from core import clock
 
     return clock.now()
+
+
+def _as_post(response) -> dict:
+    """The edit page's forms as a browser would send them unchanged."""
+    data = {}
+    ctx = response.context
+    for form in [ctx["form"], *ctx["factors"], *ctx["bands"]]:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None:
+                continue
+            data[form.add_prefix(name)] = value
+    for formset in [ctx["factors"], ctx["bands"]]:
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+    return data
+
+
+def test_a_manager_binds_a_model_to_a_segment_in_the_editor(
+    client, manager, now, default_model, vip
+):
+    version = _publish("Enterprise model", default_model)
+    url = reverse("health:model", args=[version.model_id])
+    client.force_login(manager)
+    data = _as_post(client.get(url))
+
+    data["segment"] = str(vip.pk)
+    assert client.post(url, data).status_code == 302
+    version.model.refresh_from_db()
+    assert version.model.segment == vip
+    assert version.model.current_version.number == 2
+
+    data["segment"] = "999999"  # no such segment: refused, nothing changed
+    assert client.post(url, data).status_code == 400
+    version.model.refresh_from_db()
+    assert version.model.current_version.number == 2
