@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from accounts.models import HealthStatus, Plan
+from accounts.models import HealthStatus, Plan, Segment
 
 from .definition import BAND_ORDER, MAX_WINDOW
 from .measures import MEASURES
@@ -24,6 +24,14 @@ class ModelForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="The plans this model scores; none: the plans no other model claims "
         "(the default model only).",
+    )
+    segment = forms.ModelChoiceField(
+        queryset=Segment.objects.filter(is_shared=True),
+        required=False,
+        empty_label="No segment",
+        widget=forms.Select(attrs={"class": "form-select"}),
+        help_text="Its members are scored by this model before any plan's model "
+        "(shared segments only).",
     )
     drop_points = forms.IntegerField(
         min_value=1,

@@ -9,17 +9,27 @@ still explains itself after the weights changed.
 
 from django.db import models
 
-from accounts.models import Account, HealthStatus
+from accounts.models import Account, HealthStatus, Segment
 from core.causes import CausedModel
+
+# How an accepted computed band's health status change begins its note: the timeline
+# tells "Maria accepted the computed band Steady" from a plain "Health set to …" by it.
+ACCEPTED_BAND_NOTE = "Accepted the computed band"
 
 
 class HealthModel(CausedModel):
-    """A way of scoring accounts; the default one scores every plan no other model claims."""
+    """A way of scoring accounts: the members of its segment, else its plans; the default
+    one scores every account no other model claims."""
 
     name = models.CharField(max_length=100, unique=True)
     description = models.CharField(max_length=255, blank=True)
     # The plans this model scores (accounts.Plan values); empty for the default model.
     plans = models.JSONField(default=list, blank=True)
+    # A saved segment whose members this model scores, before any plan's model (see
+    # health.scoring.ModelPicker for the precedence). Deleting the segment unbinds it.
+    segment = models.ForeignKey(
+        Segment, null=True, blank=True, on_delete=models.SET_NULL, related_name="health_models"
+    )
     is_default = models.BooleanField(default=False)
     current_version = models.ForeignKey(
         "HealthModelVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

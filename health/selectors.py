@@ -9,12 +9,13 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Subquery, Value, 
 from django.utils import timezone
 
 from accounts.colours import HEALTH, NOT_SET
-from accounts.models import Account, HealthStatus, Lifecycle
+from accounts.filters import SegmentInvalid, check_saved_filters
+from accounts.models import Account, HealthStatus, Lifecycle, Plan
 from core import clock
 
 from .definition import BAND_ORDER
 from .measures import MEASURES
-from .models import AccountHealth, HealthOverride, HealthSnapshot
+from .models import AccountHealth, HealthModel, HealthOverride, HealthSnapshot
 
 SPARK_DAYS = 90
 
@@ -55,6 +56,8 @@ class HealthPanel:
     moved: dict[int, tuple[int | None, list[Movement]]] = field(default_factory=dict)
     override: HealthOverride | None = None
     overrides: list[HealthOverride] = field(default_factory=list)
+    scored_by: str = ""  # "Scored by ‘Enterprise model’ v3 (for the segment “Big”)"
+    skipped: list[str] = field(default_factory=list)  # segment models passed over, and why
 
     @property
     def band_label(self) -> str:
@@ -107,8 +110,11 @@ def account_panel(account: Account) -> HealthPanel:
     any_override = HealthOverride.objects.filter(account=OuterRef("account"))
     health = (
         AccountHealth.objects.filter(account=account)
-        .select_related("version__model")
-        .annotate(has_overrides=Exists(any_override))
+        .select_related("version__model__segment")
+        .annotate(
+            has_overrides=Exists(any_override),
+            segment_models=Exists(HealthModel.objects.filter(segment__isnull=False)),
+        )
         .first()
     )
     if health is None:
@@ -123,6 +129,9 @@ def account_panel(account: Account) -> HealthPanel:
     now = clock.now()
     in_force = next((o for o in overrides if o.expires_at > now), None)
     panel = HealthPanel(health, override=in_force, overrides=overrides)
+    panel.scored_by = scored_by(health, account)
+    if health.segment_models:  # one more query only where segments pick models
+        panel.skipped = skipped_models(health.version.model_id)
     definition = health.version.definition
     panel.contributions = contributions(definition, health.factors)
     today = timezone.localdate(now)
@@ -229,3 +238,34 @@ def portfolio_health(accounts=None) -> dict:
         "scored": sum(n for _, _, n in bands),
         "worsened": worsened_this_week(accounts),
     }
+
+
+def scored_by(health: AccountHealth, account: Account) -> str:
+    """Which model scored the account and by which rule (health.scoring.ModelPicker)."""
+    model, number = health.version.model, health.version.number
+    if model.segment_id and model.segment:
+        why = f"for the segment “{model.segment.name}”"
+    elif account.plan in model.plans:
+        why = f"for the {Plan(account.plan).label} plan"
+    elif model.is_default:
+        why = "the default model"
+    else:
+        why = "its rule has changed since; the next score follows the new one"
+    return f"Scored by ‘{model.name}’ v{number} ({why})"
+
+
+def skipped_models(scoring_model_id: int) -> list[str]:
+    """The segment-bound models scoring passes over because their segment no longer
+    applies, each saying why, so a manager sees why the account fell back."""
+    notes = []
+    bound = HealthModel.objects.filter(segment__isnull=False, current_version__isnull=False)
+    for model in bound.exclude(pk=scoring_model_id).select_related("segment"):
+        try:
+            check_saved_filters(model.segment.filters)
+        except SegmentInvalid as refusal:
+            notes.append(
+                f"‘{model.name}’ is not used: its segment “{model.segment.name}” no longer "
+                f"applies ({refusal.message.rstrip('.')}), so its accounts are scored by "
+                "their plan's model or the default."
+            )
+    return notes

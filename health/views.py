@@ -52,6 +52,7 @@ def model_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 "name": model.name if model else "",
                 "description": model.description if model else "",
                 "plans": model.plans if model else [],
+                "segment": model.segment_id if model else None,
                 "drop_points": definition.get("drop_points", 15),
             }
         )
@@ -71,6 +72,7 @@ def model_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             name=form.cleaned_data["name"],
             description=form.cleaned_data["description"],
             plans=form.cleaned_data["plans"],
+            segment=form.cleaned_data["segment"],
             definition=definition_from(form, factors, bands),
             cause=Cause.by_user(request.user, "health model editor"),
         )

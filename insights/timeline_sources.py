@@ -16,12 +16,22 @@ from django.db.models import Count, Max, Q, QuerySet
 from accounts.models import Account, HealthStatusChange, TagEvent
 from activity.models import Appointment, FeatureSession, Feedback, Login, Payment, Task
 from core.money import format_money
+from health.models import HealthOverride
 from notifications.models import Message
 from pipelines.models import StageMove
 from scoring.models import ScoreEntry
 from workflows.models import Run
 from workflows.triggers.registry import BY_KEY
 from workqueue.models import SignalEvent, Touch
+
+from .timeline_health import (
+    health_detail,
+    health_text,
+    override_detail,
+    override_ended,
+    override_ended_text,
+    override_text,
+)
 
 # The filter groups, in the order the page offers them. "customer" is what the
 # customer did themselves; the rest is what we (people and automations) did.
@@ -132,10 +142,6 @@ def _signal_detail(row: SignalEvent) -> str:
     return row.cause_display + (f" — {note}" if note else "")
 
 
-def _health_detail(row: HealthStatusChange) -> str:
-    return f"{row.cause_display}{' — ' + row.note if row.note else ''}"
-
-
 SOURCES: list[Source] = [
     Source(
         "login",
@@ -223,8 +229,8 @@ SOURCES: list[Source] = [
         "heart-pulse",
         lambda a: HealthStatusChange.objects.filter(account=a).select_related("cause_user"),
         "created_at",
-        lambda x: f"Health set to {x.get_to_status_display()}",
-        _health_detail,
+        health_text,
+        health_detail,
     ),
     Source(
         "score",
@@ -270,6 +276,24 @@ SOURCES: list[Source] = [
         "created_at",
         _signal_text,
         _signal_detail,
+    ),
+    Source(
+        "override",
+        "changes",
+        "heart-pulse",
+        lambda a: HealthOverride.objects.filter(account=a).select_related("cause_user"),
+        "created_at",
+        override_text,
+        override_detail,
+    ),
+    Source(
+        "override-expired",
+        "changes",
+        "hourglass-bottom",
+        override_ended,
+        "expires_at",
+        override_ended_text,
+        lambda x: x.reason,
     ),
 ]
 

@@ -4,12 +4,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from accounts.models import Plan
+from accounts.filters import SegmentInvalid, check_saved_filters
+from accounts.models import Plan, Segment
 from core import clock
 from core.causes import Cause
 
 from ..definition import validate_definition
 from ..models import HealthModel, HealthModelVersion
+
+UNCHANGED = object()  # publish_model's `segment` when the caller does not set it
 
 
 @transaction.atomic
@@ -22,6 +25,7 @@ def publish_model(
     plans: list[str] | None = None,
     description: str = "",
     is_default: bool = False,
+    segment: Segment | object | None = UNCHANGED,
 ) -> HealthModelVersion:
     """Create a model, or give `model` a new version with `definition`.
 
@@ -29,8 +33,18 @@ def publish_model(
     a plan that does not exist or is already scored by another model. Snapshots
     scored with earlier versions keep theirs. Returns the new version; an unchanged
     definition, name and plans publish nothing and return the current version.
+    `segment` binds the model to a saved segment (None unbinds it; leave it out to keep
+    it): its members are scored by this model before any plan's (health.scoring.ModelPicker);
+    a segment whose filters no longer apply is refused.
     """
     validate_definition(definition)
+    if isinstance(segment, Segment):
+        try:
+            check_saved_filters(segment.filters)
+        except SegmentInvalid as refusal:
+            raise ValidationError(
+                f"The segment “{segment.name}” no longer applies: {refusal.message}"
+            ) from None
     plans = sorted(set(plans or []))
     unknown = [plan for plan in plans if plan not in Plan.values]
     if unknown:
@@ -45,6 +59,7 @@ def publish_model(
             raise ValidationError(f"A model called {name!r} exists already.")
         model = HealthModel.objects.create(
             name=name,
+            segment=segment if isinstance(segment, Segment) else None,
             description=description,
             plans=plans,
             is_default=is_default,
@@ -59,6 +74,7 @@ def publish_model(
             and current.definition == definition
             and model.name == name
             and model.plans == plans
+            and (segment is UNCHANGED or segment == model.segment)
         ):
             return current
     taken = HealthModel.objects.exclude(pk=model.pk).filter(current_version__isnull=False)
@@ -72,7 +88,9 @@ def publish_model(
     version = HealthModelVersion.objects.create(
         model=model, number=number, definition=definition, created_at=now, **cause.as_fields()
     )
+    bind = {} if segment is UNCHANGED else {"segment": segment}
     HealthModel.objects.filter(pk=model.pk).update(
+        **bind,
         current_version=version,
         name=name,
         plans=plans,

@@ -13,7 +13,7 @@ from accounts.services.statuses import change_health_status
 from core import clock
 from core.causes import Cause
 
-from ..models import AccountHealth, HealthOverride
+from ..models import ACCEPTED_BAND_NOTE, AccountHealth, HealthOverride
 
 MAX_OVERRIDE_DAYS = 365
 
@@ -24,7 +24,7 @@ def accept_computed_band(*, account: Account, cause: Cause) -> bool:
     health = AccountHealth.objects.filter(account=account).select_related("version").first()
     if health is None:
         raise ValidationError("This account has no computed score yet.", code="no_health_score")
-    note = f"Accepted the computed band (score {health.score}, {health.version})."
+    note = f"{ACCEPTED_BAND_NOTE} (score {health.score}, {health.version})."
     return change_health_status(account=account, status=health.band, cause=cause, note=note)
 
 

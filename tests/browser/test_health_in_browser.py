@@ -63,7 +63,9 @@ def test_a_manager_reweights_logins_and_the_account_page_explains_the_new_score(
     expect(contributions).to_contain_text(
         "Payments: nothing billed in the period (neutral) → 15/20"
     )
-    expect(page.get_by_test_id("computed-health")).to_contain_text("Default health model v2")
+    expect(page.get_by_test_id("computed-health")).to_contain_text(
+        "Scored by ‘Default health model’ v2 (the default model)"
+    )
     page.get_by_test_id("computed-health").scroll_into_view_if_needed()
     _no_sideways_scroll(page)
     screenshot(f"health-account-{width}")
