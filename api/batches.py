@@ -20,6 +20,7 @@ from .one_by_one import (
     PlanChanges,
     Reschedules,
 )
+from .segment.batches import Groups, Identifies, ProductEvents
 
 
 class LoginBatch(CheckedTogether):
@@ -136,4 +137,8 @@ BATCHES: dict[str, type[Batch]] = {
     "appointment.cancelled": AppointmentOutcomes,
     "appointment.attended": AppointmentOutcomes,
     "appointment.no_show": AppointmentOutcomes,
+    # What Segment's calls become (api.segment): never sent to /api/v1/events.
+    "segment.group": Groups,
+    "segment.identify": Identifies,
+    "segment.event": ProductEvents,
 }
