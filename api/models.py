@@ -154,11 +154,14 @@ class SegmentMapping(models.Model):
 
     def kind_of_track(self, event: str) -> str:
         """What a track event named `event` is: signed_up, login, feature or custom."""
-        for kind, names in (
-            ("signed_up", self.signed_up_events),
-            ("login", self.login_events),
-            ("feature", self.feature_events),
-        ):
-            if event in _names(names):
-                return kind
-        return "custom"
+        if getattr(self, "_kinds", None) is None:  # read once per mapping (once a request)
+            self._kinds = {
+                name: kind
+                for kind, names in (
+                    ("feature", self.feature_events),
+                    ("login", self.login_events),
+                    ("signed_up", self.signed_up_events),
+                )
+                for name in _names(names)
+            }
+        return self._kinds.get(event, "custom")

@@ -14,9 +14,9 @@ event happened at `received_at - (sentAt - timestamp)` on ours.
 
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import TypeAdapter
+from pydantic import Field, TypeAdapter
 from pydantic import ValidationError as SchemaError
 
 from accounts.models import Contact, Plan
@@ -27,13 +27,17 @@ from ..models import SegmentMapping
 from . import schemas as segment_schemas
 
 METHODS = {"identify", "track", "group", "page", "screen", "alias"}
+# Discriminated by `type`: one schema tried per message, not all six.
 EVENT = TypeAdapter(
-    schemas.AccountSignedUp
-    | schemas.LoginRecorded
-    | schemas.FeatureUsed
-    | segment_schemas.AccountGrouped
-    | segment_schemas.ContactIdentified
-    | segment_schemas.ProductEventTracked
+    Annotated[
+        schemas.AccountSignedUp
+        | schemas.LoginRecorded
+        | schemas.FeatureUsed
+        | segment_schemas.AccountGrouped
+        | segment_schemas.ContactIdentified
+        | segment_schemas.ProductEventTracked,
+        Field(discriminator="type"),
+    ]
 )
 
 
