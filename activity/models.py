@@ -341,3 +341,29 @@ class StatusChange(CausedModel):
 
     def __str__(self) -> str:
         return f"{self.appointment or self.task}: {self.from_status} → {self.to_status}"
+
+
+class ProductEvent(CausedModel):
+    """Something the SaaS product reported that has no record of its own (a custom event).
+
+    Segment's `track` and `page` calls that no mapping turns into a login, a
+    sign-up or feature use are kept here by name, so they show on the
+    timeline and can start workflows ("Product event" trigger, by name).
+    """
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="product_events", db_index=False
+    )
+    name = models.CharField(max_length=200)
+    properties = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField()
+    # The sender's id for it (Segment's messageId): the same event stored once.
+    external_id = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        # The timeline reads an account's events newest first.
+        indexes = [models.Index(fields=["account", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.name}"

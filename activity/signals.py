@@ -17,3 +17,4 @@ appointment_no_show = Signal()  # appointment_id
 feedback_submitted = Signal()  # feedback_id, nps, revision, previous_nps (None if first)
 task_created = Signal()  # task_id
 task_resolved = Signal()  # task_id
+product_event_recorded = Signal()  # product_event_id, name

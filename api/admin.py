@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from core.admin import HistoryAdmin
 
-from .models import ApiToken, InboundEvent
+from .models import ApiToken, InboundEvent, SegmentMapping
 from .tokens import create_token, revoke_token
 
 
@@ -61,3 +61,14 @@ class InboundEventAdmin(HistoryAdmin):
     search_fields = ["event_id", "account__name", "account__external_id"]
     list_select_related = ["account"]
     date_hierarchy = "received_at"
+
+
+@admin.register(SegmentMapping)
+class SegmentMappingAdmin(admin.ModelAdmin):
+    """The one mapping row: no list to add to, nothing to delete (the defaults come back)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not SegmentMapping.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -21,6 +21,7 @@ from .one_by_one import (
     PlanChanges,
     Reschedules,
 )
+from .segment.batches import Groups, Identifies, ProductEvents
 
 
 class LoginBatch(CheckedTogether):
@@ -138,4 +139,8 @@ BATCHES: dict[str, type[Batch]] = {
     "appointment.attended": AppointmentOutcomes,
     "appointment.no_show": AppointmentOutcomes,
     "affiliate.joined": AffiliateJoins,
+    # What Segment's calls become (api.segment): never sent to /api/v1/events.
+    "segment.group": Groups,
+    "segment.identify": Identifies,
+    "segment.event": ProductEvents,
 }

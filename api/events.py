@@ -10,6 +10,7 @@ unique per sender, so a resent event is acknowledged and changes nothing.
 
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.db import OperationalError, transaction
@@ -49,16 +50,26 @@ class Contended(Exception):
     """A batch whose transaction concurrent writers aborted ATTEMPTS times."""
 
 
-def ingest(*, token: ApiToken, items: list[Any]) -> schemas.BatchResult:
+def ingest(
+    *,
+    token: ApiToken,
+    items: list[Any],
+    sender: str = SENDER,
+    parse: Callable[[list[Any]], list[Parsed]] | None = None,
+) -> schemas.BatchResult:
     """Apply each item once; one result per item, in order.
+
+    `parse` reads the raw items into events (default: the events API's
+    schemas, item by item); api.segment reads Segment's calls into the same
+    events, with Segment's messageIds as the ids of `sender`.
 
     Raises Contended if concurrent writers kept aborting the batch's
     transaction (it wrote nothing then; the client should retry).
     """
-    parsed = [_parse(raw) for raw in items]
+    parsed = parse(items) if parse is not None else [_parse(raw) for raw in items]
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            results = BatchInProgress(token, parsed).apply()
+            results = BatchInProgress(token, parsed, sender=sender).apply()
             break
         except (OperationalError, IdReused) as error:
             if isinstance(error, OperationalError) and not _lost_a_race(error):
@@ -99,8 +110,9 @@ class BatchInProgress:
     reached.
     """
 
-    def __init__(self, token: ApiToken, parsed: list[Parsed]) -> None:
+    def __init__(self, token: ApiToken, parsed: list[Parsed], *, sender: str = SENDER) -> None:
         self.token = token
+        self.sender = sender
         self.parsed = parsed
         self.results: list[schemas.ItemResult | None] = [None] * len(parsed)
         self.applied: list[tuple[str, str, Account]] = []
@@ -125,13 +137,13 @@ class BatchInProgress:
             self.accounts = lock_accounts_named(
                 {event.account for _, event in valid}, only=("pk", "external_id")
             )
-            self.taken = already_received(SENDER, {event.id for _, event in valid})
+            self.taken = already_received(self.sender, {event.id for _, event in valid})
             for position, event in valid:
                 self._take(position, event)
             self._finish_run()
             # An id another batch (naming other accounts) recorded since the
             # read above fails here, and the batch is run again.
-            record_received(sender=SENDER, token=self.token, applied=self.applied)
+            record_received(sender=self.sender, token=self.token, applied=self.applied)
         for position, (raw_id, event, error) in enumerate(self.parsed):
             if event is None:
                 self.results[position] = _answer(raw_id, Outcome(refusal=error))

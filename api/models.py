@@ -97,3 +97,71 @@ class StripeDecline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.charge_id or self.payment_intent_id}: {self.code}"
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+class SegmentMapping(models.Model):
+    """How Segment calls (`group`, `identify`, `track`, `page`) become OpenCSM records.
+
+    One row, edited in the admin (Integrations → Segment mapping); until it is
+    saved the defaults below apply. `group` is always an account (groupId = the
+    account's external id) and `identify` a contact (userId = its external id);
+    a `track` event named here becomes a sign-up, a login or feature use, and
+    any other `track` or `page` call a custom product event.
+    """
+
+    class DurationUnit(models.TextChoices):
+        SECONDS = "seconds", "Seconds"
+        MINUTES = "minutes", "Minutes"
+
+    signed_up_events = models.CharField(
+        max_length=500,
+        default="Signed Up",
+        help_text="Track events that are a sign-up (comma-separated).",
+    )
+    login_events = models.CharField(
+        max_length=500, default="Logged In, Signed In", help_text="Track events that are a login."
+    )
+    feature_events = models.CharField(
+        max_length=500, default="Feature Used", help_text="Track events that are feature use."
+    )
+    feature_property = models.CharField(
+        max_length=100, default="feature", help_text="The property naming the feature (its key)."
+    )
+    duration_property = models.CharField(
+        max_length=100, default="duration", help_text="The property with the time spent."
+    )
+    duration_unit = models.CharField(
+        max_length=10, choices=DurationUnit.choices, default=DurationUnit.SECONDS
+    )
+    account_trait = models.CharField(
+        max_length=100,
+        default="account_id",
+        help_text="For identify/track without context.groupId: the trait or property "
+        "naming the account's external id.",
+    )
+    plan_trait = models.CharField(max_length=100, default="plan", help_text="Group trait: plan.")
+    mrr_trait = models.CharField(max_length=100, default="mrr", help_text="Group trait: MRR.")
+
+    class Meta:
+        verbose_name = "Segment mapping"
+
+    def __str__(self) -> str:
+        return "Segment mapping"
+
+    def kind_of_track(self, event: str) -> str:
+        """What a track event named `event` is: signed_up, login, feature or custom."""
+        if getattr(self, "_kinds", None) is None:  # read once per mapping (once a request)
+            self._kinds = {
+                name: kind
+                for kind, names in (
+                    ("feature", self.feature_events),
+                    ("login", self.login_events),
+                    ("signed_up", self.signed_up_events),
+                )
+                for name in _names(names)
+            }
+        return self._kinds.get(event, "custom")

@@ -23,6 +23,8 @@ urlpatterns = [
     path("m/", include("notifications.urls")),
     path("c/", include("portal.urls")),
     path("api/", include("api.urls")),
+    # Segment's tracking API paths (api.segment): /v1/batch, /v1/track …
+    path("", include("api.segment.urls")),
     # The staff site: My day, the account page and reports (insights), then each app's pages.
     path("", include("insights.urls")),
     path("boards/", include("pipelines.urls")),

@@ -14,7 +14,15 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 
 from accounts.models import Account, HealthStatusChange, TagEvent
-from activity.models import Appointment, FeatureSession, Feedback, Login, Payment, Task
+from activity.models import (
+    Appointment,
+    FeatureSession,
+    Feedback,
+    Login,
+    Payment,
+    ProductEvent,
+    Task,
+)
 from core.money import format_money
 from health.models import HealthOverride
 from notifications.models import Message
@@ -140,6 +148,12 @@ def _signal_text(row: SignalEvent) -> str:
 def _signal_detail(row: SignalEvent) -> str:
     note = row.data.get("note")
     return row.cause_display + (f" — {note}" if note else "")
+
+
+def _product_event_detail(row: ProductEvent) -> str:
+    """A custom event's first few properties, `key: value`, for the timeline."""
+    shown = list(row.properties.items())[:4] if isinstance(row.properties, dict) else []
+    return ", ".join(f"{key}: {value}" for key, value in shown)[:200]
 
 
 SOURCES: list[Source] = [
@@ -294,6 +308,15 @@ SOURCES: list[Source] = [
         "expires_at",
         override_ended_text,
         lambda x: x.reason,
+    ),
+    Source(
+        "product_event",
+        "customer",
+        "activity",
+        lambda a: ProductEvent.objects.filter(account=a),
+        "occurred_at",
+        lambda x: x.name,
+        _product_event_detail,
     ),
 ]
 

@@ -95,3 +95,20 @@ def insert_same_rows(events: list[dict], accounts: list, features: list) -> int:
         ),
     )
     return written
+
+
+def segment_message(event: dict) -> dict:
+    """The same event as a Segment `track` call (Logged In / Feature Used, seconds)."""
+    at = event.get("occurred_at") or event["started_at"]
+    message = {
+        "type": "track",
+        "messageId": f"segment-{event['id']}",
+        "userId": f"user-{event['account']}",
+        "context": {"groupId": event["account"]},
+        "timestamp": at,
+        "event": "Logged In",
+    }
+    if event["type"] == "feature.used":
+        properties = {"feature": event["feature"], "duration": event["minutes"] * 60}
+        message |= {"event": "Feature Used", "properties": properties}
+    return message

@@ -22,6 +22,7 @@ from activity.services.features import record_feature_session
 from activity.services.feedback import record_feedback
 from activity.services.logins import record_login
 from activity.services.payments import record_payment
+from activity.services.product_events import ProductEventReport, record_product_events
 from activity.services.tasks import create_task, resolve_task
 from core.causes import Cause
 from health.models import HealthModel
@@ -102,6 +103,11 @@ def announce_every_signal_kind(owner) -> Account:
     accounts.cancel_subscription(account=churned, cause=BY_API)
     accounts.reactivate_account(account=churned, how="payment", cause=BY_API)
     announce_health_change(account)
+    record_product_events(
+        reports=[
+            ProductEventReport(account=account, name="Exported", external_id="m1", cause=BY_API)
+        ]
+    )
     return account
 
 

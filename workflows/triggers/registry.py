@@ -115,6 +115,15 @@ TRIGGERS: list[TriggerKind] = [
         data=usage.login,
     ),
     TriggerKind(
+        key="product_event",
+        name="Product event",
+        description="The SaaS product reported a custom event (e.g. a Segment track call "
+        "with no mapping); test its name with data.event_name.",
+        signal=activity_signals.product_event_recorded,
+        event_key=lambda a: f"product_event:{a['product_event_id']}",
+        data=usage.product_event,
+    ),
+    TriggerKind(
         key="payment_succeeded",
         name="Payment succeeded",
         description="An invoice was paid.",

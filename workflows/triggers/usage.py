@@ -106,3 +106,13 @@ def unused_feature(*, feature: Feature, now: datetime) -> UnusedFeatureInSQL:
         ),
         "never_used": JSONBoolean(Q(last_used__isnull=True)),
     }
+
+
+class ProductEventData(TypedDict):
+    event_name: str
+    properties: dict
+
+
+def product_event(announcement: Data) -> ProductEventData:
+    """A custom product event: its name (test it with `data.event_name`) and properties."""
+    return {"event_name": announcement["name"], "properties": announcement["properties"]}

@@ -8,6 +8,7 @@ rolled back, so the numbers can be taken again. The worker part
 processes draining a backlog, cleaned up after.
 """
 
+import base64
 import json
 import logging
 import platform
@@ -32,7 +33,7 @@ from demo.bench import segments, workers
 from demo.bench.branching import execute_decision_runs
 from demo.bench.dates import date_workflows
 from demo.bench.health import measure_health
-from demo.bench.ingestion import api_event, insert_same_rows
+from demo.bench.ingestion import api_event, insert_same_rows, segment_message
 from demo.bench.measure import measured, rolled_back, run_on_commit_callbacks
 from demo.portfolio import build_demo_portfolio, ensure_demo_staff
 from pipelines.models import Pipeline
@@ -224,6 +225,8 @@ class Command(BaseCommand):
                 f"{api_rate:,.0f} events/s",
                 met=api_rate >= INGEST_EVENTS_PER_SECOND,
             )
+            if mixed:
+                self._segment_batches(events, key, api_rate)
             floor = rolled_back(
                 lambda events=events: measured(lambda: insert_same_rows(events, accounts, features))
             )
@@ -235,6 +238,33 @@ class Command(BaseCommand):
                 f"{floor_rate:,.0f} events/s; the API takes {floor_rate / api_rate:.1f}x as long",
                 met=floor_rate / api_rate <= INGEST_FLOOR_RATIO,
             )
+
+    def _segment_batches(self, events: list[dict], key: str, api_rate: float) -> None:
+        """The same events as Segment track calls to /v1/batch: within 20 % of /events."""
+        auth = "Basic " + base64.b64encode(f"{key}:".encode()).decode()
+        client = Client(SERVER_NAME="localhost", HTTP_AUTHORIZATION=auth)
+        messages = [segment_message(event) for event in events]
+        bodies = [
+            json.dumps({"batch": messages[i : i + BATCH]}) for i in range(0, len(messages), BATCH)
+        ]
+
+        def post_all() -> int:
+            accepted = 0
+            for body in bodies:
+                response = client.post("/v1/batch", body, content_type="application/json")
+                accepted += response.json()["accepted"]
+                run_on_commit_callbacks()
+            return accepted
+
+        m = rolled_back(lambda: measured(post_all))
+        rate = m["result"] / m["seconds"]
+        self._row(
+            "ingest",
+            f"  Segment POST /v1/batch, the same events, {BATCH} a batch",
+            m,
+            f"{rate:,.0f} events/s ({rate / api_rate:.0%} of /events)",
+            met=rate >= 0.8 * api_rate,
+        )
 
     def _runs(self, count: int) -> None:
         def execute() -> int:
