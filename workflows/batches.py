@@ -279,18 +279,7 @@ def record_done_many(
             )
             for run in runs
         ],
-        update_conflicts=True,
-        unique_fields=["run", "position"],
-        update_fields=[
-            "action",
-            "params",
-            "outcome",
-            "detail",
-            "error",
-            "attempts",
-            "finished_at",
-            "decisions",
-        ],
+        **engine.STEP_RESULT_UPSERT,
     )
 
 

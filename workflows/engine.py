@@ -257,6 +257,23 @@ def _execute_step(
     return True
 
 
+# A step's result is written once per (run, step); a retry of a failed step overwrites it.
+STEP_RESULT_UPSERT = {
+    "update_conflicts": True,
+    "unique_fields": ["run", "position"],
+    "update_fields": [
+        "action",
+        "params",
+        "outcome",
+        "detail",
+        "error",
+        "attempts",
+        "finished_at",
+        "decisions",
+    ],
+}
+
+
 def record_done(
     run: Run, position: str, action: str, params: dict, detail: str, decisions: list | None = None
 ) -> None:
@@ -281,18 +298,7 @@ def record_done(
     )
     StepResult.objects.bulk_create(
         [result],
-        update_conflicts=True,
-        unique_fields=["run", "position"],
-        update_fields=[
-            "action",
-            "params",
-            "outcome",
-            "detail",
-            "error",
-            "attempts",
-            "finished_at",
-            "decisions",
-        ],
+        **STEP_RESULT_UPSERT,
     )
 
 
