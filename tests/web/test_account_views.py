@@ -166,7 +166,8 @@ def test_the_account_page_costs_the_same_queries_with_a_long_history(
     # "Start playbook…" picker, and the work queue's live signals. The timeline's
     # sources are read by the fragment its card fetches, not by the page (25 of #17).
     assert few == 16  # and the computed health section (#20)
-    assert _queries(client, timeline, HTTP_HX_REQUEST="true") == few_items == 18
+    # The fragment: 18, plus health overrides and their expiry (#20) and product events (#23).
+    assert _queries(client, timeline, HTTP_HX_REQUEST="true") == few_items == 21
 
 
 def test_a_user_without_a_role_cannot_read_accounts(client, account):
