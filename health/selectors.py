@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from accounts.colours import HEALTH, NOT_SET
@@ -196,16 +196,14 @@ def portfolio_by_band(accounts=None) -> list[tuple[str, str, int]]:
     return [(band.value, band.label, counts.get(band.value, 0)) for band in BAND_ORDER]
 
 
-def worsened_this_week(accounts=None, limit: int = 10) -> list[dict]:
-    """Active accounts (of `accounts`) whose computed band is worse than a week ago, worst
-    first (one query)."""
-    week_ago = timezone.localdate(clock.now()) - timedelta(days=7)
-    then = HealthSnapshot.objects.filter(account=OuterRef("account"), day__lte=week_ago).order_by(
-        "-day"
-    )
+def worse_than_on(day) -> QuerySet[AccountHealth]:
+    """Active accounts' latest scores whose band is worse than their latest snapshot on or
+    before `day` (one query), annotated with `then_band`, `then_score` and the two ranks
+    (0 = best). The dashboard's "worsened this week" and the work queue's detector read it."""
+    then = HealthSnapshot.objects.filter(account=OuterRef("account"), day__lte=day).order_by("-day")
     rank = Case(*[When(band=b.value, then=Value(i)) for i, b in enumerate(BAND_ORDER)])
     then_rank = Case(*[When(then_band=b.value, then=Value(i)) for i, b in enumerate(BAND_ORDER)])
-    rows = (
+    return (
         AccountHealth.objects.filter(account__lifecycle=Lifecycle.ACTIVE)
         .annotate(
             then_band=Subquery(then.values("band")[:1]),
@@ -214,9 +212,19 @@ def worsened_this_week(accounts=None, limit: int = 10) -> list[dict]:
         .exclude(then_band=None)
         .annotate(rank=rank, then_rank=then_rank)
         .filter(rank__gt=F("then_rank"))
-        .order_by("-rank", "score", "account_id")
-        .values("account_id", "account__name", "score", "band", "then_band", "then_score")[:limit]
     )
+
+
+def worsened_this_week(accounts=None, limit: int = 10) -> list[dict]:
+    """Active accounts (of `accounts`) whose computed band is worse than a week ago, worst
+    first (one query)."""
+    week_ago = timezone.localdate(clock.now()) - timedelta(days=7)
+    rows = worse_than_on(week_ago)
+    if accounts is not None:
+        rows = rows.filter(account__in=accounts)
+    rows = rows.order_by("-rank", "score", "account_id").values(
+        "account_id", "account__name", "score", "band", "then_band", "then_score"
+    )[:limit]
     return [
         {
             **row,

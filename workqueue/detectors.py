@@ -9,15 +9,14 @@ payment, the NPS answer …): the same key again changes nothing. "Now" is core.
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Account, AccountEvent, AccountEventKind, Lifecycle
 from activity.models import Feedback, Payment, PaymentStatus
 from core import clock
 from core.causes import Cause
-from health.definition import BAND_RANK
-from health.models import AccountHealth, HealthSnapshot
+from health.selectors import worse_than_on
 
 from .models import SignalRules
 from .services import Found, Raised, raise_signals, wake_snoozed
@@ -179,12 +178,6 @@ def untouched(rules: SignalRules) -> list[Found]:
     ]
 
 
-def _rank(field: str) -> Case:
-    """A band as its rank (0 = best), so "worse" is a comparison in SQL."""
-    whens = [When(**{field: band}, then=Value(rank)) for band, rank in BAND_RANK.items()]
-    return Case(*whens, output_field=IntegerField())
-
-
 def health_worsened(rules: SignalRules) -> list[Found]:
     """Active accounts whose computed band (health.AccountHealth) is worse than on their
     latest snapshot `health_band_days` ago or earlier (one query, read from health/).
@@ -193,17 +186,8 @@ def health_worsened(rules: SignalRules) -> list[Found]:
     every hour adds nothing; a further fall (to another band) is a new occurrence.
     """
     then_day = timezone.localdate(clock.now()) - timedelta(days=rules.health_band_days)
-    then = HealthSnapshot.objects.filter(account=OuterRef("account"), day__lte=then_day)
-    then = then.order_by("-day")
     rows = (
-        AccountHealth.objects.filter(account__lifecycle=Lifecycle.ACTIVE)
-        .annotate(
-            then_band=Subquery(then.values("band")[:1]),
-            then_score=Subquery(then.values("score")[:1]),
-        )
-        .exclude(then_band=None)
-        .annotate(rank=_rank("band"), then_rank=_rank("then_band"))
-        .filter(rank__gt=F("then_rank"))
+        worse_than_on(then_day)
         .values_list("account_id", "band", "score", "then_band", "then_score")
         .order_by("account_id")
     )

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from accounts.models import Account
+from health.selectors import worsened_this_week
 from health.services.snapshots import score_due_accounts
 from pipelines.models import Pipeline
 from pipelines.selectors import stage_named
@@ -96,6 +98,11 @@ def test_the_dashboard_shows_the_portfolio_by_band_and_who_worsened(client, csm,
     health = client.get(reverse("home"), {"scope": "team"}).context["health"]
     worsened = [(w["account__name"], w["then_band"], w["band"]) for w in health["worsened"]]
     assert worsened == [("Busy", "healthy", "steady")]
+    # A book without Busy (another CSM's My day) lists nobody.
+    busy, *_ = scored
+    others = Account.objects.exclude(pk=busy.pk)
+    assert worsened_this_week(others) == []
+    assert [w["account__name"] for w in worsened_this_week(Account.objects.all())] == ["Busy"]
 
 
 def test_the_api_returns_the_score_and_its_contributions(api, scored):
