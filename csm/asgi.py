@@ -14,7 +14,10 @@ django_application = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from core.checks import require_collected_static  # noqa: E402
 from core.live.routing import websocket_urlpatterns  # noqa: E402
+
+require_collected_static()  # fail at start, not with a 500 on every page (as csm.wsgi)
 
 # No Origin check: a socket is authorised by its signed ticket, never by a cookie, and
 # the chat widget connects from the customers' own sites.
