@@ -249,7 +249,12 @@ if LIVE_REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [LIVE_REDIS_URL], "prefix": "opencsm-live"},
+            # A socket's receive blocks on Redis for 5 s at a time (channels_redis), and
+            # redis-py 8 times reads out after 5 s by default: give reads more.
+            "CONFIG": {
+                "hosts": [{"address": LIVE_REDIS_URL, "socket_timeout": 15}],
+                "prefix": "opencsm-live",
+            },
         }
     }
 else:

@@ -66,9 +66,10 @@ class AsgiServer:
             self.process.wait()
 
 
-def start_asgi_server(*, redis_url: str = "") -> AsgiServer:
-    """Start daphne on a free port and return once it answers (or fail with its log)."""
-    port = free_port()
+def start_asgi_server(*, redis_url: str = "", port: int | None = None) -> AsgiServer:
+    """Start daphne (on a free port unless `port`) and return once it answers (or fail
+    with its log)."""
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"Q_REDIS_URL", "DJANGO_DEBUG"}}
     env.update(
         DJANGO_SETTINGS_MODULE="csm.test_settings",

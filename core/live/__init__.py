@@ -18,8 +18,9 @@ The API (what features such as conversations use; nothing else here is public):
     delivers a worker's publish too. Best effort: the database stays the record, and a
     page reloads its state when its socket (re)opens.
 
-The socket: ``ws[s]://<host>/ws/live/?ticket=<ticket>``. The server sends one text frame
-per publish, ``{"topic": "...", "payload": {...}}``, and ignores what the client sends. A
+The socket: ``ws[s]://<host>/ws/live/?ticket=<ticket>``. Once listening, the server sends
+``{"ready": true}``, then one text frame per publish, ``{"topic": "...", "payload": {...}}``;
+it ignores what the client sends. A
 missing ticket is closed with 4400, a forged or malformed one with 4401, an expired one
 with 4403 (also when a ticket expires on an open socket); nothing is sent before.
 
@@ -30,7 +31,7 @@ The browser client, ``static/js/live.js`` (no dependencies)::
       const live = OpenCSMLive.connect({
         ticket: "{{ live_ticket }}",
         onMessage: (payload, topic) => { ... },   // one call per publish
-        onOpen: () => { ... },      // optional: (re)load state after each (re)connect
+        onOpen: () => { ... },      // optional: on each "ready", (re)load the state
         onExpired: () => { ... },   // optional: 4403; default reloads the page
         url: "wss://crm.example.com/ws/live/",  // optional: default is this page's host
       });

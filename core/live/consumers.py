@@ -13,6 +13,8 @@ from .tickets import CLOSE_EXPIRED, TicketRefused, read_ticket
 
 logger = logging.getLogger(__name__)
 
+READY = {"ready": True}
+
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     """Listens on the topics its ticket names; the client cannot add any (what it sends
@@ -40,6 +42,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await relay.listen(self.channel_layer)
             self.relaying = True
         await self.accept()
+        # The first frame says the socket listens (a refused one is accepted too, only
+        # to carry its close code): the client (re)loads its state on it.
+        await self.send_json(READY)
         delay = max(0.0, self.ticket.expires_at - time.time())
         self.expiry = asyncio.get_running_loop().call_later(
             delay, lambda: asyncio.ensure_future(self.close(code=CLOSE_EXPIRED))

@@ -22,10 +22,6 @@
 
     function open() {
       socket = new WebSocket(url);
-      socket.onopen = function () {
-        delay = FIRST_DELAY;
-        if (options.onOpen) options.onOpen();
-      };
       socket.onmessage = function (event) {
         var frame;
         try {
@@ -33,7 +29,14 @@
         } catch (error) {
           return;
         }
-        if (frame && typeof frame === "object") options.onMessage(frame.payload, frame.topic);
+        if (!frame || typeof frame !== "object") return;
+        if (frame.ready) {
+          // Listening: the ticket was good. (A refused socket opens too, then closes.)
+          delay = FIRST_DELAY;
+          if (options.onOpen) options.onOpen();
+          return;
+        }
+        options.onMessage(frame.payload, frame.topic);
       };
       socket.onclose = function (event) {
         if (stopped) return;
