@@ -113,9 +113,7 @@ def _changed_step(old: dict, new: dict, path: paths.Path) -> list[Change]:
     if new.get("action") == paths.DECISION:
         changes += _decision_changes(old, new, where)
     else:
-        changes += _params_changes(
-            f"{where} ({_label(new)})", _own_params(old), _own_params(new)
-        )
+        changes += _params_changes(f"{where} ({_label(new)})", _own_params(old), _own_params(new))
     old_branches, new_branches = paths.branches(old), paths.branches(new)
     for branch in range(len(new_branches)):
         before = old_branches[branch] if branch < len(old_branches) else []
