@@ -357,12 +357,16 @@ class WorkflowEditor:
         # Every part is validated, so all errors show at once.
         return all([self.form.is_valid(), self.conditions.is_valid(), self.steps.is_valid()])
 
-    @transaction.atomic
-    def publish(self, *, user) -> WorkflowVersion:
-        """Save the working copy and publish it; a refusal rolls the whole edit back."""
+    def save_working_copy(self) -> None:
+        """Write the working copy (trigger, conditions, steps) without publishing it."""
         self.form.save()
         self.conditions.save()
         self.steps.save()
+
+    @transaction.atomic
+    def publish(self, *, user) -> WorkflowVersion:
+        """Save the working copy and publish it; a refusal rolls the whole edit back."""
+        self.save_working_copy()
         return services.publish(workflow=self.workflow, user=user)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import backlog_views, enrollment_views, simulation_views, views
+from . import backlog_views, draft_views, enrollment_views, simulation_views, views
 
 app_name = "workflows"
 
@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.workflow_list, name="list"),
     path("<int:pk>/", views.workflow_edit, name="edit"),
     path("<int:pk>/switch/", views.workflow_switch, name="switch"),
+    path("<int:pk>/review/", draft_views.review, name="review"),
+    path("<int:pk>/publish/", draft_views.publish, name="publish"),
+    path("<int:pk>/discard/", draft_views.discard, name="discard"),
+    path("<int:pk>/versions/", draft_views.versions, name="versions"),
     path("<int:pk>/rows/<slug:kind>/", views.workflow_row, name="row"),
     path("triggers/help/", views.trigger_help, name="trigger_help"),
     path("actions/hint/", views.action_hint_view, name="action_hint"),

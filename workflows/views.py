@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import clock
 from notifications.models import Message
 
-from . import listeners, paths, services, switching
+from . import drafts, listeners, paths, services, switching
 from .actions import ACTIONS
 from .backlog_views import backlogs_to_show
 from .engine import retry_run
@@ -101,7 +101,8 @@ def workflow_switch(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("workflows.view_workflow", raise_exception=True)
 def workflow_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit the trigger, conditions and steps; saving publishes them as a new version.
+    """Edit the trigger, conditions and steps; saving publishes them as a new version, or
+    for a live workflow keeps them as a draft to review and publish.
 
     Managers edit; other staff see the same page read-only.
     """
@@ -110,21 +111,20 @@ def workflow_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        previous = workflow.current_version_id
         editor = WorkflowEditor(workflow, request.POST)
         if editor.is_valid():
             try:
-                version = editor.publish(user=request.user)
+                # A live workflow's edit is kept as a draft for review (workflows.drafts).
+                saved = drafts.save_edit(
+                    workflow=workflow, user=request.user, write=editor.save_working_copy
+                )
             except ValidationError as error:
                 editor.form.add_error(None, error)
             else:
-                if version.pk == previous:
-                    messages.info(
-                        request, f"Nothing changed: new runs use version {version.number}."
-                    )
-                else:
-                    messages.success(request, f"Saved: new runs use version {version.number}.")
-                return redirect("workflows:edit", pk=workflow.pk)
+                (messages.success if saved.changed else messages.info)(request, saved.message)
+                return redirect(
+                    "workflows:review" if saved.draft else "workflows:edit", pk=workflow.pk
+                )
     else:
         editor = WorkflowEditor(workflow)
     trigger_key = editor.form["trigger"].value()

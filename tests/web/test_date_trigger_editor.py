@@ -13,6 +13,7 @@ from core import clock
 from tests.factories import AccountFactory
 from tests.web.test_workflow_views import HTMX, edit_form
 from tests.workflows.dated import date_workflow, tag
+from tests.workflows.drafting import publish_reviewed_draft
 from workflows import tasks
 from workflows.models import Step, SweepBacklog, Workflow
 from workflows.services import publish, set_active
@@ -47,6 +48,7 @@ def test_a_manager_chooses_the_date_trigger_and_its_parameters_are_published(
     )
 
     assert response.status_code == 302
+    publish_reviewed_draft(client, workflow)
     workflow.refresh_from_db()
     version = workflow.current_version
     assert (version.number, version.trigger) == (2, "date_reached")

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.web.test_workflow_views import edit_form
+from tests.workflows.drafting import publish_reviewed_draft
 from workflows.catalogue import export_playbook, validate_playbook
 from workflows.models import Workflow
 
@@ -54,9 +55,10 @@ def post_step(client, manager, workflow, action, params, **changes):
 def test_a_manager_adds_a_two_path_decision_and_it_is_published(client, manager):
     workflow = Workflow.objects.get(key="upgrade-follow-up")
 
-    response = post_step(client, manager, workflow, "decision", GOOD_DECISION)
+    post_step(client, manager, workflow, "decision", GOOD_DECISION)
+    response = publish_reviewed_draft(client, workflow)
 
-    assert "Saved: new runs use version 2." in response.content.decode()
+    assert "Published: new runs use version 2" in response.content.decode()
     workflow.refresh_from_db()
     assert workflow.current_version.steps[-1] == {"action": "decision", "params": GOOD_DECISION}
 
@@ -109,7 +111,7 @@ def test_nesting_three_deep_is_allowed(client, manager):
 
     response = post_step(client, manager, workflow, "decision", nested(3))
 
-    assert "Saved: new runs use version 2." in response.content.decode()
+    assert "Saved as a draft" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -144,6 +146,7 @@ def test_a_goal_is_saved_and_published_with_the_steps(client, manager):
         reverse("workflows:edit", args=[workflow.pk]),
         edit_form(workflow, goal='{"event": "login_recorded"}'),
     )
+    publish_reviewed_draft(client, workflow)
 
     workflow.refresh_from_db()
     assert workflow.goal == workflow.current_version.goal == {"event": "login_recorded"}

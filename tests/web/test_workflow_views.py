@@ -15,6 +15,7 @@ from core import clock
 from core.causes import Cause, CauseKind
 from notifications.models import MessageTemplate
 from tests.factories import AccountFactory, ContactFactory
+from tests.workflows.drafting import publish_reviewed_draft
 from workflows.models import Run, RunStatus, Step, TriggerEvent, Workflow
 
 pytestmark = pytest.mark.django_db
@@ -311,7 +312,11 @@ def test_a_manager_edits_a_tag_and_the_next_run_uses_version_2(
 
     response = client.post(reverse("workflows:edit", args=[workflow.pk]), data, follow=True)
 
-    assert "Saved: new runs use version 2." in response.content.decode()
+    # It is live: the edit waits as a draft until the manager publishes it.
+    assert "Saved as a draft: new runs keep using version 1" in response.content.decode()
+    assert workflow.versions.count() == 1
+    response = publish_reviewed_draft(client, workflow)
+    assert "Published: new runs use version 2" in response.content.decode()
     workflow.refresh_from_db()
     assert workflow.current_version.number == 2
     assert workflow.current_version.created_by == manager
@@ -499,6 +504,7 @@ def test_a_manager_adds_a_condition_removes_a_step_and_reorders_the_rest(client,
     response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
 
     assert response.status_code == 302
+    publish_reviewed_draft(client, workflow)
     version = Workflow.objects.get(pk=workflow.pk).current_version
     assert version.number == 2
     assert version.conditions == [{"subject": "account.plan", "operator": "ne", "value": "free"}]

@@ -6,18 +6,15 @@ from django.core.exceptions import ValidationError
 from accounts.models import Account
 from core import clock
 
+from .. import drafts
 from ..models import Workflow, WorkflowVersion
 
 
 def draft_of(workflow: Workflow) -> dict | None:
     """The workflow's unpublished draft as a version's fields (trigger, conditions, steps,
-    goal), or None.
-
-    The hook for drafts (issue #19.2): they are not built yet, so there is never one.
-    When they are, return the draft here and `--draft` / the editor's "Simulate the
-    draft" run it instead of the latest version.
-    """
-    return None
+    goal), or None: `--draft` and the review page's "Simulate the draft" run it instead
+    of the current version."""
+    return drafts.draft_of(workflow)
 
 
 def run_only(workflow: Workflow, *, draft: dict | None = None) -> None:
@@ -28,6 +25,7 @@ def run_only(workflow: Workflow, *, draft: dict | None = None) -> None:
     if draft is not None:
         changes["current_version"] = _draft_version(workflow, draft)
         changes["trigger"] = draft["trigger"]
+        changes["trigger_params"] = draft.get("trigger_params") or {}
         changes["goal"] = draft.get("goal") or {}
     Workflow.objects.filter(pk=workflow.pk).update(**changes)
 
@@ -41,6 +39,7 @@ def _draft_version(workflow: Workflow, draft: dict) -> WorkflowVersion:
         workflow=workflow,
         number=(latest or 0) + 1,
         trigger=draft["trigger"],
+        trigger_params=draft.get("trigger_params") or {},
         conditions=draft["conditions"],
         steps=draft["steps"],
         goal=draft.get("goal") or {},

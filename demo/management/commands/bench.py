@@ -33,6 +33,7 @@ from demo.bench import segments, workers
 from demo.bench.branching import execute_decision_runs
 from demo.bench.dates import date_workflows
 from demo.bench.health import measure_health
+from demo.bench.impact import measure_impact
 from demo.bench.ingestion import api_event, insert_same_rows, segment_message
 from demo.bench.measure import measured, rolled_back, run_on_commit_callbacks
 from demo.portfolio import build_demo_portfolio, ensure_demo_staff
@@ -61,6 +62,8 @@ TASKS_PER_1000_RUNS = 20
 # Segments (issue #18), PostgreSQL: a count over 100k accounts, enrolling 10k accounts.
 SEGMENT_COUNT_SECONDS = 0.300
 ENROLL_10K_SECONDS = 30
+# Issue #19: the impact preview over 100k accounts' events, PostgreSQL.
+IMPACT_SECONDS = 5
 
 
 class Command(BaseCommand):
@@ -73,9 +76,9 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=1_000)
         parser.add_argument(
             "--only",
-            default="sweeps,ingest,runs,decisions,pages,segments,signals,health,workers",
+            default="sweeps,ingest,runs,decisions,pages,segments,signals,health,impact,workers",
             help="Comma-separated parts to measure (after seeding): sweeps, ingest, runs, "
-            "decisions, pages, segments, signals, health (in-process) and workers (real "
+            "decisions, pages, segments, signals, health, impact (in-process) and workers (real "
             "worker and web processes).",
         )
         parser.add_argument("--skip-workers", action="store_true", help="In-process parts only.")
@@ -129,6 +132,8 @@ class Command(BaseCommand):
             self._signals()
         if "health" in parts:
             measure_health(self._row)
+        if "impact" in parts:
+            self._impact()
         if "workers" in parts:
             self._workers(options)
         self._report(accounts)
@@ -149,6 +154,18 @@ class Command(BaseCommand):
         for name, m in runs:
             met = m["seconds"] <= SIGNALS_SECONDS if "usage" in name else None
             self._row("signals", f"{name} @ {label}", m, f"{m['result']:,} signals", met=met)
+
+    def _impact(self) -> None:
+        """The review page's "if published now" over one event per account (#19)."""
+        m = measure_impact()
+        found = m["result"]
+        self._row(
+            "impact",
+            f"preview a draft over {found.events:,} events",
+            m,
+            f"{found.accounts:,} accounts, {found.messages:,} messages, {found.alerts:,} alerts",
+            met=m["seconds"] <= IMPACT_SECONDS,
+        )
 
     def _grow_to(self, accounts: int, staff) -> None:
         missing = accounts - Account.objects.count()
