@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "notifications",
     "workqueue",
     "health",
+    "booking",
     "portal",
     "api",
     "imports",
