@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "notifications",
     "workqueue",
     "health",
+    "booking",
     "portal",
     "api",
     "imports",

@@ -22,6 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("m/", include("notifications.urls")),
     path("c/", include("portal.urls")),
+    # Booking: the customer's pages (c/book/…, c/meeting/…) and the staff's (meetings/…).
+    path("", include("booking.urls")),
     path("api/", include("api.urls")),
     # Segment's tracking API paths (api.segment): /v1/batch, /v1/track …
     path("", include("api.segment.urls")),

@@ -136,6 +136,9 @@ class Message(CausedModel):
     subject = models.CharField(max_length=200, blank=True)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # Files an e-mail carries, as [{"filename", "mimetype", "content"}] (text): a booking's
+    # .ics invitation. Kept on the row so a retry sends the same file.
+    attachments = models.JSONField(default=list, blank=True)
     link = models.CharField(max_length=500, blank=True, help_text="Where an alert points to.")
     status = models.CharField(
         max_length=12, choices=MessageStatus.choices, default=MessageStatus.QUEUED

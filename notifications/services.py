@@ -62,8 +62,11 @@ def queue_customer_message(
     data: dict[str, Any] | None = None,
     links: dict[str, str] | None = None,
     cap: FrequencyCap | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> tuple[Message, bool]:
     """Queue one e-mail or SMS (by the template's channel) to a contact.
+
+    `attachments` ({"filename", "mimetype", "content"} each) go with an e-mail only.
 
     Goes to the account's primary contact unless `contact` is given.
     Returns (message, created); the same cause for the same recipient and
@@ -112,6 +115,7 @@ def queue_customer_message(
         subject=rendered.subject,
         body_text=rendered.body_text,
         body_html=rendered.body_html,
+        attachments=(attachments or []) if template.channel == Channel.EMAIL else [],
         status=MessageStatus.SUPPRESSED if suppressed else MessageStatus.QUEUED,
         last_error=suppressed,
     )

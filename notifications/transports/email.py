@@ -82,6 +82,8 @@ def email_for(message: Message, connection) -> EmailMultiAlternatives:
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments or []:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return email
 
 

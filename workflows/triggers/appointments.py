@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from activity.models import Appointment, AppointmentKind
+from booking import links as booking_links
 from core import clock
 
 from .kind import Data, full_name
@@ -24,6 +25,7 @@ ROW_FIELDS = (
     "assignee__last_name",
     "contact__name",
     "account__timezone",
+    "booking__id",  # booked here: the reminder links to the booking's own reschedule page
 )
 
 
@@ -68,10 +70,18 @@ def reminder_data(row: Data) -> ReminderData:
         **appointment_data(row),
         "starts_at": clock.format_local(row["starts_at"], row["account__timezone"]),
         "contact_name": row["contact__name"] or "",
-        "reschedule_url": settings.RESCHEDULE_URL.format(
-            appointment=row["pk"], external_id=row["external_id"] or row["pk"]
-        ),
+        "reschedule_url": _reschedule_url(row),
     }
+
+
+def _reschedule_url(row: Data) -> str:
+    if row.get("booking__id"):
+        return booking_links.reschedule_url(
+            booking_id=row["booking__id"], starts_at=row["starts_at"]
+        )
+    return settings.RESCHEDULE_URL.format(
+        appointment=row["pk"], external_id=row["external_id"] or row["pk"]
+    )
 
 
 def reminder_key(row: Data) -> str:

@@ -1,0 +1,102 @@
+"""Reads the booking pages share: a staff member's slot inputs, upcoming meetings."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+
+from activity.models import Appointment, AppointmentStatus
+
+from .models import Availability, Booking, MeetingKind
+from .slots import Hours, SlotInputs
+
+# The longest meeting (MeetingKind's limit): an appointment starting this long before a
+# window can still reach into it.
+LONGEST = timedelta(minutes=480)
+
+
+def availability_of(staff_id: int | None) -> Availability | None:
+    """The staff member's availability, or None if they take no bookings."""
+    if staff_id is None:
+        return None
+    return Availability.objects.filter(user_id=staff_id, is_bookable=True).first()
+
+
+def kinds_taken(availability: Availability | None) -> list[MeetingKind]:
+    """The active meeting kinds this staff member takes."""
+    if availability is None:
+        return []
+    return list(availability.meeting_kinds.filter(is_active=True))
+
+
+def slot_inputs(
+    availability: Availability,
+    *,
+    start: datetime,
+    end: datetime,
+    ignore_booking_id: int | None = None,
+) -> SlotInputs:
+    """Everything `slots.free_slots` needs for [start, end), in three queries.
+
+    `ignore_booking_id`: a booking being moved does not stand in its own way.
+    """
+    buffer = timedelta(minutes=availability.buffer_minutes)
+    # A slot's meeting and buffer end at most this long after the window does.
+    beyond = end + LONGEST + buffer
+    bookings = Booking.objects.filter(
+        staff_id=availability.user_id,
+        holds_time=True,
+        starts_at__lt=beyond,
+        blocked_until__gt=start,
+    ).exclude(pk=ignore_booking_id)
+    busy = [
+        (b["starts_at"], b["blocked_until"]) for b in bookings.values("starts_at", "blocked_until")
+    ]
+    # Appointments the API reported for this staff member (booked elsewhere) are busy too.
+    others = Appointment.objects.filter(
+        assignee_id=availability.user_id,
+        status=AppointmentStatus.BOOKED,
+        starts_at__lt=beyond,
+        starts_at__gt=start - LONGEST - buffer,
+        booking__isnull=True,
+    ).values("starts_at", "duration_minutes")
+    busy += [
+        (a["starts_at"], a["starts_at"] + timedelta(minutes=a["duration_minutes"]) + buffer)
+        for a in others
+    ]
+    hours = [Hours(h.weekday, h.starts, h.ends) for h in availability.hours.all()]
+    days_off = [(d.first_day, d.last_day) for d in availability.days_off.all()]
+    return SlotInputs(
+        timezone=availability.timezone,
+        buffer=buffer,
+        hours=hours,
+        days_off=days_off,
+        busy=sorted(busy),
+    )
+
+
+def upcoming_meetings(*, now: datetime, days: int = 14) -> QuerySet[Appointment]:
+    """Booked appointments from now on (an hour back, so one under way still shows)."""
+    return (
+        Appointment.objects.filter(
+            status=AppointmentStatus.BOOKED,
+            starts_at__gte=now - timedelta(hours=1),
+            starts_at__lt=now + timedelta(days=days),
+        )
+        .select_related("account", "contact", "assignee", "booking__meeting_kind")
+        .order_by("starts_at")
+    )
+
+
+def to_mark(*, now: datetime, days: int = 14) -> QuerySet[Appointment]:
+    """Started, still booked appointments: whether the customer came is not yet recorded."""
+    return (
+        Appointment.objects.filter(
+            status=AppointmentStatus.BOOKED,
+            starts_at__lte=now,
+            starts_at__gte=now - timedelta(days=days),
+        )
+        .select_related("account", "contact", "assignee", "booking__meeting_kind")
+        .order_by("-starts_at")
+    )
