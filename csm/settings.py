@@ -316,6 +316,13 @@ TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
 SMS_BACKEND = env.str("SMS_BACKEND", default="twilio" if TWILIO_ACCOUNT_SID else "console")
 # Delivery attempts before a message is marked failed (back-off 1 min → 6 h).
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
+# Outbound webhooks are retried with back-off until this many hours after they were
+# queued (receivers de-duplicate by delivery id), then given up with the last reason.
+WEBHOOK_DEADLINE_HOURS = env.int("WEBHOOK_DEADLINE_HOURS", default=24)
+# The only URLs Slack alerts are posted to (a user's alert settings, a team channel).
+SLACK_WEBHOOK_URL_PREFIX = env.str(
+    "SLACK_WEBHOOK_URL_PREFIX", default="https://hooks.slack.com/services/"
+)
 # The outbox's caps and quiet hours (notifications.policy; their limits are edited in the
 # admin). Off only where a test is about something else and must not depend on the hour.
 NOTIFY_POLICY = env.bool("NOTIFY_POLICY", default=True)

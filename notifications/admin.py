@@ -13,7 +13,15 @@ from django.utils.html import format_html
 from accounts.models import Account
 from core.admin import HistoryAdmin
 
-from .models import Alert, Message, MessageStatus, MessageTemplate, OutboxPolicy
+from .models import (
+    Alert,
+    Message,
+    MessageStatus,
+    MessageTemplate,
+    OutboxPolicy,
+    SlackChannel,
+    WebhookEndpoint,
+)
 from .services import retry_message
 from .templating import AnyData, build_context, render, sample_context
 
@@ -188,3 +196,24 @@ class OutboxPolicyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # without the row the defaults apply; edit it instead
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Where "Call a webhook" steps POST; the secret is shown so it can be given to the
+    receiver (see the README's "Verify a webhook's signature")."""
+
+    list_display = ["name", "key", "url", "allow_private", "active", "updated_at"]
+    list_filter = ["active", "allow_private"]
+    search_fields = ["name", "key", "url"]
+    prepopulated_fields = {"key": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(SlackChannel)
+class SlackChannelAdmin(admin.ModelAdmin):
+    """A team channel's incoming webhook and the kinds of alert posted to it."""
+
+    list_display = ["name", "active"]
+    list_filter = ["active"]
+    filter_horizontal = ["kinds"]

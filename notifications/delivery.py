@@ -221,6 +221,8 @@ def _put_back() -> dict[str, Any]:
 
 
 def _failure(message: Message, error: str, *, permanent: bool) -> dict[str, Any]:
+    if message.channel == Channel.WEBHOOK and not permanent:
+        return _webhook_failure(message, error)
     # The claim counted this attempt in the row; the loaded instance has it too.
     if permanent or message.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
         return {"status": MessageStatus.FAILED, "last_error": error}
@@ -228,6 +230,26 @@ def _failure(message: Message, error: str, *, permanent: bool) -> dict[str, Any]
         "status": MessageStatus.QUEUED,
         "last_error": error,
         "next_attempt_at": clock.now() + retry_delay(message.attempts),
+        "claimed_at": None,
+    }
+
+
+def _webhook_failure(message: Message, error: str) -> dict[str, Any]:
+    """A webhook is retried with back-off until its deadline (receivers de-duplicate by
+    delivery id, so a retry is safe), the last attempt at the deadline itself."""
+    now = clock.now()
+    hours = settings.WEBHOOK_DEADLINE_HOURS
+    deadline = message.created_at + timedelta(hours=hours)
+    if now >= deadline:
+        return {
+            "status": MessageStatus.FAILED,
+            "last_error": f"Given up after {message.attempts} attempts over {hours} "
+            f"hour{'s' if hours != 1 else ''}; the last: {error}",
+        }
+    return {
+        "status": MessageStatus.QUEUED,
+        "last_error": error,
+        "next_attempt_at": min(now + retry_delay(message.attempts), deadline),
         "claimed_at": None,
     }
 
@@ -306,18 +328,20 @@ def deliver_due() -> int:
 def release_stuck_messages() -> int:
     """Settle rows whose worker died while sending; returns how many.
 
-    An in-app alert is safe to retry (its inbox row is unique per message).
-    An e-mail or SMS may have left before the worker died: it is marked
+    An in-app alert is safe to retry (its inbox row is unique per message), and so is
+    a webhook (its receiver de-duplicates by delivery id).
+    An e-mail, SMS or Slack post may have left before the worker died: it is marked
     failed with that explanation rather than risk a duplicate, and a manager
     can retry it from the admin.
     """
     stuck = Q(status=MessageStatus.SENDING, claimed_at__lt=clock.now() - STUCK_AFTER)
-    retried = Message.objects.filter(stuck, channel=Channel.IN_APP).update(
+    retryable = [Channel.IN_APP, Channel.WEBHOOK]
+    retried = Message.objects.filter(stuck, channel__in=retryable).update(
         status=MessageStatus.QUEUED, next_attempt_at=clock.now(), claimed_at=None
     )
     failed = (
         Message.objects.filter(stuck)
-        .exclude(channel=Channel.IN_APP)
+        .exclude(channel__in=retryable)
         .update(
             status=MessageStatus.FAILED,
             last_error="The worker stopped while sending; it may or may not have been "

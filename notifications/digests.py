@@ -33,6 +33,7 @@ from .models import (
     MessageStatus,
     MessageTemplate,
 )
+from .slack import user_recipient, users_with_slack
 from .templating import absolute_url
 
 DAILY_AT = time(8, 0)
@@ -159,6 +160,7 @@ def _queue_messages(digests: list[Digest]) -> None:
         MessageTemplate.objects.filter(key__in={d.kind for d in digests}).values_list("key", "name")
     )
     now = clock.now()
+    on_slack = users_with_slack(list({digest.user_id for digest in digests}))
     messages = []
     for digest in digests:
         held = items[digest.pk]
@@ -186,6 +188,15 @@ def _queue_messages(digests: list[Digest]) -> None:
                 **common,
             )
         )
+        if digest.user_id in on_slack:
+            messages.append(
+                Message(
+                    channel=Channel.SLACK,
+                    recipient=user_recipient(digest.user_id),
+                    body_text="\n".join(f"• {item.title}" for item in held),
+                    **common,
+                )
+            )
         if digest.user.email and any(item.email for item in held):
             lines = [f"- {item.title}" + (f"\n  {item.link}" if item.link else "") for item in held]
             messages.append(

@@ -11,6 +11,7 @@ from .inbox_filters import InboxFilterForm
 from .models import Alert
 from .preferences import AlertSettingsForm, current_settings, save_alert_settings, staff_kinds
 from .services import mark_alert_read, mark_all_alerts_read
+from .slack import current_slack_url
 
 PAGE_SIZE = 50
 
@@ -64,7 +65,13 @@ def alert_settings(request: HttpRequest) -> HttpResponse:
     """
     kinds = staff_kinds()
     chosen, timezone = current_settings(request.user)
-    form = AlertSettingsForm(request.POST or None, kinds=kinds, chosen=chosen, timezone=timezone)
+    form = AlertSettingsForm(
+        request.POST or None,
+        kinds=kinds,
+        chosen=chosen,
+        timezone=timezone,
+        slack_url=current_slack_url(request.user),
+    )
     if request.method == "POST":
         if form.is_valid():
             save_alert_settings(
@@ -72,6 +79,7 @@ def alert_settings(request: HttpRequest) -> HttpResponse:
                 kinds=kinds,
                 choices=form.cleaned_data,
                 timezone=form.cleaned_data["timezone"],
+                slack_url=form.cleaned_data["slack_url"],
             )
             messages.success(request, "Alert settings saved.")
             return redirect("inbox:settings")

@@ -14,6 +14,16 @@ class Channel(models.TextChoices):
     EMAIL = "email", "E-mail"
     SMS = "sms", "SMS"
     IN_APP = "in_app", "In-app alert"  # an item in a staff member's inbox
+    WEBHOOK = "webhook", "Webhook"  # a signed POST to an endpoint an admin configured
+    SLACK = "slack", "Slack"  # a staff alert posted to a Slack incoming webhook
+
+
+# What a template can be written for: webhooks and Slack posts are built from other rows.
+TEMPLATE_CHANNELS = [
+    choice
+    for choice in Channel.choices
+    if choice[0] in (Channel.EMAIL, Channel.SMS, Channel.IN_APP)
+]
 
 
 class Audience(models.TextChoices):
@@ -51,7 +61,7 @@ class MessageTemplate(models.Model):
 
     key = models.SlugField(max_length=80, unique=True, help_text="How workflows refer to it.")
     name = models.CharField(max_length=120)
-    channel = models.CharField(max_length=8, choices=Channel.choices)
+    channel = models.CharField(max_length=8, choices=TEMPLATE_CHANNELS)
     audience = models.CharField(max_length=8, choices=Audience.choices)
     transactional = models.BooleanField(
         default=False,
@@ -329,3 +339,7 @@ class OutboxPolicy(models.Model):
     def current(cls) -> "OutboxPolicy":
         """The policy in force: the row, or the defaults while none was saved."""
         return cls.objects.order_by("pk").first() or cls()
+
+
+# The outbound integrations' settings (webhook endpoints, Slack destinations).
+from .integration_models import PersonalSlack, SlackChannel, WebhookEndpoint  # noqa: E402, F401

@@ -10,7 +10,9 @@ from django.db import transaction
 
 from accounts.models import StaffProfile, timezone_names
 
+from .integration_models import PersonalSlack, validate_slack_url
 from .models import ALWAYS, AlertDelivery, AlertPreference, Audience, MessageTemplate
+from .slack import save_slack_url
 
 
 def staff_kinds() -> list[MessageTemplate]:
@@ -26,7 +28,15 @@ def kind_label(template: MessageTemplate) -> str:
 class AlertSettingsForm(forms.Form):
     """One choice per kind of alert (escalations are not a choice) and the user's timezone."""
 
-    def __init__(self, *args, kinds: list[MessageTemplate], chosen: dict, timezone: str, **kw):
+    def __init__(
+        self,
+        *args,
+        kinds: list[MessageTemplate],
+        chosen: dict,
+        timezone: str,
+        slack_url: str = "",
+        **kw,
+    ):
         super().__init__(*args, **kw)
         self.kinds = kinds
         self.fixed = [kind_label(t) for t in kinds if t.staff_delivery == ALWAYS]
@@ -49,6 +59,15 @@ class AlertSettingsForm(forms.Form):
             required=False,
             help_text="Daily digests arrive at 08:00 here.",
         )
+        self.fields["slack_url"] = forms.CharField(
+            label="Slack incoming-webhook URL",
+            max_length=PersonalSlack._meta.get_field("webhook_url").max_length,
+            required=False,
+            initial=slack_url,
+            validators=[validate_slack_url],
+            help_text="Optional: your alerts, digests and escalations are posted there too, "
+            "as they reach your inbox. Empty: none.",
+        )
 
     def delivery_fields(self) -> list:
         return [self[t.key] for t in self.kinds if t.key in self.fields]
@@ -63,9 +82,17 @@ def current_settings(user) -> tuple[dict[str, str], str]:
 
 @transaction.atomic
 def save_alert_settings(
-    *, user, kinds: list[MessageTemplate], choices: dict, timezone: str
+    *,
+    user,
+    kinds: list[MessageTemplate],
+    choices: dict,
+    timezone: str,
+    slack_url: str | None = None,
 ) -> None:
-    """Store the user's choices that differ from each kind's default; drop the others."""
+    """Store the user's choices that differ from each kind's default; drop the others; and
+    their Slack webhook (None: left as it is)."""
+    if slack_url is not None:
+        save_slack_url(user=user, url=slack_url.strip())
     differing = [
         AlertPreference(user=user, kind=t.key, delivery=choices[t.key])
         for t in kinds

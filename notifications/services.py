@@ -35,6 +35,7 @@ from .models import (
     MessageTemplate,
 )
 from .optouts import opt_out_reason
+from .slack import channel_recipient, team_channels_for, user_recipient, users_with_slack
 from .templating import account_url, build_context, render, with_help_footer
 
 
@@ -169,7 +170,11 @@ def alert_staff(
     )
     link = account_url(account) if account else ""
     done, held = StaffAlerts(), []
+    on_slack = users_with_slack([user.pk for user in users])
     with transaction.atomic(savepoint=False):
+        done.messages += _post_to_team_channels(
+            template=template, account=account, data=data, cause=cause, cause_key=cause_key
+        )
         for user in users:
             delivery = how[user.pk]
             if delivery == AlertDelivery.OFF:
@@ -202,6 +207,7 @@ def alert_staff(
                 template=template,
                 rendered=rendered,
                 email=email,
+                slack=user.pk in on_slack,
                 cause=cause,
                 cause_key=cause_key,
                 account=account,
@@ -212,11 +218,16 @@ def alert_staff(
     return done
 
 
-def _alert_now(*, user, template, rendered, email: bool, cause: Cause, **fields: Any) -> list:
-    """The inbox item (and e-mail copy) of one recipient; returns the messages created."""
+def _alert_now(
+    *, user, template, rendered, email: bool, slack: bool, cause: Cause, **fields: Any
+) -> list:
+    """The inbox item (and e-mail and Slack copies) of one recipient; returns the messages
+    created."""
     channels = [(Channel.IN_APP, f"user:{user.pk}")]
     if email and user.email:
         channels.append((Channel.EMAIL, user.email))
+    if slack:
+        channels.append((Channel.SLACK, user_recipient(user.pk)))
     created_now = []
     for channel, recipient in channels:
         message, created = _create_once(
@@ -229,6 +240,33 @@ def _alert_now(*, user, template, rendered, email: bool, cause: Cause, **fields:
             subject=rendered.subject,
             body_text=rendered.body_text,
             **fields,
+        )
+        if created:
+            created_now.append(message)
+    return created_now
+
+
+def _post_to_team_channels(
+    *, template: MessageTemplate, account, data, cause: Cause, cause_key: str
+) -> list[Message]:
+    """One Slack post per team channel that takes this kind of alert, at once."""
+    channels = team_channels_for(template)
+    if not channels:
+        return []
+    rendered = render(template, build_context(account=account, recipient_name="team", data=data))
+    created_now = []
+    for channel_id in channels:
+        message, created = _create_once(
+            cause=cause,
+            cause_key=cause_key,
+            channel=Channel.SLACK,
+            recipient=channel_recipient(channel_id),
+            template=template,
+            transactional=True,
+            account=account,
+            subject=rendered.subject,
+            body_text=rendered.body_text,
+            link=account_url(account) if account else "",
         )
         if created:
             created_now.append(message)

@@ -30,4 +30,12 @@ def transport_for(channel: str) -> Transport:
         from .in_app import InAppTransport
 
         return InAppTransport()
+    if channel == Channel.WEBHOOK:
+        from .webhook import WebhookTransport
+
+        return WebhookTransport()
+    if channel == Channel.SLACK:
+        from .slack import SlackTransport
+
+        return SlackTransport()
     raise ValueError(f"No transport for channel {channel!r}")

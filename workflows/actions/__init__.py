@@ -21,6 +21,7 @@ from . import (
     tags,
     tasks,
     wait,
+    webhook,
 )
 from .base import StepContext
 
@@ -136,6 +137,14 @@ ACTIONS: dict[str, ActionKind] = {
             booking.check,
             booking.validate,
             {"meeting_kind": "feature-walkthrough"},
+        ),
+        ActionKind(
+            "call_webhook",
+            "Call a webhook",
+            webhook.call_webhook,
+            webhook.check,
+            webhook.validate,
+            {"endpoint": "crm-sync", "type": "account.at_risk"},
         ),
         ActionKind(WAIT, "Wait", None, wait.check, wait.validate, {"days": 1}),
         ActionKind(

@@ -29,7 +29,7 @@ from activity.models import Feature
 from api.tokens import create_token
 from core import clock
 from core.causes import Cause
-from demo.bench import segments, workers
+from demo.bench import segments, webhooks, workers
 from demo.bench.branching import execute_decision_runs
 from demo.bench.dates import date_workflows
 from demo.bench.health import measure_health
@@ -59,6 +59,8 @@ LATENCY_P95_SECONDS = 2.0
 WORKER_RUNS_PER_SECOND = {"postgresql": 200, "sqlite": 100}
 WORKER_MESSAGES_PER_SECOND = {"postgresql": 300, "sqlite": 100}
 TASKS_PER_1000_RUNS = 20
+# Issue 23: signed webhook deliveries per second from a 2-worker cluster to a local receiver.
+WEBHOOKS_PER_SECOND = 200
 # Segments (issue #18), PostgreSQL: a count over 100k accounts, enrolling 10k accounts.
 SEGMENT_COUNT_SECONDS = 0.300
 ENROLL_10K_SECONDS = 30
@@ -76,10 +78,11 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=1_000)
         parser.add_argument(
             "--only",
-            default="sweeps,ingest,runs,decisions,pages,segments,signals,health,impact,workers",
+            default="sweeps,ingest,runs,decisions,pages,segments,signals,health,impact,workers,"
+            "webhooks",
             help="Comma-separated parts to measure (after seeding): sweeps, ingest, runs, "
             "decisions, pages, segments, signals, health, impact (in-process) and workers (real "
-            "worker and web processes).",
+            "worker and web processes), webhooks (outbound deliveries through real workers).",
         )
         parser.add_argument("--skip-workers", action="store_true", help="In-process parts only.")
         parser.add_argument(
@@ -104,10 +107,11 @@ class Command(BaseCommand):
         logging.getLogger("django-q").setLevel(logging.WARNING)
         parts = set(only.split(","))
         if options["skip_workers"]:
-            parts.discard("workers")
+            parts -= {"workers", "webhooks"}
         self.rows: list[dict] = []
         self.path = "in-process"
-        self.stdout.write(f"In-process parts ({', '.join(sorted(parts - {'workers'}))}):")
+        in_process = sorted(parts - {"workers", "webhooks"})
+        self.stdout.write(f"In-process parts ({', '.join(in_process)}):")
         staff = ensure_demo_staff(password=settings.DEMO_PASSWORD)
         self._grow_to(min(small, accounts), staff)
         if "sweeps" in parts:
@@ -136,6 +140,8 @@ class Command(BaseCommand):
             self._impact()
         if "workers" in parts:
             self._workers(options)
+        if "webhooks" in parts:
+            self._webhooks(options)
         self._report(accounts)
 
     # --- parts ------------------------------------------------------------------
@@ -442,6 +448,24 @@ class Command(BaseCommand):
             note = f"p95; p50 {p50}; {figure['finished']} of {figure['events']} done"
             self._row("workers", f"latency: {what}", m, note, met=met, sqlite_too=True)
 
+    def _webhooks(self, options: dict) -> None:
+        """Outbound webhooks through a real worker cluster (demo/bench/webhooks.py)."""
+        self.path = "workers"
+        sizes = webhooks.Sizes(window=options["window"])
+        figures = webhooks.run(sizes, say=self.stdout.write)
+        self.webhooks = figures
+        note = f"{figures['per_second']:,.0f}/s signed and verified, 2-worker cluster"
+        if not figures["all_delivered"]:
+            note += f"; {figures['failed']} failed"
+        self._row(
+            "workers",
+            "throughput: outbound webhooks",
+            {"seconds": figures["seconds"], "queries": None, "peak_mb": None},
+            note,
+            met=figures["per_second"] >= WEBHOOKS_PER_SECOND,
+            sqlite_too=True,
+        )
+
     # --- output -------------------------------------------------------------------
 
     def _row(
@@ -492,6 +516,7 @@ class Command(BaseCommand):
                     "python": platform.python_version(),
                     "rows": self.rows,
                     "workers": getattr(self, "workers", None),
+                    "webhooks": getattr(self, "webhooks", None),
                 },
                 indent=2,
             )
