@@ -9,7 +9,7 @@ import notifications.integration_models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0010_nps_email_carries_the_scores"),
+        ("notifications", "0011_message_attachments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
