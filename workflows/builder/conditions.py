@@ -105,6 +105,12 @@ class ConditionForm(forms.Form):
                 subject = pseudo
         return {"subject": subject, "operator": operator, "value": condition.get("value", "")}
 
+    def is_blank(self) -> bool:
+        """Added and left empty (no subject, no value): ignored, not refused."""
+        return self.is_bound and not any(
+            str(self.data.get(self.add_prefix(name), "")).strip() for name in ("subject", "value")
+        )
+
     def clean(self) -> dict:
         data = super().clean()
         if self.errors:

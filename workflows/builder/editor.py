@@ -8,9 +8,12 @@ same check as publishing and importing), and each refusal shows at its field or 
 and in the list at the top.
 """
 
+import json
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.fields import InvalidJSONInput
 
 from .. import paths, services
 from ..actions import ACTIONS
@@ -33,8 +36,15 @@ def typed(form_class, data, prefix: str | None) -> dict:
     for name, field in form_class.base_fields.items():
         key = f"{prefix}-{name}" if prefix else name
         value = field.widget.value_from_datadict(data, {}, key)
-        if value is not None:
-            values[name] = value
+        if value is None:
+            continue
+        if isinstance(field, forms.JSONField):
+            # Shown again as typed, even if it is not JSON yet.
+            try:
+                value = json.loads(value) if value.strip() else None
+            except ValueError:
+                value = InvalidJSONInput(value)
+        values[name] = value
     return values
 
 
@@ -168,7 +178,7 @@ class Builder:
         self.definition = {
             "trigger": self.form.cleaned_data["trigger"],
             "trigger_params": self.form.instance.trigger_params or {},
-            "conditions": [form.condition for _, form in self.conditions.rows],
+            "conditions": _written_conditions(self.conditions),
             "steps": self._written(self.steps),
             "goal": self.form.cleaned_data.get("goal") or {},
         }
@@ -192,7 +202,7 @@ class Builder:
     def _judge_conditions(self, conditions: ConditionList | None, where: str) -> bool:
         valid = True
         for number, (_, form) in enumerate(conditions.rows if conditions else [], start=1):
-            if not form.is_valid():
+            if not form.is_blank() and not form.is_valid():
                 valid = False
                 self.errors += [f"{where} {number}: {m}" for m in _messages(form)]
         return valid
@@ -224,18 +234,22 @@ class Builder:
                         if path.form.cleaned_data["name"]
                         else {}
                     ),
-                    "conditions": [form.condition for _, form in path.conditions.rows],
+                    "conditions": _written_conditions(path.conditions),
                     "steps": self._written(path.steps),
                 }
                 for path in step.paths
             ]
             params["otherwise"] = self._written(step.branches[0])
         elif step.action == paths.WAIT_FOR:
-            if step.conditions.rows:
-                params["conditions"] = [form.condition for _, form in step.conditions.rows]
+            if conditions := _written_conditions(step.conditions):
+                params["conditions"] = conditions
             params["happened"] = self._written(step.branches[0])
             params["timed_out"] = self._written(step.branches[1])
         return params
+
+
+def _written_conditions(conditions: ConditionList) -> list[dict]:
+    return [form.condition for _, form in conditions.rows if not form.is_blank()]
 
 
 def _messages(form) -> list[str]:
