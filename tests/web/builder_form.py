@@ -75,3 +75,44 @@ def field_named(fields: dict, suffix: str, *, nth: int = 0) -> str:
     """The name of the `nth` field whose name ends with `suffix` (e.g. "-tag")."""
     names = [name for name in fields if name.endswith(suffix)]
     return names[nth]
+
+
+def edit_form(client, workflow, **changes) -> dict:
+    """The editor's fields as the page shows them for `workflow`, with `changes` applied."""
+    return {**form_of(client.get(reverse("workflows:edit", args=[workflow.pk]))), **changes}
+
+
+def builder_data(workflow, *, steps: list, conditions: list | None = None, **changes) -> dict:
+    """What the builder posts for a workflow with these steps and conditions, as if a
+    manager had built them field by field (each step kind's typed fields)."""
+    import json
+
+    from workflows.builder import registry, tree
+    from workflows.builder.conditions import ConditionForm
+
+    conditions = conditions if conditions is not None else []
+    built, shown = tree.build(conditions, steps)
+    data = {
+        "name": workflow.name,
+        "description": workflow.description,
+        "trigger": workflow.trigger,
+        "goal": json.dumps(workflow.goal) if workflow.goal else "",
+        "next-id": str(built.next_id),
+    }
+    for key, nodes in built.lists.items():
+        data[f"order-{key}"] = ",".join(nodes)
+    for node, action in built.actions.items():
+        data[f"{node}-action"] = action
+        initial = registry.form_class(action).initial_for(shown[node])
+        for name, value in initial.items():
+            if isinstance(value, (dict, list)):
+                value = json.dumps(value)
+            if value not in (None, False):
+                data[f"{node}-{name}"] = "on" if value is True else str(value)
+    for node, values in shown.items():
+        if node.startswith("c"):
+            for name, value in ConditionForm.initial_for(values).items():
+                data[f"{node}-{name}"] = value
+        elif node.startswith("p"):
+            data[f"{node}-name"] = values.get("name", "")
+    return {**data, **changes}

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from tests.web.test_workflow_views import edit_form
+from tests.web.builder_form import builder_data, edit_form
 from workflows.catalogue import export_playbook, validate_playbook
 from workflows.models import Workflow
 
@@ -35,18 +35,14 @@ def nested(depth: int) -> dict:
 
 
 def post_step(client, manager, workflow, action, params, **changes):
-    data = edit_form(workflow, **changes)
-    added = workflow.steps.count()
-    data["steps-TOTAL_FORMS"] = str(added + 1)
-    data.update(
-        {
-            f"steps-{added}-id": "",
-            f"steps-{added}-workflow": workflow.pk,
-            f"steps-{added}-position": str(added),
-            f"steps-{added}-action": action,
-            f"steps-{added}-params": json.dumps(params),
-        }
-    )
+    """Save `workflow` with one step more, built in the builder field by field."""
+    steps = [{"action": s.action, "params": s.params} for s in workflow.steps.all()]
+    conditions = [
+        {"subject": c.subject, "operator": c.operator, "value": c.value}
+        for c in workflow.conditions.all()
+    ]
+    steps.append({"action": action, "params": params})
+    data = builder_data(workflow, steps=steps, conditions=conditions, **changes)
     client.force_login(manager)
     return client.post(reverse("workflows:edit", args=[workflow.pk]), data, follow=True)
 
@@ -75,13 +71,13 @@ def test_a_manager_adds_a_two_path_decision_and_it_is_published(client, manager)
         (
             "decision",
             {"paths": [{"conditions": [PRO], "steps": [tag("")]}]},
-            "Step 1.1.1 (Add tag)",
+            "Step 2.1.1 (Add tag)",  # its place in the whole playbook
         ),
         ("decision", nested(4), "nested too deep; at most 3"),
         ("wait_for", {"event": "login_recorded", "happened": []}, "needs a time limit"),
-        ("wait_for", {"event": "login_recorded", "days": 0}, "Time limit:"),
+        ("wait_for", {"event": "login_recorded", "days": 0}, "needs a time limit"),
         ("wait_for", {"days": 3}, "can never be tested"),
-        ("wait_for", {"event": "no_such_event", "days": 3}, "there is no event kind"),
+        ("wait_for", {"event": "no_such_event", "days": 3}, "Select a valid choice"),
         (
             "wait_for",
             {"conditions": [{"subject": "data.nps", "operator": "gte", "value": "9"}], "days": 3},
@@ -127,7 +123,7 @@ def test_a_goal_that_can_never_be_tested_is_refused(client, manager, goal, error
     client.force_login(manager)
 
     response = client.post(
-        reverse("workflows:edit", args=[workflow.pk]), edit_form(workflow, goal=goal)
+        reverse("workflows:edit", args=[workflow.pk]), edit_form(client, workflow, goal=goal)
     )
 
     assert response.status_code == 200
@@ -142,7 +138,7 @@ def test_a_goal_is_saved_and_published_with_the_steps(client, manager):
 
     client.post(
         reverse("workflows:edit", args=[workflow.pk]),
-        edit_form(workflow, goal='{"event": "login_recorded"}'),
+        edit_form(client, workflow, goal='{"event": "login_recorded"}'),
     )
 
     workflow.refresh_from_db()

@@ -27,7 +27,13 @@ class WaitForForm(StepForm):
         choices=[("", "its conditions hold (below)"), *((k, t.name) for k, t in BY_KEY.items())],
         help_text="With an event, the conditions below test that event's data too.",
     )
-    amount = f.AmountField(label="At most")
+    amount = f.AmountField(
+        label="At most",
+        error_messages={
+            "required": "A wait-for needs a time limit (minutes, hours or days).",
+            "min_value": "A wait-for needs a time limit (minutes, hours or days).",
+        },
+    )
     unit = f.unit_field()
     validates = False
     main = "amount"

@@ -216,7 +216,9 @@ class SignalForm(StepForm):
 class WaitForm(StepForm):
     """Wait: a number and its unit."""
 
-    amount = f.AmountField(label="Wait")
+    amount = f.AmountField(
+        label="Wait", error_messages={"required": "A wait needs minutes, hours or days."}
+    )
     unit = f.unit_field()
     main = "amount"
 
