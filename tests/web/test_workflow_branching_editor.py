@@ -71,7 +71,7 @@ def test_a_manager_adds_a_two_path_decision_and_it_is_published(client, manager)
         (
             "decision",
             {"paths": [{"conditions": [PRO], "steps": [tag("")]}]},
-            "Step 2.1.1 (Add tag)",  # its place in the whole playbook
+            "Step 3.1.1 (Add tag)",  # its place in the whole playbook
         ),
         ("decision", nested(4), "nested too deep; at most 3"),
         ("wait_for", {"event": "login_recorded", "happened": []}, "needs a time limit"),
