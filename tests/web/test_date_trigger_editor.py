@@ -100,7 +100,9 @@ def test_another_trigger_keeps_no_date_parameters(client, manager, workflow):
     client.force_login(manager)
     client.post(reverse("workflows:edit", args=[workflow.pk]), edit_form(client, workflow, **DATE))
 
-    data = edit_form(client, Workflow.objects.get(pk=workflow.pk), **DATE | {"trigger": "tag_added"})
+    data = edit_form(
+        client, Workflow.objects.get(pk=workflow.pk), **DATE | {"trigger": "tag_added"}
+    )
     client.post(reverse("workflows:edit", args=[workflow.pk]), data)
 
     version = Workflow.objects.get(pk=workflow.pk).current_version

@@ -131,7 +131,9 @@ class GenericForm(StepForm):
     def setup(self) -> None:
         kind = ACTIONS.get(self.action)
         if kind is not None:
-            self.fields["params_json"].help_text = f"For example {json.dumps(kind.example)}"
+            self.fields[
+                "params_json"
+            ].help_text = f"For example {json.dumps(kind.example, ensure_ascii=False)}"
 
     @classmethod
     def read(cls, params: dict) -> dict:
