@@ -1,8 +1,6 @@
 """The editor and the playbooks file take decisions, waits for the customer and goals, and
 refuse the ones that could never run: a clear message, nothing published."""
 
-import json
-
 import pytest
 from django.urls import reverse
 
