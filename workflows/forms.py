@@ -188,8 +188,11 @@ class WorkflowEditForm(DateTriggerFields, WorkflowForm):
     """Name, description and trigger (with the date trigger's parameters); switching on
     and off has its own control."""
 
+    # The builder edits the goal with its own fields (workflows.builder.goal).
+    goal = None
+
     class Meta(WorkflowForm.Meta):
-        fields = ["name", "description", "trigger", "goal"]
+        fields = ["name", "description", "trigger"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

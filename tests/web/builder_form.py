@@ -91,12 +91,13 @@ def builder_data(workflow, *, steps: list, conditions: list | None = None, **cha
     from workflows.builder.conditions import ConditionForm
 
     conditions = conditions if conditions is not None else []
-    built, shown = tree.build(conditions, steps)
+    goal = workflow.goal or {}
+    built, shown = tree.build(conditions, steps, goal.get("conditions") or [])
     data = {
         "name": workflow.name,
         "description": workflow.description,
         "trigger": workflow.trigger,
-        "goal": json.dumps(workflow.goal) if workflow.goal else "",
+        "goal-event": goal.get("event", ""),
         "next-id": str(built.next_id),
     }
     for key, nodes in built.lists.items():

@@ -4,7 +4,7 @@ refuse the ones that could never run: a clear message, nothing published."""
 import pytest
 from django.urls import reverse
 
-from tests.web.builder_form import builder_data, edit_form
+from tests.web.builder_form import builder_data, edit_form, form_of
 from workflows.catalogue import export_playbook, validate_playbook
 from workflows.models import Workflow
 
@@ -107,22 +107,31 @@ def test_nesting_three_deep_is_allowed(client, manager):
 
 
 @pytest.mark.parametrize(
-    ("goal", "error"),
+    ("event", "condition", "error"),
     [
-        ('{"conditions": []}', "The goal can never be tested"),
-        ('{"event": "logged_in_again"}', "there is no event kind"),
-        ('{"conditions": [{"subject": "data.nps", "operator": "gte", "value": "9"}]}', "no `data`"),
-        ('{"when": "soon"}', "The goal is an object with `event` and/or `conditions`."),
-        ('["login_recorded"]', "The goal is an object"),
+        ("logged_in_again", None, "Select a valid choice"),
+        ("", {"subject": "data.nps", "operator": "gte", "value": "9"}, "no `data`"),
+        (
+            "login_recorded",
+            {"subject": "data.nps", "operator": "gte", "value": "9"},
+            "carries no `data.nps`",
+        ),
+        ("", {"subject": "account.score", "operator": "gte", "value": "many"}, "is a number"),
     ],
 )
-def test_a_goal_that_can_never_be_tested_is_refused(client, manager, goal, error):
+def test_a_goal_that_can_never_be_tested_is_refused(client, manager, event, condition, error):
     workflow = Workflow.objects.get(key="upgrade-follow-up")
     client.force_login(manager)
+    data = edit_form(client, workflow, **{"goal-event": event})
+    if condition:
+        page = client.post(
+            reverse("workflows:edit", args=[workflow.pk]), {**data, "op": "add:goal-conds"}
+        )
+        data = form_of(page)
+        node = data["order-goal-conds"]
+        data.update({f"{node}-{name}": value for name, value in condition.items()})
 
-    response = client.post(
-        reverse("workflows:edit", args=[workflow.pk]), edit_form(client, workflow, goal=goal)
-    )
+    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
 
     assert response.status_code == 200
     assert error in response.content.decode()
@@ -130,17 +139,36 @@ def test_a_goal_that_can_never_be_tested_is_refused(client, manager, goal, error
     assert (workflow.goal, workflow.versions.count()) == ({}, 1)
 
 
-def test_a_goal_is_saved_and_published_with_the_steps(client, manager):
+def test_a_goal_is_picked_saved_and_published_with_the_steps(client, manager):
     workflow = Workflow.objects.get(key="upgrade-follow-up")
     client.force_login(manager)
-
-    client.post(
-        reverse("workflows:edit", args=[workflow.pk]),
-        edit_form(client, workflow, goal='{"event": "login_recorded"}'),
+    data = edit_form(client, workflow, **{"goal-event": "login_recorded"})
+    data = form_of(
+        client.post(reverse("workflows:edit", args=[workflow.pk]), {**data, "op": "add:goal-conds"})
+    )
+    node = data["order-goal-conds"]
+    data.update(
+        {
+            f"{node}-subject": "data.days_since_previous",
+            f"{node}-operator": "gte",
+            f"{node}-value": "7",
+        }
     )
 
+    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
+
+    assert response.status_code == 302
     workflow.refresh_from_db()
-    assert workflow.goal == workflow.current_version.goal == {"event": "login_recorded"}
+    goal = {
+        "event": "login_recorded",
+        "conditions": [{"subject": "data.days_since_previous", "operator": "gte", "value": "7"}],
+    }
+    assert workflow.goal == workflow.current_version.goal == goal
+    again = form_of(client.get(reverse("workflows:edit", args=[workflow.pk])))
+    assert (again["goal-event"], again[f"{again['order-goal-conds']}-subject"]) == (
+        "login_recorded",
+        "data.days_since_previous",
+    )
 
 
 def test_export_carries_the_new_shapes_and_import_validates_them():

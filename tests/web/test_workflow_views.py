@@ -372,7 +372,7 @@ def test_a_step_that_could_not_run_is_refused_at_its_field_and_nothing_is_publis
         ("add_points", {"points": "0"}, "points", "`points` is a non-zero whole number."),
         ("create_task", {"title": "x", "due_in_days": "-1"}, "due_in_days", "greater than or"),
         ("open_signal", {"reason": "made_up"}, "reason", "There is no signal type"),
-        ("wait_for", {"event": "login_recorded", "amount": ""}, "amount", "required"),
+        ("wait_for", {"event": "login_recorded", "amount": ""}, "amount", "needs a time limit"),
     ],
 )
 def test_a_step_with_input_out_of_type_or_range_is_refused_and_nothing_is_saved(

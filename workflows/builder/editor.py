@@ -23,6 +23,7 @@ from ..triggers import BY_KEY
 from . import registry, tree
 from .branch_forms import PathForm, WaitForForm
 from .conditions import ConditionForm
+from .goal import GoalForm, written
 from .lookups import Lookups
 from .nodes import ConditionList, PathView, StepList, StepView
 
@@ -49,6 +50,12 @@ def typed(form_class, data, prefix: str | None) -> dict:
 
 
 class Builder:
+    """One page of the builder: its forms by node, the tree they sit in, and its verdict.
+
+    `data` None: the working copy as saved; a POST with `op`: redrawn with the move made;
+    a POST without: bound, judged by `is_valid`, and `definition` what it would publish.
+    """
+
     def __init__(self, workflow: Workflow, data=None):
         self.workflow, self.data = workflow, data
         self.lookups = Lookups()
@@ -60,11 +67,18 @@ class Builder:
         self.trigger = BY_KEY.get(str(self.form["trigger"].value() or ""))
         if data is None:
             working = services.snapshot(workflow)
-            self.tree, self.shown = tree.build(working["conditions"], working["steps"])
+            goal = working["goal"] if isinstance(working["goal"], dict) else {}
+            self.tree, self.shown = tree.build(
+                working["conditions"], working["steps"], goal.get("conditions") or []
+            )
         else:
             self.tree, self.shown = tree.read(data, self._action_of), {}
             self._apply(self.op)
         self.conditions = self._conditions(tree.ROOT_CONDS, self.trigger, of="The trigger")
+        self.goal = self._make(GoalForm, "goal", GoalForm.initial_for(workflow.goal))
+        self.goal_conditions = self._conditions(
+            tree.GOAL_CONDS, self.goal.awaited(), of="The goal's event"
+        )
         self.steps = self._steps(tree.ROOT, "Steps", ())
 
     # --- building the page -------------------------------------------------------
@@ -91,8 +105,9 @@ class Builder:
         rows = []
         for node in self.tree.items(key):
             initial = ConditionForm.initial_for(self.shown.get(node, {}))
-            form = self._make(ConditionForm, node, initial, trigger=trigger, lookups=self.lookups)
-            form.of = of
+            form = self._make(
+                ConditionForm, node, initial, trigger=trigger, lookups=self.lookups, of=of
+            )
             rows.append((node, form))
         return ConditionList(key, rows)
 
@@ -171,6 +186,10 @@ class Builder:
                 label = self.form.fields[name].label or name
                 self.errors += [f"{label}: {problem}" for problem in problems]
         forms_valid &= self._judge_conditions(self.conditions, "Condition")
+        if not self.goal.is_valid():
+            forms_valid = False
+            self.errors += [f"The goal: {m}" for m in _messages(self.goal)]
+        forms_valid &= self._judge_conditions(self.goal_conditions, "The goal, condition")
         for step in self.all_steps():
             forms_valid &= self._judge_step(step)
         if not forms_valid:
@@ -180,7 +199,9 @@ class Builder:
             "trigger_params": self.form.instance.trigger_params or {},
             "conditions": _written_conditions(self.conditions),
             "steps": self._written(self.steps),
-            "goal": self.form.cleaned_data.get("goal") or {},
+            "goal": written(
+                self.goal.cleaned_data["event"], _written_conditions(self.goal_conditions)
+            ),
         }
         try:
             services.validate_definition(self.definition)

@@ -12,6 +12,7 @@ def save_and_publish(builder: Builder, *, user) -> WorkflowVersion:
     """Replace the working copy with the builder's definition and publish it (a new
     version only if it changed); a refusal at publishing rolls the whole save back."""
     definition = builder.definition
+    builder.form.instance.goal = definition["goal"]
     workflow = builder.form.save()
     workflow.conditions.all().delete()
     Condition.objects.bulk_create(

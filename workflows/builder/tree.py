@@ -5,9 +5,9 @@ Every step, decision path and condition is a node with an id of its own ("s4", "
 input, `order-<list>`, holding their ids in order. A drag (SortableJS) or a Move / Delete
 button only rewrites those lists, so whatever was typed into a node goes with it.
 
-Lists: "root" (the steps) and "root-conds" (the conditions); a decision `s` holds
-"s-paths" (its paths) and "s-otherwise"; a path `p` holds "p-conds" and "p-steps"; a
-wait-for `s` holds "s-conds", "s-happened" and "s-timed_out".
+Lists: "root" (the steps), "root-conds" (the conditions), "goal-conds" (the goal's);
+a decision `s` holds "s-paths" (its paths) and "s-otherwise"; a path `p` holds "p-conds"
+and "p-steps"; a wait-for `s` holds "s-conds", "s-happened" and "s-timed_out".
 """
 
 import re
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import paths
 
-ROOT, ROOT_CONDS = "root", "root-conds"
+ROOT, ROOT_CONDS, GOAL_CONDS = "root", "root-conds", "goal-conds"
 NODE_ID = re.compile(r"^[scp]\d{1,6}$")
 # Deeper than any graph can be saved at (workflows.graph.MAX_DEPTH), so a posted tree
 # is read whole and refused with its reason, but never read without end.
@@ -112,6 +112,7 @@ def read(data, actions_of) -> Tree:
                     steps(inner, level + 1)
 
     ids(ROOT_CONDS)
+    ids(GOAL_CONDS)
     steps(ROOT, 0)
     # A node id is never given twice, even to one removed and posted no more.
     numbers = [int(n[1:]) for n in seen]
@@ -119,7 +120,9 @@ def read(data, actions_of) -> Tree:
     return tree
 
 
-def build(conditions: list, steps: list) -> tuple[Tree, dict[str, dict]]:
+def build(
+    conditions: list, steps: list, goal_conditions: list = ()
+) -> tuple[Tree, dict[str, dict]]:
     """The tree of a saved definition, and what each node shows at first."""
     tree, shown = Tree(), {}
 
@@ -152,5 +155,7 @@ def build(conditions: list, steps: list) -> tuple[Tree, dict[str, dict]]:
 
     conds(ROOT_CONDS, conditions)
     tree.items(ROOT_CONDS)
+    conds(GOAL_CONDS, list(goal_conditions))
+    tree.items(GOAL_CONDS)
     add(ROOT, steps)
     return tree, shown
