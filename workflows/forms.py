@@ -9,15 +9,14 @@ import json
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse_lazy
 
 from . import conditions as condition_rules
-from . import graph, paths, services
+from . import graph, paths
 from .actions import ACTIONS
 from .actions import CHOICES as ACTION_CHOICES
-from .models import Condition, Run, RunStatus, Step, Workflow, WorkflowVersion
+from .models import Condition, Run, RunStatus, Step, Workflow
 from .triggers import BY_KEY, TriggerKind
 from .triggers import CHOICES as TRIGGER_CHOICES
 from .triggers import dates as date_trigger
@@ -189,8 +188,11 @@ class WorkflowEditForm(DateTriggerFields, WorkflowForm):
     """Name, description and trigger (with the date trigger's parameters); switching on
     and off has its own control."""
 
+    # The builder edits the goal with its own fields (workflows.builder.goal).
+    goal = None
+
     class Meta(WorkflowForm.Meta):
-        fields = ["name", "description", "trigger", "goal"]
+        fields = ["name", "description", "trigger"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -223,83 +225,9 @@ class WorkflowEditForm(DateTriggerFields, WorkflowForm):
         return [field for field in self if field.name not in self.DATE_FIELDS]
 
 
-def _bootstrap(form: forms.BaseForm) -> None:
-    """Bootstrap classes on every widget of a formset row (rendered field by field)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select form-select-sm"
-        else:
-            css = "form-control form-control-sm"
-        widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
-
-
-def action_hint(key: str) -> dict | None:
-    """An action's label and example parameters (as JSON), shown under its params box."""
-    kind = ACTIONS.get(key)
-    if kind is None:
-        return None
-    return {"key": kind.key, "label": kind.label, "example": json.dumps(kind.example)}
-
-
-def condition_subjects(trigger_key: str) -> list[str]:
-    """What a condition can test for this trigger: the account's fields and the event's data."""
-    trigger = BY_KEY.get(trigger_key)
-    carried = [f"data.{key}" for key in trigger.carries] if trigger else []
-    return [f"account.{name}" for name in condition_rules.ACCOUNT_FIELDS] + carried
-
-
-class _NewRowMixin:
-    """A new row left blank (bar its preset position) is ignored, not refused."""
-
-    def has_changed(self) -> bool:
-        if self.instance.pk is None:
-            return any(
-                name != "position" and self[name].data not in ("", None)
-                for name in self.changed_data
-            )
-        return super().has_changed()
-
-
-class ConditionEditForm(_NewRowMixin, ConditionForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["subject"].help_text = ""  # the page explains subjects once, above the rows
-        self.fields["subject"].widget.attrs["list"] = "condition-subjects"
-        self.fields["position"].widget.attrs["min"] = 0
-        _bootstrap(self)
-
-
-class StepEditForm(_NewRowMixin, StepForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A blank first choice, so an added row left alone is ignored rather than refused.
-        self.fields["action"].choices = [("", "Choose an action…"), *ACTION_CHOICES]
-        self.fields["params"].help_text = ""
-        self.fields["params"].widget.attrs.update({"rows": 2, "class": "font-monospace"})
-        self.fields["position"].widget.attrs["min"] = 0
-        _bootstrap(self)
-        # Choosing another action swaps in its example parameters as the hint.
-        self.fields["action"].widget.attrs.update(
-            {
-                "hx-get": reverse_lazy("workflows:action_hint"),
-                "hx-target": f"#hint-{self.prefix}",
-                "hx-trigger": "change",
-            }
-        )
-
-    @property
-    def hint(self) -> dict | None:
-        """The example parameters of the action this row shows (posted or saved)."""
-        if self.is_bound:
-            return action_hint(self.data.get(self.add_prefix("action"), ""))
-        return action_hint(self.initial.get("action", ""))
-
-
 class WorkflowRows(forms.BaseInlineFormSet):
-    """A workflow's conditions or steps, each row given the workflow as posted.
+    """A workflow's conditions or steps (the admin's inlines), each row given the workflow
+    as posted.
 
     A condition checks its `data.<key>` against the trigger being saved with
     it, not the one in the database (which the row would otherwise load).
@@ -308,66 +236,6 @@ class WorkflowRows(forms.BaseInlineFormSet):
     def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
         super().add_fields(form, index)
         form.instance.workflow = self.instance
-
-
-class RowFormSet(WorkflowRows):
-    """Conditions or steps as rows; each row can be removed before saving."""
-
-    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
-        super().add_fields(form, index)
-        if "DELETE" in form.fields:
-            form.fields["DELETE"].label = "Remove"
-            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
-
-
-ConditionFormSet = forms.inlineformset_factory(
-    Workflow, Condition, form=ConditionEditForm, formset=RowFormSet, extra=0, can_delete=True
-)
-StepFormSet = forms.inlineformset_factory(
-    Workflow, Step, form=StepEditForm, formset=RowFormSet, extra=0, can_delete=True
-)
-ROW_FORMSETS = {"conditions": ConditionFormSet, "steps": StepFormSet}
-
-
-def blank_row(kind: str, index: int) -> forms.ModelForm:
-    """A new, empty row of the conditions or steps formset at `index` (the htmx "Add" button)."""
-    formset = ROW_FORMSETS[kind](instance=Workflow(), prefix=kind)
-    form = formset.form(
-        auto_id=formset.auto_id,
-        prefix=formset.add_prefix(index),
-        empty_permitted=True,
-        use_required_attribute=False,
-        initial={"position": index},
-        renderer=formset.renderer,
-    )
-    formset.add_fields(form, index)
-    return form
-
-
-class WorkflowEditor:
-    """The edit page's three parts, validated together and saved as one new version."""
-
-    def __init__(self, workflow: Workflow, data=None):
-        self.workflow = workflow
-        self.form = WorkflowEditForm(data, instance=workflow)
-        self.conditions = ConditionFormSet(data, instance=workflow, prefix="conditions")
-        self.steps = StepFormSet(data, instance=workflow, prefix="steps")
-
-    def is_valid(self) -> bool:
-        # Every part is validated, so all errors show at once.
-        return all([self.form.is_valid(), self.conditions.is_valid(), self.steps.is_valid()])
-
-    def save_working_copy(self) -> None:
-        """Write the working copy (trigger, conditions, steps) without publishing it."""
-        self.form.save()
-        self.conditions.save()
-        self.steps.save()
-
-    @transaction.atomic
-    def publish(self, *, user) -> WorkflowVersion:
-        """Save the working copy and publish it; a refusal rolls the whole edit back."""
-        self.save_working_copy()
-        return services.publish(workflow=self.workflow, user=user)
 
 
 # --- the run log's filters (/workflows/runs/) ----------------------------------

@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from core import clock
 from notifications.models import Message
@@ -20,15 +20,12 @@ from notifications.models import Message
 from . import drafts, listeners, paths, services, switching
 from .actions import ACTIONS
 from .backlog_views import backlogs_to_show
+from .builder import registry
+from .builder.conditions import suggestion_lists
+from .builder.editor import Builder
+from .builder.saving import write_working_copy
 from .engine import retry_run
-from .forms import (
-    ROW_FORMSETS,
-    RunFilter,
-    WorkflowEditor,
-    action_hint,
-    blank_row,
-    condition_subjects,
-)
+from .forms import RunFilter
 from .lane_status import lane_statuses
 from .models import ConditionOperator, Run, RunStatus, Workflow
 from .triggers import BY_KEY
@@ -101,42 +98,39 @@ def workflow_switch(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("workflows.view_workflow", raise_exception=True)
 def workflow_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit the trigger, conditions and steps; saving publishes them as a new version, or
-    for a live workflow keeps them as a draft to review and publish.
+    """The playbook builder: trigger, conditions and nested steps; saving publishes them as
+    a new version, or for a live workflow keeps them as a draft to review and publish. A
+    button that adds, moves or deletes only redraws the page.
 
     Managers edit; other staff see the same page read-only.
     """
     workflow = get_object_or_404(Workflow.objects.select_related("current_version"), pk=pk)
     can_edit = request.user.has_perm("workflows.change_workflow")
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        editor = WorkflowEditor(workflow, request.POST)
-        if editor.is_valid():
-            try:
-                # A live workflow's edit is kept as a draft for review (workflows.drafts).
-                saved = drafts.save_edit(
-                    workflow=workflow, user=request.user, write=editor.save_working_copy
-                )
-            except ValidationError as error:
-                editor.form.add_error(None, error)
-            else:
-                (messages.success if saved.changed else messages.info)(request, saved.message)
-                return redirect(
-                    "workflows:review" if saved.draft else "workflows:edit", pk=workflow.pk
-                )
-    else:
-        editor = WorkflowEditor(workflow)
-    trigger_key = editor.form["trigger"].value()
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    builder = Builder(workflow, request.POST if request.method == "POST" else None)
+    if builder.is_valid():
+        try:
+            # The one place a valid save is written: published, or kept as a draft of a
+            # live workflow for review (workflows.drafts).
+            saved = drafts.save_edit(
+                workflow=workflow, user=request.user, write=lambda: write_working_copy(builder)
+            )
+        except ValidationError as error:
+            builder.refuse(error)
+        else:
+            (messages.success if saved.changed else messages.info)(request, saved.message)
+            return redirect("workflows:review" if saved.draft else "workflows:edit", pk=workflow.pk)
     context = {
         "workflow": workflow,
-        "editor": editor,
+        "builder": builder,
         "can_edit": can_edit,
-        "trigger": BY_KEY.get(trigger_key),
-        "subjects": condition_subjects(trigger_key),
+        "trigger": builder.trigger,
+        "kinds": registry.kinds(),
+        "suggestions": suggestion_lists(),
+        "previews": builder.lookups.previews(),
         "versions": workflow.versions.select_related("created_by")[:10],
         "conversion": conversion(workflow),
-        "actions": [action_hint(key) for key in ACTIONS],
     }
     return render(request, "workflows/workflow_edit.html", context)
 
@@ -155,43 +149,11 @@ def conversion(workflow: Workflow) -> dict | None:
 
 
 @login_required
-@permission_required("workflows.change_workflow", raise_exception=True)
-@require_GET
-def workflow_row(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    """htmx "Add": one blank condition or step row, and the formset's new row count."""
-    if kind not in ROW_FORMSETS:
-        raise Http404
-    workflow = get_object_or_404(Workflow, pk=pk)
-    try:
-        index = max(0, int(request.GET.get("index", "0")))
-    except ValueError:
-        index = 0
-    context = {
-        "workflow": workflow,
-        "kind": kind,
-        "form": blank_row(kind, index),
-        "next_index": index + 1,
-        "can_edit": True,
-    }
-    return render(request, "workflows/_new_row.html", context)
-
-
-@login_required
 @permission_required("workflows.view_workflow", raise_exception=True)
 def trigger_help(request: HttpRequest) -> HttpResponse:
-    """htmx: what the chosen trigger means, the data it carries, what conditions can test."""
+    """htmx: what the chosen trigger means and the data it carries."""
     key = request.GET.get("trigger", "")
-    context = {"trigger": BY_KEY.get(key), "subjects": condition_subjects(key)}
-    return render(request, "workflows/_trigger_help.html", context)
-
-
-@login_required
-@permission_required("workflows.view_workflow", raise_exception=True)
-def action_hint_view(request: HttpRequest) -> HttpResponse:
-    """htmx: the example parameters of the action a step row switched to."""
-    # The select posts itself under its formset name, e.g. "steps-2-action".
-    key = next((v for k, v in request.GET.items() if k.endswith("action")), "")
-    return render(request, "workflows/_action_hint.html", {"hint": action_hint(key)})
+    return render(request, "workflows/_trigger_help.html", {"trigger": BY_KEY.get(key)})
 
 
 @login_required

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from core import clock
 from tests.factories import AccountFactory
-from tests.web.test_workflow_views import HTMX, edit_form
+from tests.web.builder_form import edit_form
+from tests.web.test_workflow_views import HTMX
 from tests.workflows.dated import date_workflow, tag
 from tests.workflows.drafting import publish_reviewed_draft
 from workflows import tasks
@@ -44,7 +45,7 @@ def test_a_manager_chooses_the_date_trigger_and_its_parameters_are_published(
     client.force_login(manager)
 
     response = client.post(
-        reverse("workflows:edit", args=[workflow.pk]), edit_form(workflow, **DATE)
+        reverse("workflows:edit", args=[workflow.pk]), edit_form(client, workflow, **DATE)
     )
 
     assert response.status_code == 302
@@ -84,7 +85,7 @@ def test_bad_date_trigger_input_is_refused_with_a_message_and_nothing_is_publish
     client.force_login(manager)
 
     response = client.post(
-        reverse("workflows:edit", args=[workflow.pk]), edit_form(workflow, **DATE | changes)
+        reverse("workflows:edit", args=[workflow.pk]), edit_form(client, workflow, **DATE | changes)
     )
 
     assert response.status_code == 200
@@ -99,9 +100,11 @@ def test_bad_date_trigger_input_is_refused_with_a_message_and_nothing_is_publish
 
 def test_another_trigger_keeps_no_date_parameters(client, manager, workflow):
     client.force_login(manager)
-    client.post(reverse("workflows:edit", args=[workflow.pk]), edit_form(workflow, **DATE))
+    client.post(reverse("workflows:edit", args=[workflow.pk]), edit_form(client, workflow, **DATE))
 
-    data = edit_form(Workflow.objects.get(pk=workflow.pk), **DATE | {"trigger": "tag_added"})
+    data = edit_form(
+        client, Workflow.objects.get(pk=workflow.pk), **DATE | {"trigger": "tag_added"}
+    )
     client.post(reverse("workflows:edit", args=[workflow.pk]), data)
 
     version = Workflow.objects.get(pk=workflow.pk).current_version

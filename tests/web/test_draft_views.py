@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import AccountFactory
-from tests.web.test_workflow_views import edit_form, failed_payment
+from tests.web.builder_form import field_named, form_of
+from tests.web.test_workflow_views import failed_payment
 from tests.workflows.drafting import publish_reviewed_draft
 from workflows.models import Step, Workflow
 
@@ -18,9 +19,9 @@ def e2() -> Workflow:
 
 
 def draft_a_new_tag(client, manager, workflow):
-    data = edit_form(workflow)
-    data["steps-0-params"] = '{"tag": "Card Declined"}'
     client.force_login(manager)
+    data = form_of(client.get(reverse("workflows:edit", args=[workflow.pk])))
+    data[field_named(data, "-tag")] = "Card Declined"
     return client.post(reverse("workflows:edit", args=[workflow.pk]), data, follow=True)
 
 

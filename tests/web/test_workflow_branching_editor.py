@@ -1,12 +1,10 @@
 """The editor and the playbooks file take decisions, waits for the customer and goals, and
 refuse the ones that could never run: a clear message, nothing published."""
 
-import json
-
 import pytest
 from django.urls import reverse
 
-from tests.web.test_workflow_views import edit_form
+from tests.web.builder_form import builder_data, edit_form, form_of
 from tests.workflows.drafting import publish_reviewed_draft
 from workflows.catalogue import export_playbook, validate_playbook
 from workflows.models import Workflow
@@ -36,18 +34,14 @@ def nested(depth: int) -> dict:
 
 
 def post_step(client, manager, workflow, action, params, **changes):
-    data = edit_form(workflow, **changes)
-    added = workflow.steps.count()
-    data["steps-TOTAL_FORMS"] = str(added + 1)
-    data.update(
-        {
-            f"steps-{added}-id": "",
-            f"steps-{added}-workflow": workflow.pk,
-            f"steps-{added}-position": str(added),
-            f"steps-{added}-action": action,
-            f"steps-{added}-params": json.dumps(params),
-        }
-    )
+    """Save `workflow` with one step more, built in the builder field by field."""
+    steps = [{"action": s.action, "params": s.params} for s in workflow.steps.all()]
+    conditions = [
+        {"subject": c.subject, "operator": c.operator, "value": c.value}
+        for c in workflow.conditions.all()
+    ]
+    steps.append({"action": action, "params": params})
+    data = builder_data(workflow, steps=steps, conditions=conditions, **changes)
     client.force_login(manager)
     return client.post(reverse("workflows:edit", args=[workflow.pk]), data, follow=True)
 
@@ -77,13 +71,13 @@ def test_a_manager_adds_a_two_path_decision_and_it_is_published(client, manager)
         (
             "decision",
             {"paths": [{"conditions": [PRO], "steps": [tag("")]}]},
-            "Step 1.1.1 (Add tag)",
+            "Step 3.1.1 (Add tag)",  # its place in the whole playbook
         ),
         ("decision", nested(4), "nested too deep; at most 3"),
         ("wait_for", {"event": "login_recorded", "happened": []}, "needs a time limit"),
-        ("wait_for", {"event": "login_recorded", "days": 0}, "Time limit:"),
+        ("wait_for", {"event": "login_recorded", "days": 0}, "needs a time limit"),
         ("wait_for", {"days": 3}, "can never be tested"),
-        ("wait_for", {"event": "no_such_event", "days": 3}, "there is no event kind"),
+        ("wait_for", {"event": "no_such_event", "days": 3}, "Select a valid choice"),
         (
             "wait_for",
             {"conditions": [{"subject": "data.nps", "operator": "gte", "value": "9"}], "days": 3},
@@ -115,22 +109,31 @@ def test_nesting_three_deep_is_allowed(client, manager):
 
 
 @pytest.mark.parametrize(
-    ("goal", "error"),
+    ("event", "condition", "error"),
     [
-        ('{"conditions": []}', "The goal can never be tested"),
-        ('{"event": "logged_in_again"}', "there is no event kind"),
-        ('{"conditions": [{"subject": "data.nps", "operator": "gte", "value": "9"}]}', "no `data`"),
-        ('{"when": "soon"}', "The goal is an object with `event` and/or `conditions`."),
-        ('["login_recorded"]', "The goal is an object"),
+        ("logged_in_again", None, "Select a valid choice"),
+        ("", {"subject": "data.nps", "operator": "gte", "value": "9"}, "no `data`"),
+        (
+            "login_recorded",
+            {"subject": "data.nps", "operator": "gte", "value": "9"},
+            "carries no `data.nps`",
+        ),
+        ("", {"subject": "account.score", "operator": "gte", "value": "many"}, "is a number"),
     ],
 )
-def test_a_goal_that_can_never_be_tested_is_refused(client, manager, goal, error):
+def test_a_goal_that_can_never_be_tested_is_refused(client, manager, event, condition, error):
     workflow = Workflow.objects.get(key="upgrade-follow-up")
     client.force_login(manager)
+    data = edit_form(client, workflow, **{"goal-event": event})
+    if condition:
+        page = client.post(
+            reverse("workflows:edit", args=[workflow.pk]), {**data, "op": "add:goal-conds"}
+        )
+        data = form_of(page)
+        node = data["order-goal-conds"]
+        data.update({f"{node}-{name}": value for name, value in condition.items()})
 
-    response = client.post(
-        reverse("workflows:edit", args=[workflow.pk]), edit_form(workflow, goal=goal)
-    )
+    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
 
     assert response.status_code == 200
     assert error in response.content.decode()
@@ -138,18 +141,37 @@ def test_a_goal_that_can_never_be_tested_is_refused(client, manager, goal, error
     assert (workflow.goal, workflow.versions.count()) == ({}, 1)
 
 
-def test_a_goal_is_saved_and_published_with_the_steps(client, manager):
+def test_a_goal_is_picked_saved_and_published_with_the_steps(client, manager):
     workflow = Workflow.objects.get(key="upgrade-follow-up")
     client.force_login(manager)
-
-    client.post(
-        reverse("workflows:edit", args=[workflow.pk]),
-        edit_form(workflow, goal='{"event": "login_recorded"}'),
+    data = edit_form(client, workflow, **{"goal-event": "login_recorded"})
+    data = form_of(
+        client.post(reverse("workflows:edit", args=[workflow.pk]), {**data, "op": "add:goal-conds"})
     )
-    publish_reviewed_draft(client, workflow)
+    node = data["order-goal-conds"]
+    data.update(
+        {
+            f"{node}-subject": "data.days_since_previous",
+            f"{node}-operator": "gte",
+            f"{node}-value": "7",
+        }
+    )
 
+    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
+
+    assert response.status_code == 302
+    publish_reviewed_draft(client, workflow)
     workflow.refresh_from_db()
-    assert workflow.goal == workflow.current_version.goal == {"event": "login_recorded"}
+    goal = {
+        "event": "login_recorded",
+        "conditions": [{"subject": "data.days_since_previous", "operator": "gte", "value": "7"}],
+    }
+    assert workflow.goal == workflow.current_version.goal == goal
+    again = form_of(client.get(reverse("workflows:edit", args=[workflow.pk])))
+    assert (again["goal-event"], again[f"{again['order-goal-conds']}-subject"]) == (
+        "login_recorded",
+        "data.days_since_previous",
+    )
 
 
 def test_export_carries_the_new_shapes_and_import_validates_them():

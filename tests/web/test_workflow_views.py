@@ -15,6 +15,8 @@ from core import clock
 from core.causes import Cause, CauseKind
 from notifications.models import MessageTemplate
 from tests.factories import AccountFactory, ContactFactory
+from tests.web.builder_form import field_named, form_of, submit
+from tests.web.html import find_testids, text_of
 from tests.workflows.drafting import publish_reviewed_draft
 from workflows.models import Run, RunStatus, Step, TriggerEvent, Workflow
 
@@ -55,54 +57,6 @@ def failed_payment(account, external_id="ch_1"):
         failure_reason="card_declined",
         cause=Cause.by_api("stripe"),
     )
-
-
-def formset(prefix: str, rows: list[dict], initial: int) -> dict:
-    data = {
-        f"{prefix}-TOTAL_FORMS": str(len(rows)),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-    for index, row in enumerate(rows):
-        data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
-    return data
-
-
-def edit_form(workflow: Workflow, **changes) -> dict:
-    """The editor's POST as the page renders it for `workflow`, with `changes` applied.
-
-    `steps` / `conditions` replace the rows: a list of dicts (position, action,
-    params as text…), existing rows first (their ids are filled in).
-    """
-    conditions = changes.pop(
-        "conditions",
-        [
-            {"position": c.position, "subject": c.subject, "operator": c.operator, "value": c.value}
-            for c in workflow.conditions.all()
-        ],
-    )
-    steps = changes.pop(
-        "steps",
-        [
-            {"position": s.position, "action": s.action, "params": json.dumps(s.params)}
-            for s in workflow.steps.all()
-        ],
-    )
-    existing_conditions = list(workflow.conditions.values_list("pk", flat=True))
-    existing_steps = list(workflow.steps.values_list("pk", flat=True))
-    for rows, existing in ((conditions, existing_conditions), (steps, existing_steps)):
-        for index, row in enumerate(rows):
-            row.setdefault("id", existing[index] if index < len(existing) else "")
-            row["workflow"] = workflow.pk
-    return {
-        "name": workflow.name,
-        "description": workflow.description,
-        "trigger": workflow.trigger,
-        **changes,
-        **formset("conditions", conditions, len(existing_conditions)),
-        **formset("steps", steps, len(existing_steps)),
-    }
 
 
 def bulk_runs(count: int, workflow: Workflow, status: str = RunStatus.SUCCEEDED) -> list[Run]:
@@ -150,7 +104,6 @@ def query_count(client, url: str) -> tuple[int, list[str]]:
         ("workflows:edit", ["pk"]),
         ("workflows:runs", []),
         ("workflows:trigger_help", []),
-        ("workflows:action_hint", []),
     ],
 )
 def test_every_workflow_page_sends_an_anonymous_visitor_to_the_login(client, name, args):
@@ -196,15 +149,16 @@ def test_a_csm_can_read_the_editor_but_not_save_it(client, csm):
 
     page = client.get(reverse("workflows:edit", args=[workflow.pk]))
     response = client.post(
-        reverse("workflows:edit", args=[workflow.pk]), edit_form(workflow, name="Hacked")
+        reverse("workflows:edit", args=[workflow.pk]), {**form_of(page), "name": "Hacked"}
     )
+    redraw = client.post(reverse("workflows:edit", args=[workflow.pk]), {"op": "add:root"})
 
     assert page.status_code == 200
     content = page.content.decode()
     assert "Read-only" in content
     assert "<fieldset disabled>" in content
     assert "Save and publish" not in content
-    assert response.status_code == 403
+    assert (response.status_code, redraw.status_code) == (403, 403)
     workflow.refresh_from_db()
     assert (workflow.name, workflow.current_version.number) == ("Payment failed", 1)
 
@@ -284,33 +238,55 @@ def test_the_workflow_list_query_count_does_not_grow_with_runs(client, manager):
     assert small == large, "\n".join(queries)
 
 
-# --- the editor ----------------------------------------------------------------
+# --- the editor (the playbook builder: workflows/builder/) ----------------------
 
 
-def test_the_editor_shows_the_trigger_help_and_each_steps_example(client, manager):
+def edit_url(workflow: Workflow) -> str:
+    return reverse("workflows:edit", args=[workflow.pk])
+
+
+def added(client, workflow, list_key: str = "root", action: str = "", data=None):
+    """Press a list's Add (a step of `action`, or a condition): the page as redrawn, its
+    form's fields and the new node's id."""
+    fields = data if data is not None else form_of(client.get(edit_url(workflow)))
+    if action:
+        fields = {**fields, f"new-{list_key}": action}
+    response = submit(client, workflow, fields, op=f"add:{list_key}")
+    assert response.status_code == 200
+    fields = form_of(response)
+    return response, fields, fields[f"order-{list_key}"].split(",")[-1]
+
+
+def test_the_editor_shows_the_trigger_help_and_each_step_as_its_own_form(client, manager):
     workflow = Workflow.objects.get(key="e2-payment-failed")
     client.force_login(manager)
 
-    page = client.get(reverse("workflows:edit", args=[workflow.pk]))
+    page = client.get(edit_url(workflow))
+    with_condition, _, _ = added(client, workflow, "root-conds")
 
     content = page.content.decode()
     assert page.status_code == 200
     assert "A payment attempt failed." in content
     assert "data.failures_last_30_days" in content
-    assert '<option value="data.failure_reason">' in content  # the condition subjects
-    assert "e.g. <code>{&quot;tag&quot;: &quot;VIP&quot;}</code>" in content
-    assert len(page.context["editor"].steps.forms) == 4
+    assert (
+        '<option value="data.failure_reason">Failure reason</option>'
+        in with_condition.content.decode()
+    )
+    assert find_testids(page, "step") == ["steps", *["step", "step-label"] * 4]
+    assert '<option value="e2-payment-failed-alert" selected>' in content  # the staff alert
+    assert 'value="subscription|Subscription Failed" selected' in content  # pipeline › stage
+    assert "Preview the template" in content
 
 
 def test_a_manager_edits_a_tag_and_the_next_run_uses_version_2(
     client, manager, account, contact, deliver
 ):
     workflow = Workflow.objects.get(key="e2-payment-failed")
-    data = edit_form(workflow)
-    data["steps-0-params"] = '{"tag": "Card Declined"}'
     client.force_login(manager)
+    data = form_of(client.get(edit_url(workflow)))
+    data[field_named(data, "-tag")] = "Card Declined"
 
-    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data, follow=True)
+    response = client.post(edit_url(workflow), data, follow=True)
 
     # It is live: the edit waits as a draft until the manager publishes it.
     assert "Saved as a draft: new runs keep using version 1" in response.content.decode()
@@ -335,99 +311,111 @@ def test_saving_an_unchanged_workflow_publishes_no_new_version(client, manager):
     workflow = Workflow.objects.get(key="e3-churn")
     client.force_login(manager)
 
-    response = client.post(
-        reverse("workflows:edit", args=[workflow.pk]), edit_form(workflow), follow=True
-    )
+    response = submit(client, workflow)
 
-    assert "Nothing changed: new runs use version 1." in response.content.decode()
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert "Nothing changed: new runs use version 1." in page.content.decode()
     assert workflow.versions.count() == 1
 
 
 @pytest.mark.parametrize(
-    ("params", "error"),
+    ("stage", "error"),
     [
-        ('{"pipeline": "subscription", "stage": "Gone"}', "has no stage"),
-        ('{"pipeline": "subscription"', "Enter a valid JSON."),
-        ('{"pipeline": "subscription"}', "Missing parameter(s): stage."),
-        ('["subscription"]', "Parameters are a JSON object."),
+        ("subscription|Gone", "has no stage"),
+        ("nowhere|Active", "There is no pipeline"),
+        ("", "This field is required."),
     ],
 )
-def test_a_step_that_could_not_run_is_refused_and_nothing_is_published(
-    client, manager, params, error
+def test_a_step_that_could_not_run_is_refused_at_its_field_and_nothing_is_published(
+    client, manager, stage, error
 ):
     workflow = Workflow.objects.get(key="e3-churn")
     before = list(workflow.steps.values_list("action", "params"))
-    data = edit_form(workflow, name="Renamed")
-    data["steps-0-params"] = params
     client.force_login(manager)
+    data = form_of(client.get(edit_url(workflow)))
+    data.update({"name": "Renamed", field_named(data, "-stage"): stage})
 
-    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
+    response = client.post(edit_url(workflow), data)
 
     assert response.status_code == 200
-    assert error in response.content.decode()
+    step = next(response.context["builder"].all_steps())
+    assert any(error in message for message in step.form.errors["stage"])
+    assert error in text_of(response, "form-errors")  # at the top too
     assert Workflow.objects.get(pk=workflow.pk).name == workflow.name
     assert workflow.versions.count() == 1
     assert list(workflow.steps.values_list("action", "params")) == before
 
 
 @pytest.mark.parametrize(
-    ("action", "params", "error"),
+    ("action", "fields", "field", "error"),
     [
-        ("wait", '{"days": 1000000000}', "`days` is from 0 to 365."),
-        ("wait", '{"days": 999999999}', "`days` is from 0 to 365."),
-        ("wait", '{"days": 1e9}', "`days` is a whole number, not 1000000000.0."),
-        ("wait", '{"days": true}', "`days` is a whole number, not true."),
-        ("wait", '{"days": 1e400}', "`days` is a whole number, not Infinity."),
-        ("wait", '{"days": 1' + "0" * 400 + "}", "`days` is from 0 to 365."),
-        ("wait", '{"hours": 8000, "days": 60}', "A wait is at most 365 days."),
-        ("send_email", '{"template": "e3-winback", "throttle_days": "abc"}', "`throttle_days` is"),
-        ("send_email", '{"template": "e3-winback", "throttle_days": -5}', "is from 0 to 3,650."),
-        ("send_email", '{"template": "e3-winback", "throttle_days": 1e400}', "not Infinity."),
-        ("add_tag", '{"tag": ""}', "Missing parameter(s): tag."),
-        ("add_tag", '{"tag": "x", "replace": ["y"]}', "Unknown parameter `replace`"),
-        ("notify_staff", '{"template": "e3-churn-alert", "rule": "owner", "email": 1}', "true or"),
+        ("wait", {"amount": "400", "unit": "days"}, "amount", "`days` is from 0 to 365."),
+        ("wait", {"amount": "9000", "unit": "hours"}, "amount", "`hours` is from 0 to 8,760."),
+        ("wait", {"amount": "1e400", "unit": "days"}, "amount", "Enter a whole number."),
+        ("wait", {"amount": "true", "unit": "hours"}, "amount", "Enter a whole number."),
+        ("wait", {"amount": "0", "unit": "days"}, "amount", "greater than or equal to 1"),
+        ("wait", {"amount": "9", "unit": "weeks"}, "unit", "Select a valid choice."),
+        (
+            "send_email",
+            {"template": "e3-winback", "throttle_days": "abc"},
+            "throttle_days",
+            "Enter a whole number.",
+        ),
+        (
+            "send_email",
+            {"template": "e3-winback", "throttle_days": "5000"},
+            "throttle_days",
+            "`throttle_days` is from 0 to 3,650.",
+        ),
+        ("send_email", {"template": "e3-churn-alert"}, "template", "not a customer"),
+        ("send_sms", {"template": "nope"}, "template", "There is no message template 'nope'."),
+        ("add_tag", {"tag": ""}, "tag", "This field is required."),
+        ("add_tag", {"tag": "{{ data.x|nofilter }}"}, "tag", "not a valid text with placeholders"),
+        ("notify_staff", {"template": "e3-churn-alert", "rule": "role"}, "role", "role."),
+        ("notify_staff", {"template": "e3-churn-alert", "rule": "who"}, "rule", "valid choice"),
+        ("add_points", {"points": "0"}, "points", "`points` is a non-zero whole number."),
+        ("create_task", {"title": "x", "due_in_days": "-1"}, "due_in_days", "greater than or"),
+        ("open_signal", {"reason": "made_up"}, "reason", "There is no signal type"),
+        ("wait_for", {"event": "login_recorded", "amount": ""}, "amount", "needs a time limit"),
     ],
 )
-def test_a_step_with_parameters_out_of_type_or_range_is_refused_and_nothing_is_saved(
-    client, manager, action, params, error
+def test_a_step_with_input_out_of_type_or_range_is_refused_and_nothing_is_saved(
+    client, manager, action, fields, field, error
 ):
     workflow = Workflow.objects.get(key="e3-churn")
     before = list(workflow.steps.values_list("action", "params"))
-    data = edit_form(workflow)
-    added = len(before)
-    data["steps-TOTAL_FORMS"] = str(added + 1)
-    data.update(
-        {
-            f"steps-{added}-id": "",
-            f"steps-{added}-workflow": workflow.pk,
-            f"steps-{added}-position": str(added),
-            f"steps-{added}-action": action,
-            f"steps-{added}-params": params,
-        }
-    )
     client.force_login(manager)
+    _, data, node = added(client, workflow, action=action)
+    data.update({f"{node}-{name}": value for name, value in fields.items()})
 
-    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
+    response = client.post(edit_url(workflow), data)
 
     assert response.status_code == 200
-    errors = response.context["editor"].steps.forms[added].errors["params"]
-    assert any(error in message for message in errors), errors
+    step = list(response.context["builder"].all_steps())[-1]
+    assert step.node == node
+    errors = step.form.errors.get(field, [])
+    assert any(error in message for message in errors), step.form.errors
     assert list(workflow.steps.values_list("action", "params")) == before
     assert workflow.versions.count() == 1
 
 
-def test_an_unknown_condition_subject_is_refused(client, manager):
+def condition_post(client, workflow, subject: str, operator: str, value: str, **changes):
+    _, data, node = added(client, workflow, "root-conds")
+    data.update({f"{node}-subject": subject, f"{node}-operator": operator, f"{node}-value": value})
+    return client.post(edit_url(workflow), {**data, **changes}), node
+
+
+def test_an_unknown_condition_subject_is_refused_at_the_subject(client, manager):
     workflow = Workflow.objects.get(key="e3-churn")
-    data = edit_form(
-        workflow,
-        conditions=[{"position": 0, "subject": "account.colour", "operator": "eq", "value": "x"}],
-    )
     client.force_login(manager)
 
-    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
+    response, _ = condition_post(client, workflow, "account.colour", "eq", "x")
 
     assert response.status_code == 200
     assert "Unknown subject &#x27;account.colour&#x27;" in response.content.decode()
+    [(_, form)] = response.context["builder"].conditions.rows
+    assert form.errors["subject"]
     assert not workflow.conditions.exists()
     assert workflow.versions.count() == 1
 
@@ -436,13 +424,9 @@ def test_a_condition_on_data_the_trigger_does_not_carry_is_refused_with_what_it_
     client, manager
 ):
     workflow = Workflow.objects.get(key="e3-churn")  # subscription_cancelled: data.mrr_lost
-    data = edit_form(
-        workflow,
-        conditions=[{"position": 0, "subject": "data.nps", "operator": "eq", "value": "9"}],
-    )
     client.force_login(manager)
 
-    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
+    response, _ = condition_post(client, workflow, "data.nps", "eq", "9")
 
     assert response.status_code == 200
     assert (
@@ -455,10 +439,9 @@ def test_a_condition_on_data_the_trigger_does_not_carry_is_refused_with_what_it_
 
 def test_switching_the_trigger_refuses_a_condition_the_new_trigger_cannot_answer(client, manager):
     workflow = Workflow.objects.get(key="g1-task-overdue-escalation")  # data.priority
-    data = edit_form(workflow, trigger="subscription_cancelled")
     client.force_login(manager)
 
-    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
+    response = submit(client, workflow, trigger="subscription_cancelled")
 
     assert response.status_code == 200
     assert "carries no `data.priority`" in response.content.decode()
@@ -467,85 +450,121 @@ def test_switching_the_trigger_refuses_a_condition_the_new_trigger_cannot_answer
     assert workflow.versions.count() == 1
 
 
-def test_a_comparison_with_a_value_that_is_not_a_number_is_refused(client, manager):
+@pytest.mark.parametrize(
+    ("subject", "operator", "value", "error"),
+    [
+        ("account.score", "gte", "lots", "`value` is a number to compare with, not &#x27;lots"),
+        ("account.plan", "has_tag", "VIP", "For this subject choose equals"),
+        ("@tag", "eq", "VIP", "For this subject choose has the tag, does not have the tag."),
+        ("@tag", "has_tag", "", "A tag condition needs the tag"),
+        ("@segment", "in_segment", "gone", "There is no segment &#x27;gone&#x27;"),
+    ],
+)
+def test_a_condition_whose_test_or_value_does_not_fit_its_subject_is_refused(
+    client, manager, subject, operator, value, error
+):
     workflow = Workflow.objects.get(key="e3-churn")
-    data = edit_form(
-        workflow,
-        conditions=[
-            {"position": 0, "subject": "account.score", "operator": "gte", "value": "lots"}
-        ],
-    )
     client.force_login(manager)
 
-    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
+    response, _ = condition_post(client, workflow, subject, operator, value)
 
     assert response.status_code == 200
-    assert "`value` is a number to compare with, not &#x27;lots&#x27;." in response.content.decode()
+    assert error in response.content.decode()
     assert not workflow.conditions.exists()
     assert workflow.versions.count() == 1
 
 
-def test_a_manager_adds_a_condition_removes_a_step_and_reorders_the_rest(client, manager):
+def test_a_manager_adds_a_condition_and_drags_the_steps_into_a_new_order(client, manager):
+    """A drag only rewrites the list's order (SortableJS); leaving a step out deletes it."""
     workflow = Workflow.objects.get(key="e3-churn")
-    [move, untag, email, notify] = workflow.steps.all()
-    data = edit_form(
-        workflow,
-        conditions=[{"position": 0, "subject": "account.plan", "operator": "ne", "value": "free"}],
-        steps=[
-            {"position": 5, "action": move.action, "params": json.dumps(move.params)},
-            {"position": 0, "action": untag.action, "params": "{}", "DELETE": "on"},
-            {"position": 1, "action": email.action, "params": json.dumps(email.params)},
-            {"position": 2, "action": notify.action, "params": "{}", "DELETE": "on"},
-            {"position": 3, "action": "add_tag", "params": '{"tag": "Churned"}'},
-        ],
-    )
+    [_, untag, _, notify] = workflow.steps.all()
     client.force_login(manager)
+    _, data, tag = added(client, workflow, action="add_tag")
+    _, data, condition = added(
+        client, workflow, "root-conds", data={**data, f"{tag}-tag": "Churned"}
+    )
+    first, _, third, _, _ = data["order-root"].split(",")
+    data.update(
+        {
+            f"{condition}-subject": "account.plan",
+            f"{condition}-operator": "ne",
+            f"{condition}-value": "free",
+            "order-root": f"{third},{tag},{first}",
+        }
+    )
 
-    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
+    response = client.post(edit_url(workflow), data)
 
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["builder"].errors
     publish_reviewed_draft(client, workflow)
     version = Workflow.objects.get(pk=workflow.pk).current_version
     assert version.number == 2
     assert version.conditions == [{"subject": "account.plan", "operator": "ne", "value": "free"}]
     assert [step["action"] for step in version.steps] == ["send_email", "add_tag", "move_to_stage"]
+    assert [s.action for s in workflow.steps.all()] == ["send_email", "add_tag", "move_to_stage"]
     assert not Step.objects.filter(pk__in=[untag.pk, notify.pk]).exists()
 
 
-def test_the_add_button_returns_a_blank_row_and_the_new_row_count(client, manager):
+def test_without_javascript_the_buttons_add_move_and_delete_and_save_nothing_until_saved(
+    client, manager
+):
     workflow = Workflow.objects.get(key="e3-churn")
     client.force_login(manager)
+    page, data, node = added(client, workflow, action="set_happiness")
+    assert "Set happiness" in text_of(page, "steps")
+    assert page.context["builder"].errors == []  # a redraw judges nothing
+    data[f"{node}-level"] = "happy"
+    first = data["order-root"].split(",")[0]
 
-    response = client.get(
-        reverse("workflows:row", args=[workflow.pk, "steps"]), {"index": 3}, **HTMX
-    )
+    for op in [f"up:{node}", f"del:{first}", "add:root-conds"]:
+        page = submit(client, workflow, data, op=op)
+        assert page.status_code == 200
+        data = form_of(page)
+    saved = client.post(edit_url(workflow), data)
 
-    content = response.content.decode()
-    assert 'name="steps-3-action"' in content
-    assert 'name="steps-3-position" value="3"' in content
-    assert 'name="steps-TOTAL_FORMS" value="4"' in content
-    assert "hx-swap-oob" in content
-    assert "?index=4" in content
+    assert data[f"{node}-level"] == "happy"  # what was typed went with the step
+    assert saved.status_code == 302, saved.context["builder"].errors  # blank condition: ignored
+    version = Workflow.objects.get(pk=workflow.pk).current_version
+    assert [step["action"] for step in version.steps] == [
+        "remove_tag",
+        "send_email",
+        "set_happiness",
+        "notify_staff",
+    ]
+    assert version.steps[2]["params"] == {"level": "happy"}
+    assert version.conditions == []
 
 
-def test_only_a_manager_adds_rows(client, csm):
+def test_only_a_manager_presses_the_builders_buttons(client, csm):
     workflow = Workflow.objects.get(key="e3-churn")
     client.force_login(csm)
 
-    response = client.get(reverse("workflows:row", args=[workflow.pk, "steps"]), {"index": 3})
+    response = client.post(edit_url(workflow), {"op": "add:root", "new-root": "wait"})
 
     assert response.status_code == 403
 
 
-def test_choosing_a_trigger_or_an_action_swaps_in_its_help(client, csm):
+def test_choosing_a_trigger_swaps_in_its_help(client, csm):
     client.force_login(csm)
 
     trigger = client.get(reverse("workflows:trigger_help"), {"trigger": "login_recorded"}, **HTMX)
-    action = client.get(reverse("workflows:action_hint"), {"steps-2-action": "wait"}, **HTMX)
 
     assert "A customer logged in to the SaaS product." in trigger.content.decode()
-    assert '<option value="data.days_since_previous">' in trigger.content.decode()
-    assert action.content.decode().strip() == "e.g. <code>{&quot;days&quot;: 1}</code>"
+    assert "<code>data.days_since_previous</code>" in trigger.content.decode()
+
+
+@pytest.mark.parametrize("op", ["add:nowhere", "del:s999", "up:zz", "addpath:s1", "nonsense"])
+def test_a_button_naming_what_is_not_there_redraws_the_page_unchanged(client, manager, op):
+    workflow = Workflow.objects.get(key="e3-churn")
+    client.force_login(manager)
+    before = form_of(client.get(edit_url(workflow)))
+
+    response = submit(client, workflow, before, op=op)
+
+    assert response.status_code == 200
+    after = form_of(response)
+    assert after["order-root"] == before["order-root"]
+    assert workflow.versions.count() == 1
 
 
 # --- the run log and a run -----------------------------------------------------
@@ -661,32 +680,3 @@ def test_a_manager_retries_a_failed_run_and_it_is_queued_again(
     assert (run.status, run.attempts, run.finished_at) == (RunStatus.QUEUED, 0, None)
     again = client.post(reverse("workflows:retry", args=[run.pk]), follow=True)
     assert "Only a failed run can be retried." in again.content.decode()
-
-
-def test_an_added_row_left_blank_is_ignored(client, manager):
-    workflow = Workflow.objects.get(key="e3-churn")
-    data = edit_form(workflow)
-    steps = workflow.steps.count()
-    data.update(
-        {
-            "steps-TOTAL_FORMS": str(steps + 1),
-            f"steps-{steps}-id": "",
-            f"steps-{steps}-workflow": "",
-            f"steps-{steps}-position": str(steps),
-            f"steps-{steps}-action": "",
-            f"steps-{steps}-params": "",
-            "conditions-TOTAL_FORMS": "1",
-            "conditions-0-position": "0",
-            "conditions-0-subject": "",
-            "conditions-0-operator": "",
-            "conditions-0-value": "",
-        }
-    )
-    client.force_login(manager)
-
-    response = client.post(reverse("workflows:edit", args=[workflow.pk]), data)
-
-    assert response.status_code == 302
-    assert workflow.steps.count() == steps
-    assert not workflow.conditions.exists()
-    assert workflow.versions.count() == 1
