@@ -29,7 +29,7 @@ from activity.models import Feature
 from api.tokens import create_token
 from core import clock
 from core.causes import Cause
-from demo.bench import segments, webhooks, workers
+from demo.bench import live, segments, webhooks, workers
 from demo.bench.branching import execute_decision_runs
 from demo.bench.dates import date_workflows
 from demo.bench.health import measure_health
@@ -61,6 +61,8 @@ WORKER_MESSAGES_PER_SECOND = {"postgresql": 300, "sqlite": 100}
 TASKS_PER_1000_RUNS = 20
 # Issue 23: signed webhook deliveries per second from a 2-worker cluster to a local receiver.
 WEBHOOKS_PER_SECOND = 200
+# Issue 22: a message's round trip (publish → the other side's socket), 200 sockets open.
+LIVE_ROUND_TRIP_P95_SECONDS = 0.5
 # Segments (issue #18), PostgreSQL: a count over 100k accounts, enrolling 10k accounts.
 SEGMENT_COUNT_SECONDS = 0.300
 ENROLL_10K_SECONDS = 30
@@ -79,10 +81,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only",
             default="sweeps,ingest,runs,decisions,pages,segments,signals,health,impact,workers,"
-            "webhooks",
+            "webhooks,live",
             help="Comma-separated parts to measure (after seeding): sweeps, ingest, runs, "
-            "decisions, pages, segments, signals, health, impact (in-process) and workers (real "
-            "worker and web processes), webhooks (outbound deliveries through real workers).",
+            "decisions, pages, segments, signals, health, impact (in-process), workers (real "
+            "worker and web processes), webhooks (outbound deliveries through real workers) and "
+            "live (WebSocket round trips through daphne).",
         )
         parser.add_argument("--skip-workers", action="store_true", help="In-process parts only.")
         parser.add_argument(
@@ -98,6 +101,15 @@ class Command(BaseCommand):
             "--timeout", type=float, default=60, help="Worker part: longest wait for an event."
         )
         parser.add_argument("--port", type=int, default=8102, help="Worker part: web port.")
+        parser.add_argument(
+            "--live-connections", type=int, default=200, help="Live part: open WebSockets."
+        )
+        parser.add_argument(
+            "--live-messages", type=int, default=1000, help="Live part: messages published."
+        )
+        parser.add_argument(
+            "--live-rate", type=float, default=100, help="Live part: messages a second."
+        )
 
     def handle(
         self, *args, accounts: int, small: int, events: int, runs: int, only: str, **options
@@ -107,10 +119,10 @@ class Command(BaseCommand):
         logging.getLogger("django-q").setLevel(logging.WARNING)
         parts = set(only.split(","))
         if options["skip_workers"]:
-            parts -= {"workers", "webhooks"}
+            parts -= {"workers", "webhooks", "live"}
         self.rows: list[dict] = []
         self.path = "in-process"
-        in_process = sorted(parts - {"workers", "webhooks"})
+        in_process = sorted(parts - {"workers", "webhooks", "live"})
         self.stdout.write(f"In-process parts ({', '.join(in_process)}):")
         staff = ensure_demo_staff(password=settings.DEMO_PASSWORD)
         self._grow_to(min(small, accounts), staff)
@@ -142,6 +154,8 @@ class Command(BaseCommand):
             self._workers(options)
         if "webhooks" in parts:
             self._webhooks(options)
+        if "live" in parts:
+            self._live(options)
         self._report(accounts)
 
     # --- parts ------------------------------------------------------------------
@@ -466,6 +480,33 @@ class Command(BaseCommand):
             sqlite_too=True,
         )
 
+    def _live(self, options: dict) -> None:
+        """WebSocket round trips with many sockets open (demo/bench/live.py)."""
+        self.path = "live"
+        sizes = live.LiveSizes(
+            connections=options["live_connections"],
+            messages=options["live_messages"],
+            rate=options["live_rate"],
+            port=options["port"] + 1,
+        )
+        figures = live.measure(sizes, say=self.stdout.write)
+        self.live = figures
+        trip = figures["round_trip"]
+        p95 = trip["p95_seconds"]
+        m = {"seconds": trip["timeout_seconds"] if p95 is None else p95, "queries": None}
+        p50 = "timed out" if trip["p50_seconds"] is None else f"{trip['p50_seconds'] * 1000:.0f} ms"
+        note = f"p95; p50 {p50}; {trip['finished']} of {trip['events']} received; "
+        note += f"{sizes.connections} sockets, {figures['layer']}"
+        met = p95 is not None and p95 <= LIVE_ROUND_TRIP_P95_SECONDS
+        self._row(
+            "live",
+            "round trip: publish → socket",
+            {**m, "peak_mb": None},
+            note,
+            met=met,
+            sqlite_too=True,
+        )
+
     # --- output -------------------------------------------------------------------
 
     def _row(
@@ -517,6 +558,7 @@ class Command(BaseCommand):
                     "rows": self.rows,
                     "workers": getattr(self, "workers", None),
                     "webhooks": getattr(self, "webhooks", None),
+                    "live": getattr(self, "live", None),
                 },
                 indent=2,
             )
