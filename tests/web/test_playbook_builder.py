@@ -25,6 +25,13 @@ def url(workflow: Workflow) -> str:
     return reverse("workflows:edit", args=[workflow.pk])
 
 
+def switched_off(key: str) -> Workflow:
+    """A shipped workflow, off: the builder's save publishes it at once (a live one's edit
+    waits as a draft for review: tests/web/test_draft_views.py)."""
+    Workflow.objects.filter(key=key).update(is_active=False)
+    return Workflow.objects.get(key=key)
+
+
 def test_every_default_playbook_comes_back_from_the_builder_as_it_was(client, manager):
     """Each step kind's typed fields read and write its parameters without loss."""
     client.force_login(manager)
@@ -90,7 +97,7 @@ EVERY_SHAPE = [
 def test_every_shape_the_builder_makes_saves_exports_and_reimports_as_it_was(
     client, manager, tmp_path
 ):
-    workflow = Workflow.objects.get(key="e3-churn")
+    workflow = switched_off("e3-churn")
     conditions = [{"subject": "data.mrr_lost", "operator": "gte", "value": "100"}]
     data = builder_data(workflow, steps=EVERY_SHAPE, conditions=conditions)
     client.force_login(manager)
@@ -120,7 +127,7 @@ def test_every_shape_the_builder_makes_saves_exports_and_reimports_as_it_was(
 
 
 def test_a_manager_builds_a_two_path_decision_with_the_buttons(client, manager):
-    workflow = Workflow.objects.get(key="upgrade-follow-up")  # plan_changed
+    workflow = switched_off("upgrade-follow-up")
     client.force_login(manager)
     data = form_of(client.get(url(workflow)))
 
@@ -202,7 +209,7 @@ def new_kind(monkeypatch):
         read.done()
 
     kind = ActionKind(
-        "call_webhook", "Call a webhook", lambda ctx, p: "ok", check, check, {"url": "https://…"}
+        "post_to_intranet", "Post to the intranet", lambda ctx, p: "ok", check, check, {"url": "https://…"}
     )
     monkeypatch.setitem(ACTIONS, kind.key, kind)
     return kind
@@ -211,10 +218,10 @@ def new_kind(monkeypatch):
 def test_a_kind_without_a_typed_form_is_edited_as_json_and_refused_by_its_own_rules(
     client, manager, new_kind
 ):
-    workflow = Workflow.objects.get(key="e3-churn")
+    workflow = switched_off("e3-churn")
     client.force_login(manager)
     data = form_of(client.get(url(workflow)))
-    page = submit(client, workflow, {**data, "new-root": "call_webhook"}, op="add:root")
+    page = submit(client, workflow, {**data, "new-root": "post_to_intranet"}, op="add:root")
     data = form_of(page)
     node = data["order-root"].split(",")[-1]
     assert "For example {&quot;url&quot;: &quot;https://…&quot;}" in page.content.decode()
@@ -222,11 +229,11 @@ def test_a_kind_without_a_typed_form_is_edited_as_json_and_refused_by_its_own_ru
     refused = client.post(url(workflow), {**data, f"{node}-params_json": '{"link": 1}'})
     saved = client.post(url(workflow), {**data, f"{node}-params_json": '{"url": "https://x"}'})
 
-    assert registry.form_class("call_webhook") is registry.GenericForm
+    assert registry.form_class("post_to_intranet") is registry.GenericForm
     assert "Unknown parameter `link`" in refused.content.decode()
     assert saved.status_code == 302
     steps = Workflow.objects.get(pk=workflow.pk).current_version.steps
-    assert steps[-1] == {"action": "call_webhook", "params": {"url": "https://x"}}
+    assert steps[-1] == {"action": "post_to_intranet", "params": {"url": "https://x"}}
 
 
 def big_playbook(workflow: Workflow, copies: int) -> None:

@@ -524,6 +524,7 @@ def test_without_javascript_the_buttons_add_move_and_delete_and_save_nothing_unt
 
     assert data[f"{node}-level"] == "happy"  # what was typed went with the step
     assert saved.status_code == 302, saved.context["builder"].errors  # blank condition: ignored
+    publish_reviewed_draft(client, workflow)
     version = Workflow.objects.get(pk=workflow.pk).current_version
     assert [step["action"] for step in version.steps] == [
         "remove_tag",
