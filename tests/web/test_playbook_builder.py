@@ -209,7 +209,12 @@ def new_kind(monkeypatch):
         read.done()
 
     kind = ActionKind(
-        "post_to_intranet", "Post to the intranet", lambda ctx, p: "ok", check, check, {"url": "https://…"}
+        "post_to_intranet",
+        "Post to the intranet",
+        lambda ctx, p: "ok",
+        check,
+        check,
+        {"url": "https://…"},
     )
     monkeypatch.setitem(ACTIONS, kind.key, kind)
     return kind
