@@ -68,6 +68,8 @@ class MessageTemplateAdmin(admin.ModelAdmin):
         "audience",
         "transactional",
         "priority",
+        "repeat_days",
+        "repeat_scope",
         "subject",
         "body_text",
         "body_html",

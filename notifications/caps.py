@@ -1,10 +1,12 @@
 """Frequency caps: how often one kind of message may reach an account.
 
 The outbox applies them, like opt-outs, when a message is queued, so every
-sender gets the same rule (a playbook step's `throttle_days`). A message the
-cap holds back is not written: the caller is told why and records that (a
-run's step shows "Skipped: …"). The caps per contact and the quiet hours,
-which hold a written message back as it is sent, are notifications.policy's.
+sender gets the same rule: a template's repeat rule (`repeat_days`, counted
+apart per value of `repeat_scope` in the trigger's data), whichever playbook or
+step queues it. A message the cap holds back is not written: the caller is told
+why and records that (a run's step shows "Skipped: …"). The caps per contact,
+at most one message per playbook a day and the quiet hours, which hold a
+written message back as it is sent, are notifications.policy's.
 """
 
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from accounts.models import Account
 from accounts.services import lock_account
 from core import clock
 
-from .models import Message
+from .models import Message, MessageTemplate
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,14 @@ class FrequencyCap:
         """The cause key a capped message is stored under: it ends with its scope, so the
         cap can find the messages of that scope again."""
         return f"{cause_key}|{self.scope}"
+
+
+def cap_of(template: MessageTemplate, data: dict | None) -> FrequencyCap | None:
+    """The template's repeat rule for a message with `data` (the trigger's), or None."""
+    if not template.repeat_days:
+        return None
+    scope = (data or {}).get(template.repeat_scope) if template.repeat_scope else ""
+    return FrequencyCap(days=template.repeat_days, scope=str(scope or ""))
 
 
 class CapReached(Exception):

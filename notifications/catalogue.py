@@ -27,6 +27,8 @@ def default_templates() -> list[dict]:
                 "transactional": entry.get("transactional", False),
                 "priority": entry.get("priority", "nudge"),
                 "staff_delivery": entry.get("delivery", "immediate"),
+                "repeat_days": entry.get("repeat_days", 0),
+                "repeat_scope": entry.get("repeat_scope", ""),
                 "subject": _read(f"{key}.subject.txt").strip(),
                 "body_text": _read(f"{key}.txt").strip() + "\n",
                 "body_html": _read(f"{key}.html"),

@@ -3,6 +3,7 @@
 from datetime import time
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 from accounts.models import Account, Contact
@@ -74,6 +75,21 @@ class MessageTemplate(models.Model):
         default=Priority.NUDGE,
         help_text="Non-transactional customer messages: when a contact's weekly cap is "
         "reached, lifecycle messages go first; nudges also wait over the weekend.",
+    )
+    # The outbox's repeat rule (notifications.caps): at most one message from this template
+    # per account (and scope) in this many days, whichever playbook queues it; 0: none.
+    repeat_days = models.PositiveSmallIntegerField(
+        "at most once every (days)",
+        default=0,
+        validators=[MaxValueValidator(3650)],
+        help_text="Customer messages: a repeat inside this many days is skipped; 0 for no limit.",
+    )
+    repeat_scope = models.CharField(
+        "counted apart by",
+        max_length=40,
+        blank=True,
+        help_text="A key of the trigger's data (e.g. feature_key): repeats count apart per "
+        "value, so tips for each feature have their own window.",
     )
     subject = models.CharField(max_length=200, blank=True)
     body_text = models.TextField()

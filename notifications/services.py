@@ -21,7 +21,7 @@ from core.lanes import INTERACTIVE, lane_of
 from core.queue import wake_on_commit
 
 from .audiences import StaffRule, staff_recipients
-from .caps import FrequencyCap, enforce_cap
+from .caps import cap_of, enforce_cap
 from .delivery import OUTBOX_TASK
 from .digests import deliveries, held_item, hold_for_digest
 from .links import company_links, form_links, unsubscribe_url
@@ -62,7 +62,6 @@ def queue_customer_message(
     contact: Contact | None = None,
     data: dict[str, Any] | None = None,
     links: dict[str, str] | None = None,
-    cap: FrequencyCap | None = None,
     attachments: list[dict[str, str]] | None = None,
 ) -> tuple[Message, bool]:
     """Queue one e-mail or SMS (by the template's channel) to a contact.
@@ -72,13 +71,15 @@ def queue_customer_message(
     Goes to the account's primary contact unless `contact` is given.
     Returns (message, created); the same cause for the same recipient and
     channel returns the first message. Its one write is the message row, so it
-    needs no transaction (or savepoint) of its own. With a `cap`, raises
-    CapReached, writing nothing, while an earlier message holds this one back.
+    needs no transaction (or savepoint) of its own. Under the template's repeat
+    rule (notifications.caps), raises CapReached, writing nothing, while an earlier
+    message holds this one back.
     """
+    template = template_for(template_key, audience=Audience.CUSTOMER)
+    cap = cap_of(template, data)
     if cap is not None:
         enforce_cap(cap, account=account, template_key=template_key)
         cause_key = cap.cause_key(cause_key)
-    template = template_for(template_key, audience=Audience.CUSTOMER)
     contact = contact or account.contacts.filter(is_primary=True).first()
     if contact is not None and contact.account_id != account.pk:
         raise ValidationError("The contact belongs to another account.", code="contact_mismatch")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Subquery
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import Account, Lifecycle
@@ -147,7 +147,8 @@ def unused_features() -> int:
     window = _window(recheck)
     kind = BY_KEY["feature_not_used"]
     recorded = 0
-    for feature in Feature.objects.filter(is_active=True):
+    features = list(Feature.objects.filter(is_active=True))
+    for feature in _features_maybe_due(features, now=now, recheck=recheck):
         cutoff = now - timedelta(days=feature.not_used_days)
         sessions = FeatureSession.objects.filter(account=OuterRef("pk"), feature=feature)
         due = (
@@ -165,6 +166,42 @@ def unused_features() -> int:
             reason="unused-feature sweep",
         )
     return recorded
+
+
+def _features_maybe_due(features: list[Feature], *, now, recheck: int) -> list[Feature]:
+    """The features some account could be due a nudge for. Outside `only_for`, all of
+    them (one INSERT each decides). Within it (a few accounts: the simulator's one, a
+    sweep each virtual day), the same rule read for those accounts in three small
+    queries, so a day with nothing due costs three queries, not one INSERT per feature;
+    the INSERT of a feature that is due still decides what is recorded."""
+    if _scope.get() is None:
+        return features
+    accounts = dict(_active_accounts().values_list("pk", "signed_up_at"))
+    if not accounts:
+        return []
+    sessions = FeatureSession.objects.filter(account_id__in=accounts)
+    last_used = {
+        (row["account_id"], row["feature_id"]): row["last"]
+        for row in sessions.values("account_id", "feature_id").annotate(last=Max("started_at"))
+    }
+    nudged = TriggerEvent.objects.filter(
+        kind="feature_not_used",
+        account_id__in=accounts,
+        created_at__gte=now - timedelta(days=recheck),
+    ).values_list("account_id", "event_key")
+    nudged = list(nudged)
+    due = []
+    for feature in features:
+        cutoff = now - timedelta(days=feature.not_used_days)
+        for pk, signed_up_at in accounts.items():
+            used = last_used.get((pk, feature.pk))
+            if signed_up_at is None or signed_up_at >= cutoff or (used and used >= cutoff):
+                continue
+            if any(a == pk and key.startswith(f"{feature.key}:") for a, key in nudged):
+                continue
+            due.append(feature)
+            break
+    return due
 
 
 # --- h1: affiliate qualification --------------------------------------------------

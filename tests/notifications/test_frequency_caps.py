@@ -1,5 +1,6 @@
-"""Frequency caps in the outbox: at most one message from a template per account
-and scope in a window; a message held back is not written, and says why."""
+"""Frequency caps in the outbox: a template's repeat rule lets at most one message from it
+reach an account per scope (a value of the trigger's data) in its window, whichever
+playbook queues it; a message held back is not written, and says why."""
 
 from datetime import timedelta
 
@@ -9,8 +10,8 @@ import time_machine
 from accounts.services import opt_out_contact
 from core import clock
 from core.causes import Cause
-from notifications.caps import CapReached, FrequencyCap
-from notifications.models import Message, MessageStatus
+from notifications.caps import CapReached
+from notifications.models import Message, MessageStatus, MessageTemplate
 from notifications.services import queue_customer_message
 from tests.factories import AccountFactory, ContactFactory
 
@@ -18,7 +19,6 @@ pytestmark = pytest.mark.django_db
 
 TIPS = "c1-feature-tips"
 REENGAGE = "d1-reengagement"
-MONTH = FrequencyCap(days=30, scope="reports")
 
 
 @pytest.fixture(autouse=True)
@@ -27,14 +27,19 @@ def frozen():
         yield traveller
 
 
-def queue(account, cause_key, *, template_key=TIPS, cap=MONTH):
+@pytest.fixture(autouse=True)
+def tips_once_a_month_per_feature():
+    """As shipped: c1's tips at most once every 30 days for each feature."""
+    MessageTemplate.objects.filter(key=TIPS).update(repeat_days=30, repeat_scope="feature_key")
+
+
+def queue(account, cause_key, *, template_key=TIPS, feature="reports", run=1):
     return queue_customer_message(
         account=account,
         template_key=template_key,
         cause_key=cause_key,
-        cause=Cause.by_workflow_run(1),
-        data={"feature_name": "Reports"},
-        cap=cap,
+        cause=Cause.by_workflow_run(run),
+        data={"feature_name": "Reports", "feature_key": feature},
     )
 
 
@@ -64,7 +69,7 @@ def test_the_cap_lets_the_next_one_through_once_its_days_have_passed(frozen, acc
 def test_each_scope_each_template_and_each_account_is_capped_on_its_own(account, contact):
     queue(account, "run:1:step:2")
 
-    queue(account, "run:2:step:2", cap=FrequencyCap(days=30, scope="dashboards"))
+    queue(account, "run:2:step:2", feature="dashboards")
     queue(account, "run:3:step:1", template_key=REENGAGE)
     other = AccountFactory()
     ContactFactory(account=other, email="sam@other.example")
@@ -83,8 +88,23 @@ def test_a_message_an_opt_out_suppressed_still_counts_against_the_cap(account, c
     assert suppressed.status == MessageStatus.SUPPRESSED
 
 
-def test_without_a_cap_every_cause_gets_its_message(account, contact):
-    queue(account, "run:1:step:2", cap=None)
-    queue(account, "run:2:step:2", cap=None)
+def test_a_template_without_a_rule_sends_for_every_cause(account, contact):
+    queue(account, "run:1:step:2", template_key=REENGAGE)
+    queue(account, "run:2:step:2", template_key=REENGAGE)
 
     assert Message.objects.count() == 2
+
+
+def test_the_rule_holds_whichever_playbook_queues_the_template(account, contact):
+    queue(account, "run:1:step:2", run=1)
+
+    with pytest.raises(CapReached):
+        queue(account, "run:9:step:0", run=9)  # another playbook's step, same template
+
+
+def test_the_shipped_templates_carry_the_repeat_rules_the_steps_had():
+    rules = dict(
+        MessageTemplate.objects.filter(repeat_days__gt=0).values_list("key", "repeat_days")
+    )
+
+    assert rules == {TIPS: 30, "testimonial-request": 180}

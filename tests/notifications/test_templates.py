@@ -83,6 +83,8 @@ def test_a_manager_edit_changes_what_is_sent(client, manager, account):
         {
             "name": saved.name,
             "priority": saved.priority,  # the form's new field, as the page posts it
+            "repeat_days": saved.repeat_days,  # and the repeat rule's (#19)
+            "repeat_scope": saved.repeat_scope,
             "subject": "We kept your seat, {{ account.name }}",
             "body_text": "Come back soon, {{ recipient.first_name }}.",
             "body_html": "",

@@ -12,8 +12,8 @@ from notifications.models import Alert
 from tests.factories import AccountFactory, FeatureFactory
 from tests.sweeps.conftest import NOW
 from tests.sweeps.helpers import emails_to, event_keys, events, footprint, inbox
-from workflows.models import RunStatus
-from workflows.sweeps import unused_features
+from workflows.models import RunStatus, TriggerEvent
+from workflows.sweeps import only_for, unused_features
 
 pytestmark = [
     pytest.mark.django_db,
@@ -171,3 +171,30 @@ def test_the_c2_playbook_emails_the_customer_and_alerts_every_team_member_in_a_d
     frozen_time.shift(timedelta(days=1))
     deliver(send_due_digests)
     assert inbox(csm) == [digest, digest]
+
+
+@pytest.mark.parametrize("last_use_days_ago", [None, 20, 5], ids=["never", "before", "recently"])
+def test_a_sweep_for_one_account_records_what_the_whole_sweep_records_day_after_day(
+    frozen_time, account, reports, by_api, last_use_days_ago
+):
+    """The simulator sweeps one account (only_for), which reads the rule in Python before
+    the INSERT: day by day it records exactly what the whole sweep records for it."""
+    if last_use_days_ago is not None:
+        used(account, reports, NOW - timedelta(days=last_use_days_ago), by_api)
+    AccountFactory()  # someone the whole sweep nudges too
+    seen = {}
+    for scoped in (True, False):
+        TriggerEvent.objects.filter(kind=KIND).delete()
+        frozen_time.move_to(NOW)
+        seen[scoped] = []
+        for _ in range(60):
+            frozen_time.shift(timedelta(days=1))
+            if scoped:
+                with only_for([account.pk]):
+                    unused_features()
+            else:
+                unused_features()
+            seen[scoped].append(sorted(event_keys(KIND, account)))
+
+    assert seen[True] == seen[False]
+    assert len(seen[True][-1]) == 2  # nudged, and again once the 45 days had passed

@@ -80,3 +80,8 @@ def test_every_refusal_of_a_step_is_reported_at_once():
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_each_step_kinds_example_passes_the_checks_the_engine_makes(action):
     ACTIONS[action].check(ACTIONS[action].example)
+
+
+def test_a_send_step_with_its_own_repeat_limit_is_refused_and_points_to_the_template():
+    with pytest.raises(ValidationError, match="its template's rule now"):
+        ACTIONS["send_email"].validate({"template": "c1-feature-tips", "throttle_days": 30})

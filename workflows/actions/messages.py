@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 
 from accounts.models import Contact
-from notifications.caps import CapReached, FrequencyCap
+from notifications.caps import CapReached
 from notifications.models import Audience, Channel, MessageTemplate
 from notifications.services import queue_customer_message
 
@@ -20,17 +20,14 @@ def send_sms(ctx: StepContext, params: dict) -> str:
 
 
 def _send(ctx: StepContext, params: dict) -> str:
-    """Queue the template to the primary contact (or `contact`), unless capped.
+    """Queue the template to the primary contact (or `contact`), unless the outbox holds it.
 
-    `throttle_days` (with an optional `throttle_scope` such as
-    `data.feature_key`) asks the outbox for at most one message per account
-    and scope in that many days: a second trigger inside the window is
-    recorded as skipped.
+    How often a template may repeat is the outbox's rule (the template's repeat rule,
+    notifications.caps), not the step's: a repeat inside its window is recorded as
+    skipped. Steps of versions published before that carry `throttle_days`, which the
+    template's rule replaced (workflows migration 0020); it is ignored.
     """
     template = params["template"]
-    cap = None
-    if days := int(params.get("throttle_days") or 0):
-        cap = FrequencyCap(days=days, scope=str(ctx.value(params.get("throttle_scope", "")) or ""))
     contact = None
     if params.get("contact"):
         # e.g. "data.contact_id": the contact who asked, not the primary contact.
@@ -51,7 +48,6 @@ def _send(ctx: StepContext, params: dict) -> str:
             links={
                 name: str(ctx.value(ref) or "") for name, ref in (params.get("links") or {}).items()
             },
-            cap=cap,
         )
     except CapReached as held_back:
         return f"Skipped: {held_back}"
@@ -65,8 +61,14 @@ LONGEST_THROTTLE_DAYS = 3650
 TEMPLATE_KEY_LENGTH = MessageTemplate._meta.get_field("key").max_length
 
 
+# A step's own repeat limit, before the outbox's template rule replaced it: still read in
+# versions published before, refused in anything saved or imported now.
+LEGACY = ("throttle_days", "throttle_scope")
+
+
 def check(params: dict) -> None:
-    """`template`; optionally `contact`, `links`, and `throttle_days` with a `throttle_scope`."""
+    """`template`; optionally `contact` and `links` (and the legacy `throttle_days` with a
+    `throttle_scope`, which old versions carry)."""
     read = Params(
         params, allowed=["template", "throttle_days", "throttle_scope", "contact", "links"]
     )
@@ -89,6 +91,11 @@ def validate_sms(params: dict) -> None:
 
 def _validate(params: dict, channel: str) -> None:
     check(params)
+    if any(params.get(name) for name in LEGACY):
+        raise ValidationError(
+            "How often a message may repeat is its template's rule now (Message templates: "
+            "“at most once every (days)”); remove `throttle_days` and `throttle_scope`."
+        )
     template = MessageTemplate.objects.filter(key=params["template"]).first()
     if template is None:
         raise ValidationError(f"There is no message template {params['template']!r}.")

@@ -36,6 +36,7 @@ from demo.bench.health import measure_health
 from demo.bench.impact import measure_impact
 from demo.bench.ingestion import api_event, insert_same_rows, segment_message
 from demo.bench.measure import measured, rolled_back, run_on_commit_callbacks
+from demo.bench.simulation import measure_simulation
 from demo.portfolio import build_demo_portfolio, ensure_demo_staff
 from pipelines.models import Pipeline
 from workflows import engine, sweeps
@@ -68,6 +69,7 @@ SEGMENT_COUNT_SECONDS = 0.300
 ENROLL_10K_SECONDS = 30
 # Issue #19: the impact preview over 100k accounts' events, PostgreSQL.
 IMPACT_SECONDS = 5
+SIMULATION_SECONDS = 2  # a 30-day simulation of the full catalogue for one account
 
 
 class Command(BaseCommand):
@@ -80,12 +82,12 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=1_000)
         parser.add_argument(
             "--only",
-            default="sweeps,ingest,runs,decisions,pages,segments,signals,health,impact,workers,"
-            "webhooks,live",
+            default="sweeps,ingest,runs,decisions,pages,segments,signals,health,impact,simulate,"
+            "workers,webhooks,live",
             help="Comma-separated parts to measure (after seeding): sweeps, ingest, runs, "
-            "decisions, pages, segments, signals, health, impact (in-process), workers (real "
-            "worker and web processes), webhooks (outbound deliveries through real workers) and "
-            "live (WebSocket round trips through daphne).",
+            "decisions, pages, segments, signals, health, impact, simulate (in-process), workers "
+            "(real worker and web processes), webhooks (outbound deliveries through real workers) "
+            "and live (WebSocket round trips through daphne).",
         )
         parser.add_argument("--skip-workers", action="store_true", help="In-process parts only.")
         parser.add_argument(
@@ -150,6 +152,8 @@ class Command(BaseCommand):
             measure_health(self._row)
         if "impact" in parts:
             self._impact()
+        if "simulate" in parts:
+            self._simulation()
         if "workers" in parts:
             self._workers(options)
         if "webhooks" in parts:
@@ -185,6 +189,17 @@ class Command(BaseCommand):
             m,
             f"{found.accounts:,} accounts, {found.messages:,} messages, {found.alerts:,} alerts",
             met=m["seconds"] <= IMPACT_SECONDS,
+        )
+
+    def _simulation(self) -> None:
+        """30 days of the full catalogue for one account on a virtual clock (#19)."""
+        found = measure_simulation()
+        self._row(
+            "simulate",
+            f"30 days of the catalogue for {found['account'].name}",
+            {"seconds": found["seconds"], "queries": None, "peak_mb": None},
+            f"{len(found['result'].entries):,} happenings (median of 3)",
+            met=found["seconds"] <= SIMULATION_SECONDS,
         )
 
     def _grow_to(self, accounts: int, staff) -> None:

@@ -171,3 +171,30 @@ def test_the_readme_example_a_login_after_the_reengagement_email_meets_the_goal(
 
     assert [m.subject for m in result.sent()] == ["Your Example SaaS account is ready when you are"]
     assert any(e.kind == "goal" for e in result.entries)
+
+
+@pytest.mark.django_db
+def test_the_command_simulates_a_draft_and_keeps_neither_it_nor_a_version(
+    account, frozen_time, capsys
+):
+    quiet_customer(account)
+    workflow = Workflow.objects.get(key="d1-inactive")
+    workflow.steps.filter(position=0).update(params={"tag": "Dormant"})
+    versions = workflow.versions.count()
+
+    call_command(
+        "simulate",
+        "--account",
+        str(account.pk),
+        "--days",
+        "10",
+        "--workflow",
+        "d1-inactive",
+        "--draft",
+    )
+
+    out = capsys.readouterr().out
+    assert "No login for 7 days (draft)" in out
+    assert "Dormant" in out
+    assert workflow.versions.count() == versions
+    assert workflow.steps.get(position=0).params == {"tag": "Dormant"}
