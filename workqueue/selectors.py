@@ -15,14 +15,19 @@ def queue(*, owner=None, now: datetime) -> QuerySet[Signal]:
     """Open signals (and snoozed ones whose time has come), most urgent first: priority,
     then the earliest due, then the largest MRR. `owner` None: the whole team's.
 
-    Each row carries its account (with owner and contacts, for the log form), its type
-    (outcomes, next step) and the next step of the account's latest touch.
+    Each row carries what `with_row_data` joins.
     """
     signals = Signal.objects.filter(status=SignalStatus.OPEN) | Signal.objects.filter(
         status=SignalStatus.SNOOZED, snoozed_until__lte=now
     )
     if owner is not None:
         signals = signals.filter(owner=owner)
+    return with_row_data(signals).order_by("priority", "due_at", "-account__mrr", "pk")
+
+
+def with_row_data(signals: QuerySet[Signal]) -> QuerySet[Signal]:
+    """What a queue row shows, joined: the account (with owner and contacts, for the log
+    form), the type (outcomes, next step) and the next step of the account's latest touch."""
     latest_touch = Touch.objects.filter(account=OuterRef("account")).order_by("-happened_at", "-pk")
     return (
         signals.select_related("account__owner", "signal_type", "owner")
@@ -30,8 +35,12 @@ def queue(*, owner=None, now: datetime) -> QuerySet[Signal]:
             Prefetch("account__contacts", queryset=Contact.objects.order_by("-is_primary", "name"))
         )
         .annotate(touch_next_step=Subquery(latest_touch.values("next_step")[:1]))
-        .order_by("priority", "due_at", "-account__mrr", "pk")
     )
+
+
+def one_row(pk: int, now: datetime) -> "QueueRow":
+    """One signal as a queue row, whatever its status (an htmx answer redraws it)."""
+    return rows([with_row_data(Signal.objects.filter(pk=pk)).get()], now)[0]
 
 
 def live_signals_of(account) -> list[Signal]:
