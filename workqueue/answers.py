@@ -6,7 +6,10 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from activity.forms import staff_users
@@ -31,24 +34,43 @@ def back_to(request: HttpRequest) -> str:
 
 
 def row_actions(request: HttpRequest, *, where: str = "mine", next_path: str = "") -> dict:
-    """What a queue row's one-click actions need, read once for every row: the staff list
-    (managers, in a queue), the snooze choices, the touch kinds, the e-mail templates
-    and where to come back to."""
+    """What a queue row's one-click actions need, made once for every row: the hidden
+    fields each form posts, the choices every row offers as ready HTML (a page of rows
+    renders them once, not once a row), the staff list (managers, in a queue) and where
+    to come back to."""
     manager = where != "account" and request.user.has_perm(TEAM_PERMISSION)
+    back = next_path or request.get_full_path()
     return {
         "request": request,
         "user": request.user,
         "where": where,
+        "next": back,
+        "form_fields": format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="next" value="{}">'
+            '<input type="hidden" name="where" value="{}">',
+            get_token(request),
+            back,
+            where,
+        ),
+        "kind_options": format_html_join("", '<option value="{}">{}</option>', TouchKind.choices),
+        "snooze_buttons": format_html_join(
+            "",
+            '<button name="days" value="{}" class="btn btn-sm btn-outline-secondary" '
+            'data-testid="snooze-{}">{}</button>',
+            ((value, value, label) for value, label in SNOOZE_CHOICES),
+        ),
+        # Read by the first row that shows it, so an empty queue costs no query; the
+        # account page's rows leave e-mail to the queue (it reads no templates).
+        "email_options": SimpleLazyObject(_email_options) if where != "account" else "",
         "can_reassign": manager,
-        # Querysets, not lists: read by the first row that shows them (a queryset keeps
-        # its rows), and not at all when the queue is empty.
-        "people": staff_users() if manager else [],
-        "snooze_choices": SNOOZE_CHOICES,
-        "touch_kinds": TouchKind.choices,
-        # The account page's rows leave e-mail to the queue (the page reads no templates).
-        "email_templates": email_templates().only("key", "name") if where != "account" else [],
-        "next": next_path or request.get_full_path(),
+        "people": staff_users() if manager else [],  # a queryset keeps what it read
     }
+
+
+def _email_options() -> str:
+    templates = email_templates().values_list("key", "name")
+    return format_html_join("", '<option value="{}">{}</option>', templates)
 
 
 def _where(request: HttpRequest) -> str:
