@@ -84,7 +84,7 @@ def send_template_email(
         touch = log_touch(
             account=signal.account,
             kind=TouchKind.EMAIL,
-            summary=f"E-mail “{message.subject}” ({template.name})",
+            summary=f"“{message.subject}” ({template.name})",
             author=author,
             contact=message.contact,
             signal=signal,
