@@ -74,7 +74,10 @@ def _email_options() -> str:
 
 
 def _where(request: HttpRequest) -> str:
+    """Where the row was shown; the team's queue (and its count) only for a manager."""
     where = request.POST.get("where", "")
+    if where == "team" and not request.user.has_perm(TEAM_PERMISSION):
+        return "mine"
     return where if where in WHERE else "mine"
 
 

@@ -160,3 +160,11 @@ def test_my_day_rows_carry_htmx_posts_with_a_plain_form_behind_them(client, csm,
     assert f'action="{close}" hx-post="{close}"' in html
     assert 'name="where" value="mine"' in html
     assert "js/work-queue.js" in html
+
+
+def test_a_csm_posting_as_the_teams_queue_gets_only_their_own_count(client, csm, account):
+    signal = signal_on(account)
+    signal_on(AccountFactory(owner=UserFactory(username="olga")))
+    client.force_login(csm)
+    response = post(client, "close", signal, {"outcome": "Saved"}, where="team")
+    assert text_of(response, "queue-count") == "0"  # not the team's 1
