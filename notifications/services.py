@@ -36,7 +36,7 @@ from .models import (
 )
 from .optouts import opt_out_reason
 from .slack import channel_recipient, team_channels_for, user_recipient, users_with_slack
-from .templating import account_url, build_context, render, with_help_footer
+from .templating import Rendered, account_url, build_context, render, with_help_footer
 
 
 def template_for(key: str, *, audience: str) -> MessageTemplate:
@@ -80,6 +80,49 @@ def queue_customer_message(
     if cap is not None:
         enforce_cap(cap, account=account, template_key=template_key)
         cause_key = cap.cause_key(cause_key)
+    composed = compose_customer_message(
+        account=account, template=template, contact=contact, data=data, links=links
+    )
+    contact, rendered = composed.contact, composed.rendered
+    return _create_once(
+        cause=cause,
+        cause_key=cause_key,
+        channel=template.channel,
+        recipient=composed.address or f"contact:{contact.pk if contact else 'none'}",
+        template=template,
+        transactional=template.transactional,
+        priority=template.priority,
+        account=account,
+        contact=contact,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        attachments=(attachments or []) if template.channel == Channel.EMAIL else [],
+        status=MessageStatus.SUPPRESSED if composed.suppressed else MessageStatus.QUEUED,
+        last_error=composed.suppressed,
+    )
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A customer message as it would be queued: to whom, why not (if so), what it says."""
+
+    contact: Contact | None
+    address: str
+    suppressed: str  # why it would not go out ("" if it would)
+    rendered: Rendered
+
+
+def compose_customer_message(
+    *,
+    account: Account,
+    template: MessageTemplate,
+    contact: Contact | None = None,
+    data: dict[str, Any] | None = None,
+    links: dict[str, str] | None = None,
+) -> Composed:
+    """The message `queue_customer_message` would queue, written nowhere: what a preview
+    shows is what is sent. Goes to the primary contact unless `contact` is given."""
     contact = contact or account.contacts.filter(is_primary=True).first()
     if contact is not None and contact.account_id != account.pk:
         raise ValidationError("The contact belongs to another account.", code="contact_mismatch")
@@ -104,23 +147,7 @@ def queue_customer_message(
             request_link=links.get("request", ""),
             unsubscribe_link=links.get("unsubscribe", ""),
         )
-    return _create_once(
-        cause=cause,
-        cause_key=cause_key,
-        channel=template.channel,
-        recipient=address or f"contact:{contact.pk if contact else 'none'}",
-        template=template,
-        transactional=template.transactional,
-        priority=template.priority,
-        account=account,
-        contact=contact,
-        subject=rendered.subject,
-        body_text=rendered.body_text,
-        body_html=rendered.body_html,
-        attachments=(attachments or []) if template.channel == Channel.EMAIL else [],
-        status=MessageStatus.SUPPRESSED if suppressed else MessageStatus.QUEUED,
-        last_error=suppressed,
-    )
+    return Composed(contact=contact, address=address, suppressed=suppressed, rendered=rendered)
 
 
 @dataclass

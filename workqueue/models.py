@@ -233,6 +233,7 @@ class TouchKind(models.TextChoices):
     CALL = "call", "Call"
     MEETING = "meeting", "Meeting"
     NOTE = "note", "Note"
+    EMAIL = "email", "E-mail"  # a template e-mail sent from the queue (or one logged by hand)
 
 
 class Touch(models.Model):

@@ -9,29 +9,40 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from accounts.models import Contact
 
 from .models import LIVE_STATUSES, Signal, SignalStatus, Touch
+from .row_paths import row_paths
 
 
 def queue(*, owner=None, now: datetime) -> QuerySet[Signal]:
     """Open signals (and snoozed ones whose time has come), most urgent first: priority,
     then the earliest due, then the largest MRR. `owner` None: the whole team's.
 
-    Each row carries its account (with owner and contacts, for the log form), its type
-    (outcomes, next step) and the next step of the account's latest touch.
+    Each row carries what `with_row_data` joins.
     """
     signals = Signal.objects.filter(status=SignalStatus.OPEN) | Signal.objects.filter(
         status=SignalStatus.SNOOZED, snoozed_until__lte=now
     )
     if owner is not None:
         signals = signals.filter(owner=owner)
+    return with_row_data(signals).order_by("priority", "due_at", "-account__mrr", "pk")
+
+
+def with_row_data(signals: QuerySet[Signal]) -> QuerySet[Signal]:
+    """What a queue row shows, joined: the account (with its contacts, for the log form),
+    the type (outcomes, next step), the owner and the next step of the account's latest
+    touch."""
     latest_touch = Touch.objects.filter(account=OuterRef("account")).order_by("-happened_at", "-pk")
     return (
-        signals.select_related("account__owner", "signal_type", "owner")
+        signals.select_related("account", "signal_type", "owner")
         .prefetch_related(
             Prefetch("account__contacts", queryset=Contact.objects.order_by("-is_primary", "name"))
         )
         .annotate(touch_next_step=Subquery(latest_touch.values("next_step")[:1]))
-        .order_by("priority", "due_at", "-account__mrr", "pk")
     )
+
+
+def one_row(pk: int, now: datetime) -> "QueueRow":
+    """One signal as a queue row, whatever its status (an htmx answer redraws it)."""
+    return rows([with_row_data(Signal.objects.filter(pk=pk)).get()], now)[0]
 
 
 def live_signals_of(account) -> list[Signal]:
@@ -53,6 +64,7 @@ class QueueRow:
 
     signal: Signal
     overdue_days: int  # 0: not overdue
+    paths: dict[str, str]  # its links and actions' addresses, by name (row_paths)
 
     @property
     def next_step(self) -> str:
@@ -97,7 +109,13 @@ def why_text(why: dict) -> str:
 
 
 def rows(signals, now: datetime) -> list[QueueRow]:
+    """The signals as queue rows: how overdue each is, and its addresses."""
+    paths = row_paths()
     return [
-        QueueRow(s, max(0, (now - s.due_at).days + 1) if s.due_at and s.due_at < now else 0)
+        QueueRow(
+            s,
+            max(0, (now - s.due_at).days + 1) if s.due_at and s.due_at < now else 0,
+            paths(s.pk, s.account_id),
+        )
         for s in signals
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import email_views, views
 
 app_name = "workqueue"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("signals/<int:pk>/close/", views.signal_close, name="close"),
     path("signals/<int:pk>/reassign/", views.signal_reassign, name="reassign"),
     path("signals/<int:pk>/task/", views.signal_task, name="task"),
+    path("signals/<int:pk>/email/", email_views.email_preview, name="email"),
+    path("signals/<int:pk>/email/send/", email_views.email_send, name="email_send"),
 ]

@@ -2,8 +2,8 @@
 with an outcome, reassign, add a task) from My day, the queue page or the account page.
 
 Each is POST-only and permission-checked, reads one row, checks a form and calls one
-service; bad input comes back as a message and changes nothing. They return to `next`
-(a path on this site) or to the queue.
+service; bad input changes nothing and says why. htmx gets the row redrawn (`answers`),
+a plain post returns to `next` (a path on this site) or to the queue.
 """
 
 from datetime import timedelta
@@ -14,11 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
-from activity.forms import staff_users
 from activity.models import TaskSource
 from activity.services.tasks import create_task
 from core import clock
@@ -26,53 +24,35 @@ from core.causes import Cause
 from core.csv_export import csv_response
 
 from . import report, selectors
-from .forms import SNOOZE_CHOICES, CloseForm, ReassignForm, SignalTaskForm, SnoozeForm, TouchForm
-from .models import Signal, TouchKind
+from .answers import TEAM_PERMISSION, answer, back_to, row_actions
+from .forms import CloseForm, ReassignForm, SignalTaskForm, SnoozeForm, TouchForm
+from .models import Signal
 from .services import close_signal, reassign_signal, snooze_signal
 from .touches import log_touch
 
-TEAM_PERMISSION = "accounts.assign_owner"  # managers and admins see and reassign the team's
 QUEUE_PAGE = 200
 
 
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
+def _refusal(error: ValidationError | str) -> str:
+    return error if isinstance(error, str) else " ".join(error.messages)
 
 
-def _refused(request: HttpRequest, error: ValidationError | str) -> None:
-    text = error if isinstance(error, str) else " ".join(error.messages)
-    messages.error(request, text)
+def _status(error: ValidationError) -> int:
+    """409 for an action on a signal already closed (the page was stale), else 400."""
+    return 409 if getattr(error, "code", "") == "closed" else 400
 
 
 def _form_errors(form) -> str:
     return " ".join(f"{error}" for errors in form.errors.values() for error in errors)
 
 
-def _signal_for(request: HttpRequest, pk: int) -> Signal:
+def signal_for(request: HttpRequest, pk: int) -> Signal:
     """The signal, if this user may work it: their own, or anyone's for a manager."""
     signal = get_object_or_404(Signal.objects.select_related("account", "owner"), pk=pk)
     mine = request.user.pk in (signal.owner_id, signal.account.owner_id)
     if not mine and not request.user.has_perm(TEAM_PERMISSION):
         raise PermissionDenied("This signal is in someone else's queue.")
     return signal
-
-
-def row_actions(request: HttpRequest, *, reassign: bool = True) -> dict:
-    """What a queue row's one-click actions need: the staff list (managers only, read once
-    for every row), the snooze choices, the touch kinds and where to come back to."""
-    manager = reassign and request.user.has_perm(TEAM_PERMISSION)
-    return {
-        "request": request,
-        "user": request.user,
-        "can_reassign": manager,
-        "people": list(staff_users()) if manager else [],
-        "snooze_choices": SNOOZE_CHOICES,
-        "touch_kinds": TouchKind.choices,
-        "next": request.get_full_path(),
-    }
 
 
 @login_required
@@ -83,7 +63,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     signals = selectors.queue(owner=None if team else request.user, now=now)
     context = {
-        **row_actions(request),
+        **row_actions(request, where="team" if team else "mine"),
         "rows": selectors.rows(signals[:QUEUE_PAGE], now),
         "count": signals.count(),
         "team": team,
@@ -95,16 +75,17 @@ def queue_page(request: HttpRequest) -> HttpResponse:
 @permission_required("workqueue.add_touch", raise_exception=True)
 @require_POST
 def touch_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Log a call, meeting or note on an account (optionally while working a signal)."""
+    """Log a call, meeting or note on an account (optionally while working a signal,
+    whose row htmx redraws)."""
     account = get_object_or_404(Account.objects.prefetch_related("contacts"), pk=pk)
     back = reverse("accounts:detail", args=[account.pk])
-    form = TouchForm(request.POST, contacts=account.contacts.all())
-    if not form.is_valid():
-        _refused(request, "Not logged: " + _form_errors(form))
-        return _back(request, back)
     signal_pk = request.POST.get("signal", "")
-    signal = _signal_for(request, int(signal_pk)) if signal_pk.isdigit() else None
+    signal = signal_for(request, int(signal_pk)) if signal_pk.isdigit() else None
+    form = TouchForm(request.POST, contacts=account.contacts.all())
+    note, error, status = "", "", 200
     try:
+        if not form.is_valid():
+            raise ValidationError("Not logged: " + _form_errors(form))
         touch = log_touch(
             account=account,
             kind=form.cleaned_data["kind"],
@@ -116,36 +97,41 @@ def touch_create(request: HttpRequest, pk: int) -> HttpResponse:
             next_step=form.cleaned_data["next_step"],
             signal=signal,
         )
-    except ValidationError as error:
-        _refused(request, error)
+    except ValidationError as refusal:
+        error, status = _refusal(refusal), 400
     else:
-        messages.success(request, f"{touch.get_kind_display()} logged on {account.name}.")
-    return _back(request, back)
+        note = f"{touch.get_kind_display()} logged on {account.name}."
+    if signal is not None and signal.account_id == account.pk:
+        return answer(request, signal, note=note, error=error, status=status, fallback=back)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, note)
+    return redirect(back_to(request) or back)
 
 
 @login_required
 @permission_required("workqueue.change_signal", raise_exception=True)
 @require_POST
 def signal_snooze(request: HttpRequest, pk: int) -> HttpResponse:
-    signal = _signal_for(request, pk)
+    signal = signal_for(request, pk)
     form = SnoozeForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_form_errors(form))
-        snooze_signal(signal=signal, until=form.cleaned_data["when"], cause=_cause(request))
-    except ValidationError as error:
-        _refused(request, error)
-    else:
+            raise ValidationError("Not snoozed: " + _form_errors(form))
         until = form.cleaned_data["when"]
-        messages.success(request, f"“{signal.title}” snoozed until {until:%a %d %b, %H:%M}.")
-    return _back(request, reverse("workqueue:queue"))
+        snooze_signal(signal=signal, until=until, cause=_cause(request))
+    except ValidationError as refusal:
+        return _refused(request, signal, refusal)
+    note = f"“{signal.title}” snoozed until {until:%a %d %b, %H:%M}."
+    return answer(request, signal, note=note, fallback=reverse("workqueue:queue"))
 
 
 @login_required
 @permission_required("workqueue.change_signal", raise_exception=True)
 @require_POST
 def signal_close(request: HttpRequest, pk: int) -> HttpResponse:
-    signal = _signal_for(request, pk)
+    signal = signal_for(request, pk)
     form = CloseForm(request.POST)
     try:
         if not form.is_valid():
@@ -157,29 +143,27 @@ def signal_close(request: HttpRequest, pk: int) -> HttpResponse:
             dismissed=form.cleaned_data["dismissed"],
             cause=_cause(request),
         )
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, f"“{signal.title}” closed: {signal.outcome}.")
-    return _back(request, reverse("workqueue:queue"))
+    except ValidationError as refusal:
+        return _refused(request, signal, refusal)
+    note = f"“{signal.title}” closed: {signal.outcome}."
+    return answer(request, signal, note=note, fallback=reverse("workqueue:queue"))
 
 
 @login_required
 @permission_required(TEAM_PERMISSION, raise_exception=True)
 @require_POST
 def signal_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    signal = _signal_for(request, pk)
+    signal = signal_for(request, pk)
     form = ReassignForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError("Not reassigned: " + _form_errors(form))
         owner = form.cleaned_data["owner"]
         reassign_signal(signal=signal, owner=owner, cause=_cause(request))
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, f"“{signal.title}” given to {owner.get_full_name() or owner}.")
-    return _back(request, reverse("workqueue:queue"))
+    except ValidationError as refusal:
+        return _refused(request, signal, refusal)
+    note = f"“{signal.title}” given to {owner.get_full_name() or owner}."
+    return answer(request, signal, note=note, fallback=reverse("workqueue:queue"))
 
 
 @login_required
@@ -187,7 +171,7 @@ def signal_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def signal_task(request: HttpRequest, pk: int) -> HttpResponse:
     """A task for this signal's account, for the signal's owner (the tasks page reassigns)."""
-    signal = _signal_for(request, pk)
+    signal = signal_for(request, pk)
     form = SignalTaskForm(request.POST)
     try:
         if not form.is_valid():
@@ -201,11 +185,20 @@ def signal_task(request: HttpRequest, pk: int) -> HttpResponse:
             assignee=signal.owner or request.user,
             due_at=clock.now() + timedelta(days=days) if days is not None else None,
         )
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, f"Task “{task.title}” added.")
-    return _back(request, reverse("workqueue:queue"))
+    except ValidationError as refusal:
+        return _refused(request, signal, refusal)
+    note = f"Task “{task.title}” added."
+    return answer(request, signal, note=note, fallback=reverse("workqueue:queue"))
+
+
+def _refused(request: HttpRequest, signal: Signal, refusal: ValidationError) -> HttpResponse:
+    return answer(
+        request,
+        signal,
+        error=_refusal(refusal),
+        status=_status(refusal),
+        fallback=reverse("workqueue:queue"),
+    )
 
 
 @login_required

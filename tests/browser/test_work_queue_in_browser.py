@@ -1,9 +1,11 @@
-"""In a real browser: a CSM works a signal from My day to done, the outcome on the timeline."""
+"""In a real browser: a CSM works a signal from My day to done (a call logged, a template
+e-mail sent, closed with an outcome), each in place, and the outcome is on the timeline."""
 
 import pytest
 from playwright.sync_api import expect
 
 from core.causes import Cause
+from notifications.models import Message
 from tests.browser.conftest import BROWSER_DB
 from tests.factories import AccountFactory, ContactFactory
 from workqueue.models import Signal, SignalStatus, Touch
@@ -17,7 +19,7 @@ def test_a_csm_works_a_signal_from_my_day_to_done(
     log_in, page, live_server, csm, screenshot, width
 ):
     account = AccountFactory(name="Dropping Dynamics", owner=csm, mrr=2400)
-    ContactFactory(account=account, name="Ana Lima")
+    ContactFactory(account=account, name="Ana Lima", email="ana@dropping.example")
     raise_signals(
         reason="usage_drop",
         found=[
@@ -44,19 +46,35 @@ def test_a_csm_works_a_signal_from_my_day_to_done(
     screenshot(f"work-queue-{width}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
+    page.evaluate("window.notReloaded = true")  # each action answers in place (htmx)
     row.get_by_test_id("action-log").click()
     row.get_by_test_id("log-summary").fill("Their admin left; usage paused for a week.")
     row.get_by_test_id("log-outcome").fill("New admin named")
+    row.get_by_test_id("log-next-step").fill("Send the admin guide")
     screenshot(f"work-queue-log-{width}")
     row.get_by_test_id("log-save").click()
-    expect(page.locator(".alert")).to_contain_text("Call logged on Dropping Dynamics")
-
     row = page.get_by_test_id("signal-row")
+    expect(row.get_by_test_id("signal-note")).to_contain_text("Call logged on Dropping Dynamics")
+    expect(row.get_by_test_id("signal-next-step")).to_contain_text("Send the admin guide")
+
+    row.get_by_test_id("action-email").click()
+    row.get_by_test_id("email-template").select_option(label="Testimonial request")
+    row.get_by_test_id("email-preview").click()
+    expect(row.get_by_test_id("email-to")).to_have_text("Ana Lima <ana@dropping.example>")
+    expect(row.get_by_test_id("email-body")).to_contain_text("Hi Ana,")
+    screenshot(f"work-queue-email-{width}")
+    row.get_by_test_id("email-send").dblclick()  # a double click sends once
+    expect(row.get_by_test_id("signal-note")).to_contain_text("queued for Ana Lima")
+
     row.get_by_test_id("action-close").click()
     row.get_by_test_id("close-outcome").select_option("Saved")
     row.get_by_test_id("close-save").click()
-    expect(page.locator(".alert")).to_contain_text("closed: Saved")
+    expect(page.get_by_test_id("signal-row-left")).to_contain_text("closed: Saved")
     expect(page.get_by_test_id("signal-row")).to_have_count(0)
+    expect(page.get_by_test_id("queue-count")).to_have_text("0")
+    screenshot(f"work-queue-closed-{width}")
+    assert page.evaluate("window.notReloaded === true")
+    assert Message.objects.filter(account=account).count() == 1
 
     page.goto(f"{live_server.url}/accounts/{account.pk}/")
     timeline = page.get_by_test_id("timeline")
@@ -65,4 +83,4 @@ def test_a_csm_works_a_signal_from_my_day_to_done(
     screenshot(f"work-queue-timeline-{width}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert Signal.objects.get().status == SignalStatus.DONE
-    assert Touch.objects.get().signal is not None
+    assert set(Touch.objects.values_list("kind", flat=True)) == {"call", "email"}

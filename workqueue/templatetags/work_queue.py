@@ -6,7 +6,7 @@ from django import template
 from core import clock
 
 from .. import report, selectors
-from ..views import row_actions
+from ..answers import row_actions
 
 register = template.Library()
 MY_DAY_SHOWN = 20
@@ -24,7 +24,7 @@ def my_day_queue(context) -> dict:
     signals = selectors.queue(owner=None if team else request.user, now=now)
     shown = selectors.rows(signals[:MY_DAY_SHOWN], now)
     return {
-        **row_actions(request),
+        **row_actions(request, where="team" if team else "mine"),
         "csrf_token": context.get("csrf_token"),
         "rows": shown,
         "count": len(shown) if len(shown) < MY_DAY_SHOWN else signals.count(),
@@ -41,7 +41,7 @@ def account_work(context) -> dict:
     now = clock.now()
     return {
         # Reassigning is the queue's (My day, /queue/): the page reads no staff list for it.
-        **row_actions(request, reassign=False),
+        **row_actions(request, where="account"),
         "csrf_token": context.get("csrf_token"),
         "account": account,
         "contacts": list(account.contacts.all()),  # prefetched by the page
