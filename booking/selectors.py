@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
-
 from activity.models import Appointment, AppointmentStatus
 
 from .models import Availability, Booking, MeetingKind
@@ -76,27 +74,21 @@ def slot_inputs(
     )
 
 
-def upcoming_meetings(*, now: datetime, days: int = 14) -> QuerySet[Appointment]:
-    """Booked appointments from now on (an hour back, so one under way still shows)."""
+def booked_meetings(*, now: datetime, ahead_days: int = 14, back_days: int = 14):
+    """Still-booked appointments from `back_days` ago to `ahead_days` ahead, soonest first:
+    those started await an outcome (attended / no-show), the others are upcoming. One query."""
     return (
         Appointment.objects.filter(
             status=AppointmentStatus.BOOKED,
-            starts_at__gte=now - timedelta(hours=1),
-            starts_at__lt=now + timedelta(days=days),
+            starts_at__gte=now - timedelta(days=back_days),
+            starts_at__lt=now + timedelta(days=ahead_days),
         )
         .select_related("account", "contact", "assignee", "booking__meeting_kind")
         .order_by("starts_at")
     )
 
 
-def to_mark(*, now: datetime, days: int = 14) -> QuerySet[Appointment]:
-    """Started, still booked appointments: whether the customer came is not yet recorded."""
-    return (
-        Appointment.objects.filter(
-            status=AppointmentStatus.BOOKED,
-            starts_at__lte=now,
-            starts_at__gte=now - timedelta(days=days),
-        )
-        .select_related("account", "contact", "assignee", "booking__meeting_kind")
-        .order_by("-starts_at")
-    )
+def split_started(meetings, now: datetime) -> tuple[list, list]:
+    """(started, awaiting an outcome, latest first; upcoming, soonest first)."""
+    started = [m for m in meetings if m.starts_at <= now]
+    return started[::-1], [m for m in meetings if m.starts_at > now]

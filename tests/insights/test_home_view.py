@@ -263,8 +263,8 @@ def test_my_day_costs_the_same_queries_for_10_and_500_accounts(client, manager, 
     # Session, user, two permission reads, the book's grouped numbers, task counts,
     # overdue, due today, at risk + their tags, unread count, alerts; the work queue's
     # rows and (a manager's) staff list for Reassign; the portfolio by computed band and
-    # the accounts whose band worsened this week (#20).
-    assert counts[0] == 16, "\n".join(q["sql"] for q in queries.captured_queries)
+    # the accounts whose band worsened this week (#20); my meetings (booking, #24).
+    assert counts[0] == 17, "\n".join(q["sql"] for q in queries.captured_queries)
 
 
 def test_every_chart_segment_opens_the_accounts_it_counts(client, csm):
