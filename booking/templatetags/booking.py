@@ -6,6 +6,7 @@ from django import template
 from core import clock
 
 from .. import selectors
+from ..calendar_views import TEAM_PERMISSION
 
 register = template.Library()
 SHOWN = 40
@@ -35,6 +36,8 @@ def my_meetings(context) -> dict:
         now,
         title="My meetings",
         show_account=True,
+        # Managers reach the team's week from here (the navbar stays as it is).
+        can_see_team=context["request"].user.has_perm(TEAM_PERMISSION),
         testid="my-meetings",
     )
 

@@ -144,3 +144,9 @@ def test_the_team_week_shows_every_staff_members_meetings_to_managers_only(
     assert client.get(reverse("booking:team-week"), {"week": "garbage"}).status_code == 200
     later = client.get(reverse("booking:team-week"), {"week": "2027-03-17"}).content.decode()
     assert 'data-testid="week-meeting"' not in later
+
+
+def test_managers_reach_the_team_week_from_my_day(client):
+    client.force_login(UserFactory(username="maria", roles=[MANAGER]))
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("booking:team-week") in home
