@@ -146,7 +146,7 @@ def test_the_team_week_shows_every_staff_members_meetings_to_managers_only(
     assert 'data-testid="week-meeting"' not in later
 
 
-def test_managers_reach_the_team_week_from_my_day(client):
+def test_managers_reach_the_team_week_from_my_day(client, db):
     client.force_login(UserFactory(username="maria", roles=[MANAGER]))
     home = client.get(reverse("home")).content.decode()
     assert reverse("booking:team-week") in home
