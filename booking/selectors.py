@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
-
 from activity.models import Appointment, AppointmentStatus
 
-from .models import Availability, Booking, MeetingKind
+from .models import Availability, MeetingKind
 from .slots import Hours, SlotInputs
 
 # The longest meeting (MeetingKind's limit): an appointment starting this long before a
@@ -39,31 +37,28 @@ def slot_inputs(
 ) -> SlotInputs:
     """Everything `slots.free_slots` needs for [start, end), in three queries.
 
-    `ignore_booking_id`: a booking being moved does not stand in its own way.
+    Busy time is every appointment still booked with this staff member: a booking made
+    here holds its meeting and buffer (what the database's constraint guards), one the
+    events API reported holds its duration and this buffer. `ignore_booking_id`: a
+    booking being moved does not stand in its own way.
     """
     buffer = timedelta(minutes=availability.buffer_minutes)
     # A slot's meeting and buffer end at most this long after the window does.
     beyond = end + LONGEST + buffer
-    bookings = Booking.objects.filter(
-        staff_id=availability.user_id,
-        holds_time=True,
-        starts_at__lt=beyond,
-        blocked_until__gt=start,
-    ).exclude(pk=ignore_booking_id)
-    busy = [
-        (b["starts_at"], b["blocked_until"]) for b in bookings.values("starts_at", "blocked_until")
-    ]
-    # Appointments the API reported for this staff member (booked elsewhere) are busy too.
-    others = Appointment.objects.filter(
+    booked = Appointment.objects.filter(
         assignee_id=availability.user_id,
         status=AppointmentStatus.BOOKED,
         starts_at__lt=beyond,
         starts_at__gt=start - LONGEST - buffer,
-        booking__isnull=True,
-    ).values("starts_at", "duration_minutes")
-    busy += [
-        (a["starts_at"], a["starts_at"] + timedelta(minutes=a["duration_minutes"]) + buffer)
-        for a in others
+    ).values("starts_at", "duration_minutes", "booking__id", "booking__blocked_until")
+    busy = [
+        (
+            row["starts_at"],
+            row["booking__blocked_until"]
+            or row["starts_at"] + timedelta(minutes=row["duration_minutes"]) + buffer,
+        )
+        for row in booked
+        if ignore_booking_id is None or row["booking__id"] != ignore_booking_id
     ]
     hours = [Hours(h.weekday, h.starts, h.ends) for h in availability.hours.all()]
     days_off = [(d.first_day, d.last_day) for d in availability.days_off.all()]
@@ -76,27 +71,21 @@ def slot_inputs(
     )
 
 
-def upcoming_meetings(*, now: datetime, days: int = 14) -> QuerySet[Appointment]:
-    """Booked appointments from now on (an hour back, so one under way still shows)."""
+def booked_meetings(*, now: datetime, ahead_days: int = 14, back_days: int = 14):
+    """Still-booked appointments from `back_days` ago to `ahead_days` ahead, soonest first:
+    those started await an outcome (attended / no-show), the others are upcoming. One query."""
     return (
         Appointment.objects.filter(
             status=AppointmentStatus.BOOKED,
-            starts_at__gte=now - timedelta(hours=1),
-            starts_at__lt=now + timedelta(days=days),
+            starts_at__gte=now - timedelta(days=back_days),
+            starts_at__lt=now + timedelta(days=ahead_days),
         )
         .select_related("account", "contact", "assignee", "booking__meeting_kind")
         .order_by("starts_at")
     )
 
 
-def to_mark(*, now: datetime, days: int = 14) -> QuerySet[Appointment]:
-    """Started, still booked appointments: whether the customer came is not yet recorded."""
-    return (
-        Appointment.objects.filter(
-            status=AppointmentStatus.BOOKED,
-            starts_at__lte=now,
-            starts_at__gte=now - timedelta(days=days),
-        )
-        .select_related("account", "contact", "assignee", "booking__meeting_kind")
-        .order_by("-starts_at")
-    )
+def split_started(meetings, now: datetime) -> tuple[list, list]:
+    """(started, awaiting an outcome, latest first; upcoming, soonest first)."""
+    started = [m for m in meetings if m.starts_at <= now]
+    return started[::-1], [m for m in meetings if m.starts_at > now]

@@ -64,7 +64,7 @@ def test_the_booking_page_reads_a_fixed_few_queries_however_full_the_calendar(
     fill(owner, walkthrough, bookings)
     count, response = page_queries(client, customer)
     assert count <= 10
-    assert count == 7  # contact, availability, kinds, bookings, appointments, hours, days off
+    assert count == 6  # contact, availability, kinds, booked appointments, hours, days off
     assert response.content.decode().count('data-testid="slot"') >= 50
 
 
@@ -73,11 +73,11 @@ def test_three_weeks_of_free_times_take_under_100_ms(customer, owner, walkthroug
     availability = owner.availability
     days_of_slots(availability, walkthrough, "America/New_York")  # warm up
     timings = []
-    for _ in range(5):
+    for _ in range(10):
         began = time.perf_counter()
         days = days_of_slots(availability, walkthrough, "America/New_York")
         timings.append(time.perf_counter() - began)
     assert sum(len(day.slots) for day in days) >= 50
     assert min(timings) < 0.100, f"{min(timings) * 1000:.1f} ms"
-    print(f"free slots for 3 weeks: {min(timings) * 1000:.1f} ms (best of 5)")
+    print(f"free slots for 3 weeks: {min(timings) * 1000:.1f} ms (best of 10)")
     assert timedelta(seconds=min(timings)) < timedelta(milliseconds=100)

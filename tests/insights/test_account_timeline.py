@@ -250,7 +250,8 @@ def _queries(client, url, **headers) -> int:
 # fetches (#17, #20, #21: at most 25 each, whatever the account's history).
 # The computed health section (#20) reads its snapshot and history: one more each; the
 # timeline reads health overrides and their expiry (#20): two sources in "changes".
-PAGE_QUERIES = {"csm": 18, "manager": 19}
+# One more for the account's meetings (booking, #24).
+PAGE_QUERIES = {"csm": 19, "manager": 20}
 # and one more for the product events source (custom events from Segment, #23).
 TIMELINE_QUERIES = {"default": 21, "all": 25}
 

@@ -263,8 +263,9 @@ def test_my_day_costs_the_same_queries_for_10_and_500_accounts(client, manager, 
     # Session, user, two permission reads, the book's grouped numbers, task counts,
     # overdue, due today, at risk + their tags, unread count, alerts; the work queue's
     # rows (empty here: no staff list for Reassign, no e-mail templates); the portfolio by
-    # computed band and the accounts whose band worsened this week (#20).
-    assert counts[0] == 15, "\n".join(q["sql"] for q in queries.captured_queries)
+    # computed band and the accounts whose band worsened this week (#20); my meetings
+    # (booking, #24).
+    assert counts[0] == 16, "\n".join(q["sql"] for q in queries.captured_queries)
 
 
 def test_every_chart_segment_opens_the_accounts_it_counts(client, csm):

@@ -165,7 +165,7 @@ def test_the_account_page_costs_the_same_queries_with_a_long_history(
     # one for the messages the outbox's caps or quiet hours held (#19), one for the
     # "Start playbook…" picker, and the work queue's live signals. The timeline's
     # sources are read by the fragment its card fetches, not by the page (25 of #17).
-    assert few == 16  # and the computed health section (#20)
+    assert few == 17  # and the computed health section (#20), the meetings (#24)
     # The fragment: 18, plus health overrides and their expiry (#20) and product events (#23).
     assert _queries(client, timeline, HTTP_HX_REQUEST="true") == few_items == 21
 
