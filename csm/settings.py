@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "notifications",
     "workqueue",
     "health",
+    "surveys",
     "portal",
     "api",
     "imports",

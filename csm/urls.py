@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("m/", include("notifications.urls")),
     path("c/", include("portal.urls")),
+    path("s/", include("surveys.answer_urls")),
     path("api/", include("api.urls")),
     # Segment's tracking API paths (api.segment): /v1/batch, /v1/track …
     path("", include("api.segment.urls")),
