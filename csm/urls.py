@@ -35,4 +35,5 @@ urlpatterns = [
     path("workflows/", include("workflows.urls")),
     path("queue/", include("workqueue.urls")),
     path("health/", include("health.urls")),
+    path("surveys/", include("surveys.staff_urls")),
 ]

@@ -59,7 +59,9 @@ def test_a_bad_question_is_refused_with_what_is_wrong(question, message):
 
 def test_every_mistake_is_reported_at_once():
     text = refusal(definition(name="", key="Not OK", questions=[{"key": "", "kind": "x"}]))
-    assert "needs a name" in text and "key uses lower-case" in text and "kind of question" in text
+    assert "needs a name" in text
+    assert "key uses lower-case" in text
+    assert "kind of question" in text
 
 
 def test_counting_as_nps_needs_an_nps_question():
