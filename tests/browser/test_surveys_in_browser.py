@@ -83,6 +83,11 @@ def test_a_manager_builds_a_survey_a_contact_answers_it_and_the_results_show_it(
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(1500)
     screenshot("survey-results-390")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.select_option("#plan", "enterprise")  # Acme is on Starter
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_test_id("responses")).to_have_text("0")  # swapped in by htmx
+    assert "plan=enterprise" in page.url
     assert dragged, "the dragged order is the saved one"
 
 

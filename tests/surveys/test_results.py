@@ -148,6 +148,8 @@ def test_the_csv_has_one_row_per_response_with_every_answer(client, manager):
     assert rows[0][-4:] == ["nps", "csat", "uses", "why"]
     assert rows[1][-4:] == ["8", "3", "Web; API", "'=x"]  # a formula is never run
     assert len(rows) == 2
+    other_plan = client.get(reverse("surveys:csv", args=[survey.pk]), {"plan": "enterprise"})
+    assert len(b"".join(other_plan.streaming_content).decode("utf-8-sig").splitlines()) == 1
 
 
 def test_the_results_page_shows_the_charts_and_the_filters(client, manager):
