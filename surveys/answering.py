@@ -26,6 +26,7 @@ from .models import (
     SurveyAnswer,
     SurveyResponse,
     SurveySend,
+    answer_value,
 )
 
 
@@ -50,13 +51,7 @@ class Cleaned:
 
     @property
     def value(self) -> object:
-        if self.question.kind in SCALES:
-            return self.number
-        if self.question.kind == QuestionKind.SINGLE:
-            return self.chosen[0] if self.chosen else ""
-        if self.question.kind == QuestionKind.MULTIPLE:
-            return list(self.chosen)
-        return self.text
+        return answer_value(self.question.kind, self.number, self.text, self.chosen)
 
 
 def _clean_one(question: Question, given: Sequence[str]) -> Cleaned:

@@ -176,10 +176,16 @@ class SurveyAnswer(models.Model):
     @property
     def value(self) -> object:
         """The answer as triggers and exports see it."""
-        if self.question.kind in SCALES:
-            return self.number
-        if self.question.kind == QuestionKind.SINGLE:
-            return self.chosen[0] if self.chosen else ""
-        if self.question.kind == QuestionKind.MULTIPLE:
-            return list(self.chosen)
-        return self.text
+        return answer_value(self.question.kind, self.number, self.text, self.chosen)
+
+
+def answer_value(kind: str, number: int | None, text: str, chosen: list | tuple) -> object:
+    """An answer as triggers, exports and conditions see it: a number for a scale, the
+    option for a single choice, the options for a multiple choice, else the text."""
+    if kind in SCALES:
+        return number
+    if kind == QuestionKind.SINGLE:
+        return chosen[0] if chosen else ""
+    if kind == QuestionKind.MULTIPLE:
+        return list(chosen)
+    return text
