@@ -199,6 +199,21 @@ def test_submissions_are_rate_limited_per_contact(client, deliver, send, link, m
     assert SurveyResponse.objects.count() == 2
 
 
+def test_submissions_are_rate_limited_per_address(
+    client, deliver, account, link, monkeypatch, send
+):
+    from surveys import respond_views
+
+    monkeypatch.setattr(respond_views, "PER_ADDRESS", 1)
+    first, second = send("nps", cause_key="test:a"), send("nps", cause_key="test:b")
+
+    assert deliver(lambda: client.post(link(first), {"q-nps": "8"})).status_code == 302
+    refused = deliver(lambda: client.post(link(second), {"q-nps": "8"}))
+
+    assert refused.status_code == 429
+    assert SurveyResponse.objects.count() == 1
+
+
 def test_the_same_cause_sends_one_survey_and_one_email(send):
     first = send("nps")
     again = send("nps")
