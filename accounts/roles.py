@@ -59,6 +59,8 @@ _VIEW_PORTFOLIO = [
     "health.view_accounthealth",
     "health.view_healthsnapshot",
     "health.view_healthoverride",
+    "surveys.view_survey",
+    "surveys.view_surveyresponse",
 ]
 
 _WORK_ACCOUNTS = [
@@ -117,6 +119,8 @@ _MANAGE = [
     "workqueue.change_signalrules",
     "health.edit_health_model",
     "health.add_healthoverride",
+    "surveys.add_survey",
+    "surveys.change_survey",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "workqueue",
     "health",
     "booking",
+    "surveys",
     "portal",
     "api",
     "imports",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("c/", include("portal.urls")),
     # Booking: the customer's pages (c/book/…, c/meeting/…) and the staff's (meetings/…).
     path("", include("booking.urls")),
+    path("s/", include("surveys.answer_urls")),
     path("api/", include("api.urls")),
     # Segment's tracking API paths (api.segment): /v1/batch, /v1/track …
     path("", include("api.segment.urls")),
@@ -36,4 +37,5 @@ urlpatterns = [
     path("workflows/", include("workflows.urls")),
     path("queue/", include("workqueue.urls")),
     path("health/", include("health.urls")),
+    path("surveys/", include("surveys.staff_urls")),
 ]

@@ -57,7 +57,11 @@ def company_links() -> dict[str, str]:
 
 
 # The customer forms a message may link to, each with its own signing salt.
-FORM_SALTS = {"feedback": "portal.feedback", "request": "portal.request"}
+FORM_SALTS = {
+    "feedback": "portal.feedback",
+    "request": "portal.request",
+    "survey": "surveys.response",  # one survey send (surveys.links)
+}
 
 
 @dataclass(frozen=True)

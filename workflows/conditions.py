@@ -121,11 +121,21 @@ def _test(
 def _subject_value(subject: str, account: Account, data: dict) -> Any:
     scope, _, name = subject.partition(".")
     if scope == "data":
-        return data.get(name)
+        return data_value(data, name)
     if name == "health_score":
         return computed_health_score(account)
     value = getattr(account, name)
     return str(value) if hasattr(value, "as_tuple") else value
+
+
+def data_value(data: dict, name: str) -> Any:
+    """`name` in the trigger's data; a dotted name reads inside it (`answers.nps`)."""
+    value: Any = data
+    for part in name.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
 
 
 def _text(value: Any) -> str:
@@ -167,7 +177,7 @@ def validate(condition: dict, *, trigger: TriggerKind | None) -> None:
         raise ValidationError(f"`value` is a number to compare with, not {value!r}.")
     scope, _, name = (condition.get("subject") or "").partition(".")
     if scope == "data" and name:
-        if trigger is not None and name not in trigger.carries:
+        if trigger is not None and name.partition(".")[0] not in trigger.carries:
             raise ValidationError(
                 f"The trigger “{trigger.name}” carries no `data.{name}`; " + _carried(trigger)
             )

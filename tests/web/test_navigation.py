@@ -30,9 +30,18 @@ def admin_user(db):
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        ("csm", ["/", "/accounts/", "/boards/", "/tasks/", "/workflows/", "/reports/"]),
-        ("manager", ["/", "/accounts/", "/boards/", "/tasks/", "/workflows/", "/reports/"]),
-        ("admin_user", ["/", "/accounts/", "/boards/", "/tasks/", "/workflows/", "/reports/"]),
+        (
+            "csm",
+            ["/", "/accounts/", "/boards/", "/tasks/", "/workflows/", "/reports/", "/surveys/"],
+        ),
+        (
+            "manager",
+            ["/", "/accounts/", "/boards/", "/tasks/", "/workflows/", "/reports/", "/surveys/"],
+        ),
+        (
+            "admin_user",
+            ["/", "/accounts/", "/boards/", "/tasks/", "/workflows/", "/reports/", "/surveys/"],
+        ),
         ("affiliate_manager", ["/", "/accounts/"]),
     ],
 )

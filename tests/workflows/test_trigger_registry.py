@@ -32,6 +32,9 @@ from pipelines.models import Pipeline
 from pipelines.services import move_card
 from scoring.models import ScoreSource
 from scoring.services import add_points
+from surveys.answering import answer_survey
+from surveys.models import Survey
+from surveys.sending import send_survey
 from tests.factories import AccountFactory, ContactFactory, FeatureFactory, UserFactory
 from workflows import sweeps
 from workflows.models import TriggerEvent
@@ -99,6 +102,7 @@ def announce_every_signal_kind(owner) -> Account:
         contact=contact,
     )
     resolve_task(task=task, cause=BY_API)
+    answer_a_survey(account, contact)
     churned = AccountFactory()
     accounts.cancel_subscription(account=churned, cause=BY_API)
     accounts.reactivate_account(account=churned, how="payment", cause=BY_API)
@@ -137,6 +141,18 @@ def announce_appointments(contact, owner):
     cancel_appointment(appointment=book(contact, owner, 49), cause=BY_API)
     mark_appointment_attended(appointment=book(contact, owner, -1), cause=BY_API)
     mark_appointment_no_show(appointment=book(contact, owner, -2), cause=BY_API)
+
+
+def answer_a_survey(account, contact) -> None:
+    """The CSAT survey sent to the contact, and their answer (survey_answered)."""
+    sent = send_survey(
+        survey=Survey.objects.get(key="csat"),
+        account=account,
+        contact=contact,
+        cause=BY_API,
+        cause_key="registry:csat",
+    )
+    answer_survey(send=sent.send, given={"csat": ["5"]}, cause=BY_API)
 
 
 def make_every_sweep_kind_due(owner, frozen_time) -> None:

@@ -18,6 +18,7 @@ from . import (
     signals,
     staff,
     stages,
+    surveys,
     tags,
     tasks,
     wait,
@@ -145,6 +146,14 @@ ACTIONS: dict[str, ActionKind] = {
             webhook.check,
             webhook.validate,
             {"endpoint": "crm-sync", "type": "account.at_risk"},
+        ),
+        ActionKind(
+            "send_survey",
+            "Send survey",
+            surveys.send_survey,
+            surveys.check,
+            surveys.validate,
+            {"survey": "nps"},
         ),
         ActionKind(WAIT, "Wait", None, wait.check, wait.validate, {"days": 1}),
         ActionKind(

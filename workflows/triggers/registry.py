@@ -15,6 +15,7 @@ from activity import signals as activity_signals
 from health import signals as health_signals
 from pipelines import signals as pipeline_signals
 from scoring import signals as scoring_signals
+from surveys import signals as survey_signals
 
 from . import (
     accounts,
@@ -25,6 +26,7 @@ from . import (
     manual,
     payments,
     scores,
+    surveys,
     tasks,
     usage,
 )
@@ -88,6 +90,14 @@ TRIGGERS: list[TriggerKind] = [
         signal=activity_signals.feedback_submitted,
         event_key=feedback.feedback_key,
         data=feedback.feedback,
+    ),
+    TriggerKind(
+        key="survey_answered",
+        name="Survey answered",
+        description="A contact answered a survey; test its answers as data.answers.<question key>.",
+        signal=survey_signals.survey_answered,
+        event_key=surveys.response_key,
+        data=surveys.survey_answered,
     ),
     TriggerKind(
         key="milestone_reached",
