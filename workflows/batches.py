@@ -40,7 +40,7 @@ from accounts.models import Account, AccountTag
 from core import clock
 from core.worker import time_to_leave
 
-from . import engine, paths
+from . import decisions, engine, paths
 from .actions import ACTIONS, DECISION, WAIT, WAIT_FOR, ActionKind, StepContext
 from .conditions import Memberships
 from .models import Run, RunStatus, StepOutcome, StepResult
@@ -292,10 +292,10 @@ def _decide_group(runs: list[Run], steps: list, path: paths.Path, spec: dict) ->
     params = spec["params"]
     options = params["paths"]
     ids = sorted({run.account_id for run in runs})
-    names = engine.fields_tested(options)
+    names = decisions.fields_tested(options)
     accounts = Account.objects.only("pk", *names).in_bulk(ids) if names else {}
     tags: dict[int, set[str]] = {}
-    if engine.tags_tested(options):
+    if decisions.tags_tested(options):
         for account_id, name in AccountTag.objects.filter(account_id__in=ids).values_list(
             "account_id", "tag__name"
         ):
@@ -308,7 +308,7 @@ def _decide_group(runs: list[Run], steps: list, path: paths.Path, spec: dict) ->
             moved[run.pk] = engine.continue_run(run, path)
             continue
         account = accounts[run.account_id] if names else run.account
-        index, reasons, detail = engine.choose(
+        index, reasons, detail = decisions.choose(
             params,
             account=account,
             data=run.event.data,
