@@ -35,7 +35,7 @@ from .models import (
     MessageTemplate,
 )
 from .optouts import opt_out_reason
-from .slack import channel_recipient, team_channels_for, user_recipient, users_with_slack
+from .slack import channel_recipient, team_channels_for, user_recipient, with_slack_flag
 from .templating import account_url, build_context, render, with_help_footer
 
 
@@ -155,9 +155,9 @@ def alert_staff(
         raise ValidationError(f"Unknown staff rule {rule!r}.", code="invalid_rule")
     template = template_for(template_key, audience=Audience.STAFF)
     users = list(
-        staff_recipients(rule=rule, account=account, role=role, user_id=user_id).select_related(
-            "staff_profile"
-        )
+        with_slack_flag(
+            staff_recipients(rule=rule, account=account, role=role, user_id=user_id)
+        ).select_related("staff_profile")
     )
     how = deliveries(
         template=template,
@@ -166,7 +166,6 @@ def alert_staff(
     )
     link = account_url(account) if account else ""
     done, held = StaffAlerts(), []
-    on_slack = users_with_slack([user.pk for user in users])
     with transaction.atomic(savepoint=False):
         done.messages += _post_to_team_channels(
             template=template, account=account, data=data, cause=cause, cause_key=cause_key
@@ -203,7 +202,7 @@ def alert_staff(
                 template=template,
                 rendered=rendered,
                 email=email,
-                slack=user.pk in on_slack,
+                slack=user.on_slack,
                 cause=cause,
                 cause_key=cause_key,
                 account=account,
