@@ -143,7 +143,8 @@ def alert_staff(
     email: bool = False,
     data: dict[str, Any] | None = None,
 ) -> StaffAlerts:
-    """Alert the staff a rule names: an inbox item each, and an e-mail copy if asked.
+    """Alert the staff a rule names: an inbox item each, an e-mail copy if asked, a Slack
+    copy for those with a Slack webhook, and a post to each team Slack channel of the kind.
 
     Each recipient gets it as they chose for this kind (notifications.digests): at
     once, held for their hourly or daily digest, or not at all; an escalation always
