@@ -329,13 +329,14 @@ def release_stuck_messages() -> int:
     """Settle rows whose worker died while sending; returns how many.
 
     An in-app alert is safe to retry (its inbox row is unique per message), and so is
-    a webhook (its receiver de-duplicates by delivery id).
-    An e-mail, SMS or Slack post may have left before the worker died: it is marked
+    a webhook (its receiver de-duplicates by delivery id) and a Slack alert (a repeated
+    alert in Slack costs less than a missed escalation).
+    An e-mail or SMS may have left before the worker died: it is marked
     failed with that explanation rather than risk a duplicate, and a manager
     can retry it from the admin.
     """
     stuck = Q(status=MessageStatus.SENDING, claimed_at__lt=clock.now() - STUCK_AFTER)
-    retryable = [Channel.IN_APP, Channel.WEBHOOK]
+    retryable = [Channel.IN_APP, Channel.WEBHOOK, Channel.SLACK]
     retried = Message.objects.filter(stuck, channel__in=retryable).update(
         status=MessageStatus.QUEUED, next_attempt_at=clock.now(), claimed_at=None
     )

@@ -35,7 +35,7 @@ from .models import (
     MessageTemplate,
 )
 from .optouts import opt_out_reason
-from .slack import channel_recipient, team_channels_for, user_recipient, users_with_slack
+from .slack import channel_recipient, team_channels_for, user_recipient, with_slack_flag
 from .templating import Rendered, account_url, build_context, render, with_help_footer
 
 
@@ -175,7 +175,8 @@ def alert_staff(
     email: bool = False,
     data: dict[str, Any] | None = None,
 ) -> StaffAlerts:
-    """Alert the staff a rule names: an inbox item each, and an e-mail copy if asked.
+    """Alert the staff a rule names: an inbox item each, an e-mail copy if asked, a Slack
+    copy for those with a Slack webhook, and a post to each team Slack channel of the kind.
 
     Each recipient gets it as they chose for this kind (notifications.digests): at
     once, held for their hourly or daily digest, or not at all; an escalation always
@@ -187,9 +188,9 @@ def alert_staff(
         raise ValidationError(f"Unknown staff rule {rule!r}.", code="invalid_rule")
     template = template_for(template_key, audience=Audience.STAFF)
     users = list(
-        staff_recipients(rule=rule, account=account, role=role, user_id=user_id).select_related(
-            "staff_profile"
-        )
+        with_slack_flag(
+            staff_recipients(rule=rule, account=account, role=role, user_id=user_id)
+        ).select_related("staff_profile")
     )
     how = deliveries(
         template=template,
@@ -198,7 +199,6 @@ def alert_staff(
     )
     link = account_url(account) if account else ""
     done, held = StaffAlerts(), []
-    on_slack = users_with_slack([user.pk for user in users])
     with transaction.atomic(savepoint=False):
         done.messages += _post_to_team_channels(
             template=template, account=account, data=data, cause=cause, cause_key=cause_key
@@ -235,7 +235,7 @@ def alert_staff(
                 template=template,
                 rendered=rendered,
                 email=email,
-                slack=user.pk in on_slack,
+                slack=user.on_slack,
                 cause=cause,
                 cause_key=cause_key,
                 account=account,

@@ -14,11 +14,12 @@ SMS_BACKENDS = {
 
 def transport_for(channel: str) -> Transport:
     """The transport that delivers `channel` under the current settings (inside a dry run,
-    capture.captured(), e-mail and SMS are kept instead)."""
+    capture.captured(), all but in-app alerts are kept instead)."""
     from .capture import CapturingTransport, collector
 
     collected = collector()
-    if collected is not None and channel in (Channel.EMAIL, Channel.SMS):
+    # Everything that would leave the building is captured: e-mail, SMS, webhooks, Slack.
+    if collected is not None and channel != Channel.IN_APP:
         return CapturingTransport(collected)
     if channel == Channel.EMAIL:
         from .email import EmailTransport

@@ -1,11 +1,11 @@
 """A transport that keeps e-mail and SMS instead of sending them: the dry run's way out.
 
-Inside `captured()` (this thread only), `transport_for` hands e-mail and SMS
-to a `Captured` collector, which records each message as the customer would
-have received it, at the time (core.clock) it would have gone, and reports it
-sent. Nothing reaches a mail server or an SMS provider. In-app alerts keep
-their own transport: they are rows, which the simulator's transaction rolls
-back.
+Inside `captured()` (this thread only), `transport_for` hands e-mail, SMS,
+webhooks and Slack posts to a `Captured` collector, which records each message
+as its recipient would have received it, at the time (core.clock) it would have
+gone, and reports it sent. Nothing reaches a mail server, an SMS provider, a
+webhook receiver or Slack. In-app alerts keep their own transport: they are
+rows, which the simulator's transaction rolls back.
 """
 
 from collections.abc import Iterator, Sequence
@@ -50,7 +50,7 @@ def collector() -> Captured | None:
 
 @contextmanager
 def captured() -> Iterator[Captured]:
-    """Within this block, e-mail and SMS are captured, not sent."""
+    """Within this block, e-mail, SMS, webhooks and Slack posts are captured, not sent."""
     collected = Captured()
     token = _collector.set(collected)
     try:

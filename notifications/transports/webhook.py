@@ -77,11 +77,11 @@ def check_destination(url: str, *, allow_private: bool = False) -> Destination:
     private address is refused), so a public-looking name pointing at 127.0.0.1 or
     169.254.169.254 is caught; the connection then goes to the first of them.
     """
-    parts = urlsplit(url)
     try:
+        parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise UnsafeDestination("The webhook URL has an invalid port.") from None
+        raise UnsafeDestination("The webhook URL is not a valid URL.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeDestination("A webhook URL must be http:// or https:// with a host.")
     try:

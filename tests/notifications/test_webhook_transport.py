@@ -80,6 +80,8 @@ def test_a_failed_delivery_says_whether_to_retry(receiver, status, permanent):
         "http://0.0.0.0/hook",
         "ftp://example.com/hook",
         "file:///etc/passwd",
+        "http://[::1/hook",
+        "http://example.com:99999/hook",
     ],
 )
 def test_private_loopback_and_link_local_destinations_are_refused(url):

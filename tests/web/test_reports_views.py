@@ -253,13 +253,27 @@ def test_messages_sent_are_counted_per_workflow_whose_run_caused_them(client, cs
 
     item = report(client, "messages-sent", range="90d")
 
-    assert item["table"].columns == ["Playbook", "E-mail", "SMS", "In-app alert", "Total"]
+    assert item["table"].columns == [
+        "Playbook",
+        "E-mail",
+        "SMS",
+        "In-app alert",
+        "Webhook",
+        "Slack",
+        "Total",
+    ]
     assert item["table"].rows == [
-        [churn.name, 3, 1, 0, 4],
-        [receipt.name, 2, 0, 1, 3],
+        [churn.name, 3, 1, 0, 0, 0, 4],
+        [receipt.name, 2, 0, 1, 0, 0, 3],
     ]
     stacks = {d["label"]: d["data"] for d in item["chart"]["data"]["datasets"]}
-    assert stacks == {"E-mail": [3, 2], "SMS": [1, 0], "In-app alert": [0, 1]}
+    assert stacks == {
+        "E-mail": [3, 2],
+        "SMS": [1, 0],
+        "In-app alert": [0, 1],
+        "Webhook": [0, 0],
+        "Slack": [0, 0],
+    }
     assert csv_rows(client, "messages-sent", range="90d") == as_csv(item["table"])
 
 

@@ -205,3 +205,39 @@ def test_a_bad_step_is_refused_when_saved(endpoint, params, refusal):
         ACTIONS["call_webhook"].validate(params)
 
     assert refusal in " ".join(refused.value.messages)
+
+
+def test_the_readmes_verify_function_accepts_a_delivery_and_nothing_else(
+    deliver, account, playbook, receiver, settings
+):
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    section = readme.split("### Verify a webhook's signature", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(code, namespace)  # the README's own receiver code, as a team would paste it
+    verify = namespace["verify"]
+    deliver(lambda: failed_payment(account, "ch_1"))
+    [(headers, body)] = receiver.requests
+    header = headers["OpenCSM-Signature"]
+
+    assert verify(body, header, SECRET)
+    assert not verify(body + b" ", header, SECRET)
+    assert not verify(body, header, "whsec_someone_else")
+    assert not verify(body, "t=soon,v1=00", SECRET)
+
+
+def test_a_dry_run_posts_nothing(account, playbook, receiver):
+    from workflows.simulation.testing import at, simulate
+
+    result = simulate(
+        account,
+        days=1,
+        workflow="tell-the-crm",
+        happenings=[at(days=0, what="a failed payment", do=lambda: failed_payment(account))],
+    )
+
+    assert receiver.requests == []
+    assert not webhooks().exists()  # rolled back
+    [hook] = [m for m in result.messages if m.channel == "Webhook"]
+    assert (hook.status, hook.to_customer) == ("sent", False)  # captured, as e-mail is
+    assert '"kind": "payment_failed"' in hook.body_text

@@ -235,7 +235,8 @@ def _messages(account_id: int, marks: Marks, captured: Captured) -> list[Simulat
             SimulatedMessage(
                 channel=row.get_channel_display(),
                 recipient=row.recipient,
-                to_customer=row.user_id is None,
+                # Webhooks and team Slack posts name no user, and no customer reads them.
+                to_customer=row.user_id is None and row.channel not in ("webhook", "slack"),
                 subject=row.subject,
                 body_text=row.body_text,
                 body_html=row.body_html,
