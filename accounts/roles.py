@@ -59,6 +59,9 @@ _VIEW_PORTFOLIO = [
     "health.view_accounthealth",
     "health.view_healthsnapshot",
     "health.view_healthoverride",
+    "conversations.view_conversation",
+    "conversations.view_message",
+    "conversations.view_savedreply",
 ]
 
 _WORK_ACCOUNTS = [
@@ -75,6 +78,8 @@ _WORK_ACCOUNTS = [
     "activity.change_task",
     "workqueue.change_signal",
     "workqueue.add_touch",
+    "conversations.change_conversation",
+    "conversations.add_message",
 ]
 
 _MANAGE = [
@@ -117,6 +122,9 @@ _MANAGE = [
     "workqueue.change_signalrules",
     "health.edit_health_model",
     "health.add_healthoverride",
+    "conversations.add_savedreply",
+    "conversations.change_savedreply",
+    "conversations.delete_savedreply",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("m/", include("notifications.urls")),
     path("c/", include("portal.urls")),
+    path("chat/api/", include("conversations.widget_urls")),
     path("api/", include("api.urls")),
     # Segment's tracking API paths (api.segment): /v1/batch, /v1/track …
     path("", include("api.segment.urls")),
@@ -34,4 +35,5 @@ urlpatterns = [
     path("workflows/", include("workflows.urls")),
     path("queue/", include("workqueue.urls")),
     path("health/", include("health.urls")),
+    path("conversations/", include("conversations.urls")),
 ]

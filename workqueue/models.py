@@ -233,6 +233,7 @@ class TouchKind(models.TextChoices):
     CALL = "call", "Call"
     MEETING = "meeting", "Meeting"
     NOTE = "note", "Note"
+    CHAT = "chat", "Chat reply"  # a staff reply in a conversation (conversations.services)
 
 
 class Touch(models.Model):

@@ -15,6 +15,16 @@ pytestmark = pytest.mark.django_db
 
 NAV_LINK = re.compile(r'<a class="nav-link[^"]*" href="([^"]+)"')
 
+STAFF_PAGES = [
+    "/",
+    "/accounts/",
+    "/boards/",
+    "/tasks/",
+    "/conversations/",
+    "/workflows/",
+    "/reports/",
+]
+
 
 def _nav_links(client) -> list[str]:
     page = client.get(reverse("home")).content.decode()
@@ -30,9 +40,9 @@ def admin_user(db):
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        ("csm", ["/", "/accounts/", "/boards/", "/tasks/", "/workflows/", "/reports/"]),
-        ("manager", ["/", "/accounts/", "/boards/", "/tasks/", "/workflows/", "/reports/"]),
-        ("admin_user", ["/", "/accounts/", "/boards/", "/tasks/", "/workflows/", "/reports/"]),
+        ("csm", STAFF_PAGES),
+        ("manager", STAFF_PAGES),
+        ("admin_user", STAFF_PAGES),
         ("affiliate_manager", ["/", "/accounts/"]),
     ],
 )

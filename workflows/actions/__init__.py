@@ -9,7 +9,19 @@ engine asks before running a step, `validate` what saving and importing ask.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import branching, happiness, messages, score, signals, staff, stages, tags, tasks, wait
+from . import (
+    branching,
+    chat,
+    happiness,
+    messages,
+    score,
+    signals,
+    staff,
+    stages,
+    tags,
+    tasks,
+    wait,
+)
 from .base import StepContext
 
 WAIT = "wait"
@@ -116,6 +128,14 @@ ACTIONS: dict[str, ActionKind] = {
             signals.check,
             signals.validate,
             {"reason": "usage_drop", "why": "…"},
+        ),
+        ActionKind(
+            "send_chat_message",
+            "Send a chat message",
+            chat.send_chat_message,
+            chat.check,
+            chat.validate,
+            {"text": "Thanks for writing to us: we will answer within the hour."},
         ),
         ActionKind(WAIT, "Wait", None, wait.check, wait.validate, {"days": 1}),
         ActionKind(
