@@ -4,14 +4,23 @@ the widget's JSON endpoints."""
 import json
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from conversations.identity import identity_hash
 from core.causes import Cause
 from tests.factories import AccountFactory, ContactFactory
+from tests.workflows.conftest import NOW
 
 BY_CUSTOMER = Cause.by_customer("chat test")
 SECRET = "test-installation-secret-of-at-least-32-characters"
+
+
+@pytest.fixture
+def frozen_time():
+    """The clock stands still at Monday 1 September 2025, 09:00 UTC (a business hour)."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
