@@ -44,6 +44,9 @@ run: install
 # stops both: the worker finishes the item in hand and exits within 10 s.
 # The banner (log-in, address, mail folder) waits until the server answers, so
 # it comes after runserver's own lines; only warnings follow it (LOG_LEVEL).
+# runserver is daphne's (first in INSTALLED_APPS): the ASGI app, HTTP and the live
+# WebSockets, with the static files in DEBUG; the worker's live publishes reach it
+# through the database relay (core/live/relay.py), so no Redis is needed.
 	@set -m; trap 'trap - INT TERM EXIT; kill -TERM -- -$$worker -$$web 2>/dev/null; wait' INT TERM EXIT; \
 	$(PY) manage.py worker & worker=$$!; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) & web=$$!; \

@@ -27,6 +27,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # First, so that `runserver` is daphne's: it serves the ASGI app (HTTP and the
+    # live WebSockets, core.live) with the static files in DEBUG, as Django's did.
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,7 +44,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "channels",
     "core",
+    "core.live",
     "accounts",
     "pipelines",
     "scoring",
@@ -233,6 +238,30 @@ if Q_REDIS_URL:
     Q_CLUSTER["redis"] = Q_REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+
+# --- Real time (core.live: Django Channels) ------------------------------------
+# LIVE_REDIS_URL (default: Q_REDIS_URL, the one Redis a scaled deployment already has)
+# makes channels_redis the layer, so a publish reaches the sockets of every web process.
+# Without it the layer is in-memory (one process, nothing to install) and publishes from
+# other processes (the worker, a second web process) travel through the database
+# (core.live.relay), which works on the embedded SQLite default too.
+LIVE_REDIS_URL = env.str("LIVE_REDIS_URL", default=Q_REDIS_URL)
+if LIVE_REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # A socket's receive blocks on Redis for 5 s at a time (channels_redis), and
+            # redis-py 8 times reads out after 5 s by default: give reads more.
+            "CONFIG": {
+                "hosts": [{"address": LIVE_REDIS_URL, "socket_timeout": 15}],
+                "prefix": "opencsm-live",
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# How long a page's live ticket (core.live.ticket) stays good, by default.
+LIVE_TICKET_HOURS = env.int("LIVE_TICKET_HOURS", default=12)
 
 # --- Security ---------------------------------------------------------------
 # Secure by default outside DEBUG; a TLS-terminating proxy sets X-Forwarded-Proto.

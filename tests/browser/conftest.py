@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.asgi_server import start_asgi_server
+
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls
 # the tests make between browser steps are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -49,6 +51,30 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def asgi_live_server(django_db_setup):
+    """daphne serving csm.asgi (HTTP, static files and the /ws/live/ WebSockets) on the
+    test database, in a subprocess, for the whole session: pytest-django's live_server
+    is WSGI, without WebSockets. Use it with BROWSER_DB (what the test writes must be
+    committed for the server to see it); publishes from the test reach it through the
+    database relay (in-memory layer), or Redis where the settings name one."""
+    server = start_asgi_server(redis_url=settings.LIVE_REDIS_URL)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def asgi_page(browser, asgi_live_server):
+    """A tab whose relative URLs go to the ASGI live server (`page` goes to live_server)."""
+    context = browser.new_context(
+        base_url=asgi_live_server.url, viewport={"width": 1400, "height": 900}
+    )
     context.set_default_timeout(10_000)
     tab = context.new_page()
     yield tab

@@ -10,7 +10,11 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+
+# The Procfile's web line serves csm.asgi (daphne); csm.wsgi stays for WSGI servers.
+ENTRY_POINTS = pytest.mark.parametrize("entry_point", ["csm.wsgi", "csm.asgi"])
 
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
@@ -34,18 +38,20 @@ def _run(static_root, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_web_server_refuses_to_start_without_collected_static_files(tmp_path):
-    started = _run(tmp_path, "-c", "import csm.wsgi")
+@ENTRY_POINTS
+def test_the_web_server_refuses_to_start_without_collected_static_files(tmp_path, entry_point):
+    started = _run(tmp_path, "-c", f"import {entry_point}")
 
     assert started.returncode != 0
     assert "run `manage.py collectstatic`" in started.stderr
     assert str(tmp_path / "staticfiles.json") in started.stderr
 
 
-def test_the_web_server_starts_once_static_files_are_collected(tmp_path):
+@ENTRY_POINTS
+def test_the_web_server_starts_once_static_files_are_collected(tmp_path, entry_point):
     (tmp_path / "staticfiles.json").write_text(json.dumps({"paths": {}, "version": "1.1"}))
 
-    started = _run(tmp_path, "-c", "import csm.wsgi")
+    started = _run(tmp_path, "-c", f"import {entry_point}")
 
     assert started.returncode == 0, started.stderr
 

@@ -29,7 +29,7 @@ from activity.models import Feature
 from api.tokens import create_token
 from core import clock
 from core.causes import Cause
-from demo.bench import segments, workers
+from demo.bench import live, segments, workers
 from demo.bench.branching import execute_decision_runs
 from demo.bench.dates import date_workflows
 from demo.bench.health import measure_health
@@ -58,6 +58,8 @@ LATENCY_P95_SECONDS = 2.0
 WORKER_RUNS_PER_SECOND = {"postgresql": 200, "sqlite": 100}
 WORKER_MESSAGES_PER_SECOND = {"postgresql": 300, "sqlite": 100}
 TASKS_PER_1000_RUNS = 20
+# Issue 22: a message's round trip (publish → the other side's socket), 200 sockets open.
+LIVE_ROUND_TRIP_P95_SECONDS = 0.5
 # Segments (issue #18), PostgreSQL: a count over 100k accounts, enrolling 10k accounts.
 SEGMENT_COUNT_SECONDS = 0.300
 ENROLL_10K_SECONDS = 30
@@ -73,10 +75,10 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=1_000)
         parser.add_argument(
             "--only",
-            default="sweeps,ingest,runs,decisions,pages,segments,signals,health,workers",
+            default="sweeps,ingest,runs,decisions,pages,segments,signals,health,workers,live",
             help="Comma-separated parts to measure (after seeding): sweeps, ingest, runs, "
-            "decisions, pages, segments, signals, health (in-process) and workers (real "
-            "worker and web processes).",
+            "decisions, pages, segments, signals, health (in-process), workers (real "
+            "worker and web processes) and live (WebSocket round trips through daphne).",
         )
         parser.add_argument("--skip-workers", action="store_true", help="In-process parts only.")
         parser.add_argument(
@@ -92,6 +94,15 @@ class Command(BaseCommand):
             "--timeout", type=float, default=60, help="Worker part: longest wait for an event."
         )
         parser.add_argument("--port", type=int, default=8102, help="Worker part: web port.")
+        parser.add_argument(
+            "--live-connections", type=int, default=200, help="Live part: open WebSockets."
+        )
+        parser.add_argument(
+            "--live-messages", type=int, default=1000, help="Live part: messages published."
+        )
+        parser.add_argument(
+            "--live-rate", type=float, default=100, help="Live part: messages a second."
+        )
 
     def handle(
         self, *args, accounts: int, small: int, events: int, runs: int, only: str, **options
@@ -101,10 +112,10 @@ class Command(BaseCommand):
         logging.getLogger("django-q").setLevel(logging.WARNING)
         parts = set(only.split(","))
         if options["skip_workers"]:
-            parts.discard("workers")
+            parts -= {"workers", "live"}
         self.rows: list[dict] = []
         self.path = "in-process"
-        self.stdout.write(f"In-process parts ({', '.join(sorted(parts - {'workers'}))}):")
+        self.stdout.write(f"In-process parts ({', '.join(sorted(parts - {'workers', 'live'}))}):")
         staff = ensure_demo_staff(password=settings.DEMO_PASSWORD)
         self._grow_to(min(small, accounts), staff)
         if "sweeps" in parts:
@@ -131,6 +142,8 @@ class Command(BaseCommand):
             measure_health(self._row)
         if "workers" in parts:
             self._workers(options)
+        if "live" in parts:
+            self._live(options)
         self._report(accounts)
 
     # --- parts ------------------------------------------------------------------
@@ -425,6 +438,33 @@ class Command(BaseCommand):
             note = f"p95; p50 {p50}; {figure['finished']} of {figure['events']} done"
             self._row("workers", f"latency: {what}", m, note, met=met, sqlite_too=True)
 
+    def _live(self, options: dict) -> None:
+        """WebSocket round trips with many sockets open (demo/bench/live.py)."""
+        self.path = "live"
+        sizes = live.LiveSizes(
+            connections=options["live_connections"],
+            messages=options["live_messages"],
+            rate=options["live_rate"],
+            port=options["port"] + 1,
+        )
+        figures = live.measure(sizes, say=self.stdout.write)
+        self.live = figures
+        trip = figures["round_trip"]
+        p95 = trip["p95_seconds"]
+        m = {"seconds": trip["timeout_seconds"] if p95 is None else p95, "queries": None}
+        p50 = "timed out" if trip["p50_seconds"] is None else f"{trip['p50_seconds'] * 1000:.0f} ms"
+        note = f"p95; p50 {p50}; {trip['finished']} of {trip['events']} received; "
+        note += f"{sizes.connections} sockets, {figures['layer']}"
+        met = p95 is not None and p95 <= LIVE_ROUND_TRIP_P95_SECONDS
+        self._row(
+            "live",
+            "round trip: publish → socket",
+            {**m, "peak_mb": None},
+            note,
+            met=met,
+            sqlite_too=True,
+        )
+
     # --- output -------------------------------------------------------------------
 
     def _row(
@@ -475,6 +515,7 @@ class Command(BaseCommand):
                     "python": platform.python_version(),
                     "rows": self.rows,
                     "workers": getattr(self, "workers", None),
+                    "live": getattr(self, "live", None),
                 },
                 indent=2,
             )
