@@ -7,15 +7,13 @@ navbar badge). core.live sends after commit, so a rolled-back message is never s
 
 from typing import Any
 
+from core.live import publish
+
 from .models import Conversation, Message
 from .serializers import as_json
 
 
 def _publish(topic: str, payload: dict[str, Any]) -> None:
-    try:
-        from core.live import publish
-    except ImportError:  # the live layer is not installed: pages poll on reload only
-        return
     publish(topic, payload)
 
 

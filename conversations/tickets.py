@@ -1,16 +1,13 @@
 """Live tickets: which topics a page may listen to (core.live signs them for the page)."""
 
 from accounts.models import Contact
+from core.live import ticket
 
 from .models import Conversation
 from .realtime import conversation_topic, staff_topic
 
 
-def _ticket(topics: list[str], party: str) -> str | None:
-    try:
-        from core.live import ticket
-    except ImportError:  # no live layer: the pages fall back to polling
-        return None
+def _ticket(topics: list[str], party: str) -> str:
     return ticket(topics, party=party)
 
 
@@ -21,7 +18,7 @@ def ticket_for_contact(contact: Contact, conversation: Conversation | None) -> s
     return _ticket([conversation_topic(conversation.pk)], party=f"contact:{contact.pk}")
 
 
-def ticket_for_staff(user, conversation: Conversation | None = None) -> str | None:
+def ticket_for_staff(user, conversation: Conversation | None = None) -> str:
     """A staff page hears the member's inbox, and the thread it shows."""
     topics = [staff_topic(user.pk)]
     if conversation is not None:

@@ -128,7 +128,7 @@
           }
         },
         onOpen: refresh, // whatever arrived while the socket was away
-        onExpired: () => { listening = false; token = ""; },
+        onExpired: () => { listening = false; token = ""; starting = null; },
       });
     };
     if (window.OpenCSMLive) return connect();
@@ -147,8 +147,13 @@
     }
   }
 
-  async function start() {
-    if (token) return;
+  let starting = null;
+  function start() {
+    starting = starting || begin();
+    return starting;
+  }
+
+  async function begin() {
     try {
       const state = await call("session", { method: "POST", body: JSON.stringify(identity) });
       token = state.token;
@@ -157,6 +162,7 @@
     } catch (problem) {
       error.textContent = problem.message;
       input.disabled = send.disabled = true;
+      starting = null; // opening the chat again tries again
     }
   }
 
@@ -184,6 +190,7 @@
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    await start(); // a message typed while the session starts waits for it
     if (!token) return;
     const body = input.value;
     const clientId = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now() + Math.random())).slice(0, 64);

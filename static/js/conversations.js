@@ -26,7 +26,10 @@
     const meta = document.createElement("div");
     meta.className = "small text-body-secondary";
     const when = new Date(message.at);
-    meta.textContent = `${message.name} · ${when.toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })}`;
+    // As the server writes it ("3 Dec, 08:39"), in the browser's timezone.
+    const month = when.toLocaleString("en-GB", { month: "short" });
+    const time = when.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+    meta.textContent = `${message.name} · ${when.getDate()} ${month}, ${time}`;
     const body = document.createElement("div");
     body.className = "chat-body";
     body.style.whiteSpace = "pre-wrap";

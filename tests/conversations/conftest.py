@@ -13,7 +13,7 @@ from tests.factories import AccountFactory, ContactFactory
 from tests.workflows.conftest import NOW
 
 BY_CUSTOMER = Cause.by_customer("chat test")
-SECRET = "test-installation-secret-of-at-least-32-characters"
+SECRET = "test-chat-identity-secret-not-for-production-0123456789"  # csm.test_settings
 
 
 @pytest.fixture

@@ -38,7 +38,9 @@ def test_nobody_answers_the_owner_then_the_manager_is_alerted_once_each(
     deliver, frozen_time, contact, csm, manager
 ):
     conversation = _wait(deliver, contact)
+    conversation.refresh_from_db()
     assert conversation.response_due_at == NOW + timedelta(hours=2)
+    assert conversation.escalation_due_at == NOW + timedelta(hours=4)
 
     frozen_time.shift(timedelta(hours=1, minutes=59))
     assert deliver(first_response_timeouts) == 0
@@ -57,7 +59,7 @@ def test_nobody_answers_the_owner_then_the_manager_is_alerted_once_each(
     assert deliver(first_response_timeouts) == 1
     assert inbox(manager) == ["Still no chat reply: Jordan Rivera at Acme"]
     assert inbox(csm) == [waiting]
-    assert [run.status for run in runs_of(PLAYBOOK, contact.account)] == ["completed"] * 2
+    assert [run.status for run in runs_of(PLAYBOOK, contact.account)] == ["succeeded"] * 2
     before = footprint(contact.account)
     deliver(first_response_timeouts)
     assert footprint(contact.account) == before

@@ -12,8 +12,8 @@ from conversations.offline import email_unread_messages
 from conversations.services import post_customer_message, post_staff_reply
 from conversations.threads import mark_read_by_contact
 from core.causes import Cause
-from notifications.models import MessageStatus
 from notifications.models import Message as Outgoing
+from notifications.models import MessageStatus
 from tests.conversations.conftest import BY_CUSTOMER
 from tests.workflows.outcomes import emails_to
 
@@ -50,7 +50,9 @@ def test_an_unread_reply_is_emailed_after_ten_minutes_once(
     link = next(word for word in email.body.split() if "/c/chat/" in word)
     assert deliver(email_unread_messages) == 0  # the same sweep again
     assert len(emails_to(contact.email)) == 1
-    assert not Message.objects.filter(conversation=conversation, author_kind="staff", emailed_at=None)
+    assert not Message.objects.filter(
+        conversation=conversation, author_kind="staff", emailed_at=None
+    )
 
     page = client.get(link.removeprefix("http://127.0.0.1:8000"))
     assert page.status_code == 200
@@ -83,7 +85,8 @@ def test_a_later_reply_gets_its_own_email_without_repeating_the_first(
 
     first, second = emails_to(contact.email)
     assert "First" in first.body
-    assert "Second" in second.body and "First" not in second.body
+    assert "Second" in second.body
+    assert "First" not in second.body
 
 
 def test_an_email_opt_out_suppresses_it(deliver, frozen_time, contact, csm):
