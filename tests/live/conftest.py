@@ -14,7 +14,7 @@ REDIS_LAYER = {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
             "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],  # as csm/settings.py
-            "prefix": "opencsm-live-test",
+            "prefix": "opencsm-live",  # the servers read csm/settings.py
         },
     }
 }
