@@ -63,6 +63,7 @@ check: install
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=false SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  ALLOWED_HOSTS=opencsm.example.com EMAIL_URL=smtp+tls://cs@smtp.example.com:587 \
+	  CHAT_IDENTITY_SECRET=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 # One worker process per core, each with its own test database (PYTEST_WORKERS=0: one process).

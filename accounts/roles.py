@@ -61,6 +61,9 @@ _VIEW_PORTFOLIO = [
     "health.view_healthoverride",
     "surveys.view_survey",
     "surveys.view_surveyresponse",
+    "conversations.view_conversation",
+    "conversations.view_message",
+    "conversations.view_savedreply",
 ]
 
 _WORK_ACCOUNTS = [
@@ -77,6 +80,8 @@ _WORK_ACCOUNTS = [
     "activity.change_task",
     "workqueue.change_signal",
     "workqueue.add_touch",
+    "conversations.change_conversation",
+    "conversations.add_message",
 ]
 
 _MANAGE = [
@@ -121,6 +126,9 @@ _MANAGE = [
     "health.add_healthoverride",
     "surveys.add_survey",
     "surveys.change_survey",
+    "conversations.add_savedreply",
+    "conversations.change_savedreply",
+    "conversations.delete_savedreply",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

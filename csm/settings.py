@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "health",
     "booking",
     "surveys",
+    "conversations",
     "portal",
     "api",
     "imports",
@@ -354,3 +355,18 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # A paid $0.00 invoice (a trial, a 100 % coupon) is no payment: no receipt, no points.
 STRIPE_RECORD_ZERO_INVOICES = env.bool("STRIPE_RECORD_ZERO_INVOICES", default=False)
+
+# --- Conversations (chat) ------------------------------------------------------
+# The secret the SaaS product signs each contact's id with for the chat widget
+# (conversations.identity); required in production (conversations.E001).
+CHAT_IDENTITY_SECRET = env.str("CHAT_IDENTITY_SECRET", default="") or (
+    "insecure-dev-chat-secret-only-for-debug" if DEBUG else ""
+)
+# The first-response time-out: no staff reply within this many business hours alerts
+# the owner, within the second the manager; business hours in TIME_ZONE.
+CHAT_FIRST_RESPONSE_HOURS = env.float("CHAT_FIRST_RESPONSE_HOURS", default=4)
+CHAT_ESCALATION_HOURS = env.float("CHAT_ESCALATION_HOURS", default=8)
+CHAT_BUSINESS_HOURS = env.str("CHAT_BUSINESS_HOURS", default="09:00-17:00")
+CHAT_BUSINESS_DAYS = env.str("CHAT_BUSINESS_DAYS", default="1-5")
+# A team message the contact has not read for this long is also e-mailed to them.
+CHAT_EMAIL_UNREAD_AFTER_MINUTES = env.int("CHAT_EMAIL_UNREAD_AFTER_MINUTES", default=10)

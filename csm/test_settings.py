@@ -35,3 +35,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # connections and need SQLite's real locking and busy timeout.
     # One file per test process, so two suites can run side by side.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}  # noqa: F405
+# The chat widget's identity secret (conversations.identity), the same in the ASGI test server.
+CHAT_IDENTITY_SECRET = "test-chat-identity-secret-not-for-production-0123456789"

@@ -25,6 +25,7 @@ urlpatterns = [
     # Booking: the customer's pages (c/book/…, c/meeting/…) and the staff's (meetings/…).
     path("", include("booking.urls")),
     path("s/", include("surveys.answer_urls")),
+    path("chat/api/", include("conversations.widget_urls")),
     path("api/", include("api.urls")),
     # Segment's tracking API paths (api.segment): /v1/batch, /v1/track …
     path("", include("api.segment.urls")),
@@ -38,4 +39,5 @@ urlpatterns = [
     path("queue/", include("workqueue.urls")),
     path("health/", include("health.urls")),
     path("surveys/", include("surveys.staff_urls")),
+    path("conversations/", include("conversations.urls")),
 ]

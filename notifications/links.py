@@ -1,7 +1,7 @@
 """Signed links a customer follows from a message, without a staff login.
 
 Unsubscribe links never expire; the customer form links (feedback, task
-request) expire after PORTAL_LINK_DAYS and carry a nonce, which the portal
+request, the chat conversation) expire after PORTAL_LINK_DAYS and carry a nonce, which the portal
 turns into the key that makes one link one answer (portal.links). A message's
 eleven NPS score links (`nps_0` … `nps_10`) share its feedback link's nonce, so
 they are one answer too: each opens the feedback form with its score chosen.
@@ -61,6 +61,7 @@ FORM_SALTS = {
     "feedback": "portal.feedback",
     "request": "portal.request",
     "survey": "surveys.response",  # one survey send (surveys.links)
+    "chat": "portal.chat",
 }
 
 
@@ -127,6 +128,8 @@ def form_links(contact: Contact) -> dict[str, str]:
     links = {
         "feedback": url("feedback", nonce=feedback_nonce),
         "request": url("request"),
+        # The contact's chat conversation in the portal (conversations), from any message.
+        "chat": url("chat"),
     }
     for score in NPS_SCORES:
         links[f"nps_{score}"] = url("feedback", nonce=feedback_nonce, score=score)

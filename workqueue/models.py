@@ -234,6 +234,7 @@ class TouchKind(models.TextChoices):
     MEETING = "meeting", "Meeting"
     NOTE = "note", "Note"
     EMAIL = "email", "E-mail"  # a template e-mail sent from the queue (or one logged by hand)
+    CHAT = "chat", "Chat reply"  # a staff reply in a conversation (conversations.services)
 
 
 class Touch(models.Model):

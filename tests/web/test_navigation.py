@@ -15,6 +15,17 @@ pytestmark = pytest.mark.django_db
 
 NAV_LINK = re.compile(r'<a class="nav-link[^"]*" href="([^"]+)"')
 
+STAFF_PAGES = [
+    "/",
+    "/accounts/",
+    "/boards/",
+    "/tasks/",
+    "/conversations/",
+    "/workflows/",
+    "/reports/",
+    "/surveys/",
+]
+
 
 def _nav_links(client) -> list[str]:
     page = client.get(reverse("home")).content.decode()
@@ -30,18 +41,9 @@ def admin_user(db):
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (
-            "csm",
-            ["/", "/accounts/", "/boards/", "/tasks/", "/workflows/", "/reports/", "/surveys/"],
-        ),
-        (
-            "manager",
-            ["/", "/accounts/", "/boards/", "/tasks/", "/workflows/", "/reports/", "/surveys/"],
-        ),
-        (
-            "admin_user",
-            ["/", "/accounts/", "/boards/", "/tasks/", "/workflows/", "/reports/", "/surveys/"],
-        ),
+        ("csm", STAFF_PAGES),
+        ("manager", STAFF_PAGES),
+        ("admin_user", STAFF_PAGES),
         ("affiliate_manager", ["/", "/accounts/"]),
     ],
 )

@@ -24,6 +24,9 @@ from activity.services.logins import record_login
 from activity.services.payments import record_payment
 from activity.services.product_events import ProductEventReport, record_product_events
 from activity.services.tasks import create_task, resolve_task
+from conversations.models import Conversation
+from conversations.services import post_customer_message
+from conversations.timeouts import first_response_timeouts
 from core.causes import Cause
 from health.models import HealthModel
 from health.scoring import Scored
@@ -112,7 +115,15 @@ def announce_every_signal_kind(owner) -> Account:
             ProductEventReport(account=account, name="Exported", external_id="m1", cause=BY_API)
         ]
     )
+    announce_chat(contact)
     return account
+
+
+def announce_chat(contact) -> None:
+    """A customer starts a chat, and nobody answers in time (both levels of the time-out)."""
+    post_customer_message(contact=contact, body="Hello?", cause=BY_API)
+    Conversation.objects.update(response_due_at=NOW, escalation_due_at=NOW)
+    first_response_timeouts()
 
 
 def announce_health_change(account) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from . import (
     booking,
     branching,
+    chat,
     happiness,
     messages,
     score,
@@ -154,6 +155,14 @@ ACTIONS: dict[str, ActionKind] = {
             surveys.check,
             surveys.validate,
             {"survey": "nps"},
+        ),
+        ActionKind(
+            "send_chat_message",
+            "Send a chat message",
+            chat.send_chat_message,
+            chat.check,
+            chat.validate,
+            {"text": "Thanks for writing to us: we will answer within the hour."},
         ),
         ActionKind(WAIT, "Wait", None, wait.check, wait.validate, {"days": 1}),
         ActionKind(

@@ -12,6 +12,7 @@ from django.dispatch import Signal
 
 from accounts import signals as account_signals
 from activity import signals as activity_signals
+from conversations import signals as conversation_signals
 from health import signals as health_signals
 from pipelines import signals as pipeline_signals
 from scoring import signals as scoring_signals
@@ -20,6 +21,7 @@ from surveys import signals as survey_signals
 from . import (
     accounts,
     appointments,
+    conversations,
     dates,
     feedback,
     health,
@@ -277,6 +279,32 @@ TRIGGERS: list[TriggerKind] = [
         signal=health_signals.health_score_dropped,
         event_key=health.drop_key,
         data=health.health,
+    ),
+    TriggerKind(
+        key="conversation_started",
+        name="Conversation started",
+        description="A contact opened a chat conversation (the widget, the portal or a "
+        "playbook's chat message).",
+        signal=conversation_signals.conversation_started,
+        event_key=lambda a: f"conversation:{a['conversation_id']}:started",
+        data=conversations.started,
+    ),
+    TriggerKind(
+        key="customer_message_received",
+        name="Customer chat message received",
+        description="A contact wrote in a chat conversation; test data.body for words.",
+        signal=conversation_signals.customer_message_received,
+        event_key=lambda a: f"chat-message:{a['message_id']}",
+        data=conversations.message_received,
+    ),
+    TriggerKind(
+        key="first_response_overdue",
+        name="Chat first response overdue",
+        description="No staff reply within CHAT_FIRST_RESPONSE_HOURS business hours "
+        "(data.level owner), then within CHAT_ESCALATION_HOURS (data.level manager).",
+        signal=conversation_signals.first_response_overdue,
+        event_key=conversations.first_response_key,
+        data=conversations.first_response,
     ),
     # Recorded by the sweeps (workflows.sweeps); each key names the fact and its window.
     TriggerKind(
