@@ -47,19 +47,27 @@ class CapReached(Exception):
     """The cap holds the message back; the text says which message it waits behind."""
 
 
-def enforce_cap(cap: FrequencyCap, *, account: Account, template_key: str) -> None:
-    """Raise CapReached if `template_key` reached `account` in the cap's scope and days.
+def enforce_cap(
+    cap: FrequencyCap, *, account: Account, template_key: str, cause_key: str
+) -> None:
+    """Raise CapReached if `template_key` reached `account` in the cap's scope and days
+    for another cause (`cause_key`, scoped: the same cause again is the same message,
+    which the outbox returns as it is).
 
     Takes the account's row lock first, so two runs queueing for one account
     wait for each other and the second sees the first's message.
     """
     lock_account(account)
-    recent = Message.objects.filter(
-        account=account,
-        template__key=template_key,
-        cause_key__endswith=f"|{cap.scope}",
-        created_at__gte=clock.now() - timedelta(days=cap.days),
-    ).first()
+    recent = (
+        Message.objects.filter(
+            account=account,
+            template__key=template_key,
+            cause_key__endswith=f"|{cap.scope}",
+            created_at__gte=clock.now() - timedelta(days=cap.days),
+        )
+        .exclude(cause_key=cause_key)
+        .first()
+    )
     if recent:
         raise CapReached(
             f"{template_key} already sent on {recent.created_at:%Y-%m-%d} ({cap.scope})."

@@ -46,7 +46,7 @@ def test_every_default_playbook_comes_back_from_the_builder_as_it_was(client, ma
 
 
 EVERY_SHAPE = [
-    {"action": "send_email", "params": {"template": "e3-winback", "throttle_days": 7}},
+    {"action": "send_email", "params": {"template": "e3-winback"}},
     {"action": "send_sms", "params": {"template": "f1-reminder-hour-sms"}},
     {
         "action": "notify_staff",

@@ -19,18 +19,10 @@ from .lookups import CUSTOMER, STAFF
 
 
 class MessageForm(StepForm):
-    """Send e-mail / Send SMS: a customer template of the channel, with its preview."""
+    """Send e-mail / Send SMS: a customer template of the channel, with its preview (how
+    often it may repeat is the template's rule, applied by the outbox: notifications.caps)."""
 
     template = f.Picker(label="Message template", blank="Choose a template…")
-    throttle_days = forms.IntegerField(
-        label="At most once every (days)",
-        required=False,
-        min_value=0,
-        help_text="Empty: every time it is reached.",
-    )
-    throttle_scope = forms.CharField(
-        label="Once per", required=False, help_text="e.g. data.feature_key; empty: per account."
-    )
     contact = forms.CharField(
         label="To", required=False, help_text="Empty: the primary contact; or data.contact_id."
     )
@@ -60,8 +52,6 @@ class MessageForm(StepForm):
     def write(self, data: dict) -> dict:
         return {
             "template": data["template"],
-            "throttle_days": data.get("throttle_days"),
-            "throttle_scope": data.get("throttle_scope"),
             "contact": f.reference(data.get("contact") or ""),
             "links": f.lines_to_links(data.get("links") or ""),
         }
