@@ -47,9 +47,7 @@ class CapReached(Exception):
     """The cap holds the message back; the text says which message it waits behind."""
 
 
-def enforce_cap(
-    cap: FrequencyCap, *, account: Account, template_key: str, cause_key: str
-) -> None:
+def enforce_cap(cap: FrequencyCap, *, account: Account, template_key: str, cause_key: str) -> None:
     """Raise CapReached if `template_key` reached `account` in the cap's scope and days
     for another cause (`cause_key`, scoped: the same cause again is the same message,
     which the outbox returns as it is).

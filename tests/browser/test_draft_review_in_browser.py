@@ -20,7 +20,7 @@ def test_a_manager_reviews_and_publishes_a_draft(log_in, manager, page, screensh
     log_in(manager)
     page.goto(f"/workflows/{workflow.pk}/")
 
-    page.fill("#id_steps-0-params", '{"tag": "Card Declined"}')
+    page.get_by_test_id("step").first.locator("input[name$='-tag']").fill("Card Declined")
     page.get_by_role("button", name="Save draft").click()
 
     expect(page.get_by_text("Saved as a draft")).to_be_visible()

@@ -59,8 +59,10 @@ def test_a_manager_builds_a_two_path_playbook_and_runs_it_for_one_account(
     expect(page.get_by_test_id("step-label").first).to_have_text("1")
     expect(decision.get_by_test_id("step-label").first).to_have_text("1")
     screenshot(f"builder-two-paths-{width}")
-    page.get_by_role("button", name="Save and publish").click()
-    expect(page.get_by_text("Saved: new runs use version 2.")).to_be_visible()
+    page.get_by_role("button", name="Save draft").click()  # it is live: reviewed first
+    expect(page.get_by_text("Saved as a draft")).to_be_visible()
+    page.get_by_test_id("publish").click()
+    expect(page.get_by_text("Published: new runs use version 2")).to_be_visible()
     version = Workflow.objects.get(pk=workflow.pk).current_version
     assert [step["action"] for step in version.steps] == ["decision", "add_tag"]
     assert [p["name"] for p in version.steps[0]["params"]["paths"]] == ["Pro", "Free"]
