@@ -11,11 +11,8 @@ processes draining a backlog, cleaned up after.
 import base64
 import json
 import logging
-import platform
 import statistics
-import time
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,21 +26,22 @@ from activity.models import Feature
 from api.tokens import create_token
 from core import clock
 from core.causes import Cause
-from demo.bench import live, segments, webhooks, workers
+from demo.bench import segments
 from demo.bench.branching import execute_decision_runs
 from demo.bench.dates import date_workflows
 from demo.bench.health import measure_health
 from demo.bench.impact import measure_impact
 from demo.bench.ingestion import api_event, insert_same_rows, segment_message
 from demo.bench.measure import measured, rolled_back, run_on_commit_callbacks
+from demo.bench.process_parts import measure_live, measure_webhooks, measure_workers
 from demo.bench.simulation import measure_simulation
+from demo.bench.table import Table
 from demo.portfolio import build_demo_portfolio, ensure_demo_staff
 from pipelines.models import Pipeline
 from workflows import engine, sweeps
 from workflows.models import Run, RunStatus, Step, TriggerEvent, Workflow
 from workflows.services import publish
 
-RESULTS = Path(settings.BASE_DIR) / "bench" / "results"
 BATCH = 500
 # The targets (issue #8), for a 2-core machine on PostgreSQL; "MISS" marks a part short of its own.
 INGEST_EVENTS_PER_SECOND = 3_000
@@ -55,21 +53,14 @@ PAGE_QUERIES = 25
 RUNS_PER_SECOND = 200
 # Issue #18: a three-step workflow with a decision, one worker.
 DECISION_RUNS_PER_SECOND = 150
-# The worker path's targets (issue #16): PostgreSQL, and SQLite's own.
-LATENCY_P95_SECONDS = 2.0
-WORKER_RUNS_PER_SECOND = {"postgresql": 200, "sqlite": 100}
-WORKER_MESSAGES_PER_SECOND = {"postgresql": 300, "sqlite": 100}
-TASKS_PER_1000_RUNS = 20
-# Issue 23: signed webhook deliveries per second from a 2-worker cluster to a local receiver.
-WEBHOOKS_PER_SECOND = 200
-# Issue 22: a message's round trip (publish → the other side's socket), 200 sockets open.
-LIVE_ROUND_TRIP_P95_SECONDS = 0.5
 # Segments (issue #18), PostgreSQL: a count over 100k accounts, enrolling 10k accounts.
 SEGMENT_COUNT_SECONDS = 0.300
 ENROLL_10K_SECONDS = 30
 # Issue #19: the impact preview over 100k accounts' events, PostgreSQL.
 IMPACT_SECONDS = 5
 SIMULATION_SECONDS = 2  # a 30-day simulation of the full catalogue for one account
+# The parts through real processes, in the order they run (demo/bench/process_parts.py).
+PROCESS_PARTS = {"workers": measure_workers, "webhooks": measure_webhooks, "live": measure_live}
 
 
 class Command(BaseCommand):
@@ -122,8 +113,9 @@ class Command(BaseCommand):
         parts = set(only.split(","))
         if options["skip_workers"]:
             parts -= {"workers", "webhooks", "live"}
-        self.rows: list[dict] = []
-        self.path = "in-process"
+        self.table = Table(self.stdout.write)
+        self._row = self.table.row
+        figures = {}
         in_process = sorted(parts - {"workers", "webhooks", "live"})
         self.stdout.write(f"In-process parts ({', '.join(in_process)}):")
         staff = ensure_demo_staff(password=settings.DEMO_PASSWORD)
@@ -154,13 +146,11 @@ class Command(BaseCommand):
             self._impact()
         if "simulate" in parts:
             self._simulation()
-        if "workers" in parts:
-            self._workers(options)
-        if "webhooks" in parts:
-            self._webhooks(options)
-        if "live" in parts:
-            self._live(options)
-        self._report(accounts)
+        for part, measure in PROCESS_PARTS.items():
+            if part in parts:
+                figures[part] = measure(self.table, options, self.stdout.write)
+        path = self.table.write_results(accounts, figures)
+        self.stdout.write(self.style.SUCCESS(f"Results: {path}"))
 
     # --- parts ------------------------------------------------------------------
 
@@ -433,155 +423,3 @@ class Command(BaseCommand):
             met = m["seconds"] <= PAGE_SECONDS and m["queries"] <= PAGE_QUERIES
             status = samples[-1]["result"].status_code
             self._row("page", f"{name} (p50 of 15)", m, f"HTTP {status}", met=met)
-
-    def _workers(self, options: dict) -> None:
-        """The worker path (demo/bench/workers.py): throughput and interactive latency."""
-        self.path = "workers"
-        sizes = workers.Sizes(
-            runs=options["backlog"],
-            messages=options["backlog"],
-            events=options["interactive"],
-            window=options["window"],
-            timeout=options["timeout"],
-            port=options["port"],
-        )
-        self.stdout.write("Worker path (real `manage.py worker` and gunicorn processes):")
-        figures = workers.measure(sizes, say=self.stdout.write)
-        self.workers = figures
-        vendor = connection.vendor
-        setup, flow, latency = figures["setup"], figures["throughput"], figures["latency"]
-        nothing = {"seconds": 0, "queries": None, "peak_mb": None}
-        window = {**nothing, "seconds": flow["seconds"]}
-        self._row(
-            "workers",
-            f"backlog {sizes.runs:,} runs + {sizes.messages:,} messages",
-            {**nothing, "seconds": setup["build_seconds"]},
-            f"bulk_create; {setup['wake_tasks']:,} wake-up task(s)",
-        )
-        drained = " (backlog ran out: a floor)" if flow["ran_out"] else ""
-        for what, per_second, targets in (
-            ("one-step runs", flow["runs_per_second"], WORKER_RUNS_PER_SECOND),
-            ("messages delivered", flow["messages_per_second"], WORKER_MESSAGES_PER_SECOND),
-        ):
-            met = per_second >= targets.get(vendor, targets["postgresql"])
-            note = f"{per_second:,.0f}/s per 2-worker cluster{drained}"
-            self._row("workers", f"throughput: {what}", window, note, met=met, sqlite_too=True)
-        tasks, per_run = flow["tasks"], flow["tasks_per_1000_runs"]
-        bound = "≥ " if tasks["saturated"] else ""
-        shown = "-" if per_run is None else f"{bound}{per_run:,.1f}"
-        note = f"{shown} per 1,000 runs ({tasks['workflows']:,} engine + "
-        note += f"{tasks['notifications']:,} outbox tasks in the window)"
-        met = None if per_run is None else per_run <= TASKS_PER_1000_RUNS
-        what = "django-q2 tasks per 1,000 runs"
-        self._row("workers", what, window, note, met=met, sqlite_too=True)
-        for kind, what in (("health", "health change (staff page)"), ("payment", "payment (API)")):
-            figure = latency[kind]
-            p95 = figure["p95_seconds"]
-            m = {**nothing, "seconds": figure["timeout_seconds"] if p95 is None else p95}
-            met = p95 is not None and p95 <= LATENCY_P95_SECONDS
-            p50 = "timed out" if figure["p50_seconds"] is None else f"{figure['p50_seconds']:.2f} s"
-            note = f"p95; p50 {p50}; {figure['finished']} of {figure['events']} done"
-            self._row("workers", f"latency: {what}", m, note, met=met, sqlite_too=True)
-
-    def _webhooks(self, options: dict) -> None:
-        """Outbound webhooks through a real worker cluster (demo/bench/webhooks.py)."""
-        self.path = "workers"
-        sizes = webhooks.Sizes(window=options["window"])
-        figures = webhooks.run(sizes, say=self.stdout.write)
-        self.webhooks = figures
-        note = f"{figures['per_second']:,.0f}/s signed and verified, 2-worker cluster"
-        if not figures["all_delivered"]:
-            note += f"; {figures['failed']} failed"
-        self._row(
-            "workers",
-            "throughput: outbound webhooks",
-            {"seconds": figures["seconds"], "queries": None, "peak_mb": None},
-            note,
-            met=figures["per_second"] >= WEBHOOKS_PER_SECOND,
-            sqlite_too=True,
-        )
-
-    def _live(self, options: dict) -> None:
-        """WebSocket round trips with many sockets open (demo/bench/live.py)."""
-        self.path = "live"
-        sizes = live.LiveSizes(
-            connections=options["live_connections"],
-            messages=options["live_messages"],
-            rate=options["live_rate"],
-            port=options["port"] + 1,
-        )
-        figures = live.measure(sizes, say=self.stdout.write)
-        self.live = figures
-        trip = figures["round_trip"]
-        p95 = trip["p95_seconds"]
-        m = {"seconds": trip["timeout_seconds"] if p95 is None else p95, "queries": None}
-        p50 = "timed out" if trip["p50_seconds"] is None else f"{trip['p50_seconds'] * 1000:.0f} ms"
-        note = f"p95; p50 {p50}; {trip['finished']} of {trip['events']} received; "
-        note += f"{sizes.connections} sockets, {figures['layer']}"
-        met = p95 is not None and p95 <= LIVE_ROUND_TRIP_P95_SECONDS
-        self._row(
-            "live",
-            "round trip: publish → socket",
-            {**m, "peak_mb": None},
-            note,
-            met=met,
-            sqlite_too=True,
-        )
-
-    # --- output -------------------------------------------------------------------
-
-    def _row(
-        self,
-        part: str,
-        what: str,
-        m: dict,
-        note: str,
-        met: bool | None = None,
-        *,
-        sqlite_too: bool = False,
-    ) -> None:
-        """One line of the table; `met` says whether the part meets its target (if it has one).
-
-        The in-process targets are set for PostgreSQL; on SQLite those numbers are
-        shown unjudged. The worker path has targets for both (`sqlite_too`).
-        """
-        if connection.vendor != "postgresql" and not sqlite_too:
-            met = None
-        row = {
-            "part": part,
-            "path": self.path,
-            "what": what,
-            "seconds": round(m["seconds"], 4),
-            "queries": m["queries"],
-            "peak_mb": None if m["peak_mb"] is None else round(m["peak_mb"], 1),
-            "note": note,
-            "target_met": met,
-        }
-        self.rows.append(row)
-        verdict = {True: "ok  ", False: "MISS", None: "    "}[met]
-        queries = "-" if row["queries"] is None else row["queries"]
-        peak = "-" if row["peak_mb"] is None else f"{row['peak_mb']:.1f}"
-        self.stdout.write(
-            f"{part:<7} {what:<50} {row['seconds']:>9.3f}s {queries:>7} q "
-            f"{peak:>7} MB {verdict} {note}"
-        )
-
-    def _report(self, accounts: int) -> None:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        vendor = connection.vendor
-        path = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{vendor}-{accounts}.json"
-        path.write_text(
-            json.dumps(
-                {
-                    "database": vendor,
-                    "accounts": Account.objects.count(),
-                    "python": platform.python_version(),
-                    "rows": self.rows,
-                    "workers": getattr(self, "workers", None),
-                    "webhooks": getattr(self, "webhooks", None),
-                    "live": getattr(self, "live", None),
-                },
-                indent=2,
-            )
-        )
-        self.stdout.write(self.style.SUCCESS(f"Results: {path}"))
