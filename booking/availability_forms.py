@@ -153,7 +153,7 @@ class AvailabilityForm(forms.Form):
             day["error"] = error
             self.hours += [Hours(day["weekday"], a, b) for a, b in stretches]
         if any(day["error"] for day in self.week):
-            self.add_error(None, "Some weekly hours need a fix (marked below).")
+            self.add_error(None, "Check the weekly hours.")
         self._clean_day_off(cleaned)
         return cleaned
 
