@@ -230,6 +230,9 @@ def test_a_manager_edits_a_meeting_kind_and_bad_input_changes_nothing(client, wa
         f"{prefix}-description": "A tour.",
     }
 
+    page = client.get(url).content.decode()
+    assert "Save Feature walkthrough" in page
+    assert "Save Success session" in page
     refused = client.post(url, data)
     assert refused.status_code == 400
     assert "Nothing was saved" in refused.content.decode()

@@ -5,11 +5,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Account
 from booking.links import page_token
 from booking.models import Availability, MeetingKind, WeeklyHours
+from demo.availability import ensure_demo_availability
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +58,14 @@ def test_seeding_again_keeps_the_hours_and_if_empty_still_adds_them():
     Availability.objects.all().delete()
     seed("--if-empty")
     assert WeeklyHours.objects.count() == hours
+
+
+@pytest.mark.parametrize("size", [2, 6])
+def test_the_demo_hours_take_the_same_few_queries_for_any_team(size):
+    staff = [UserFactory(username=f"demo-owner-{n}") for n in range(size)]
+    with CaptureQueriesContext(connection) as queries:
+        assert ensure_demo_availability(staff) == size
+    # Who has hours, the insert, the new rows' ids, the hours, the kinds, the kind links
+    # (and the savepoint around them).
+    assert len(queries) == 8
+    assert WeeklyHours.objects.count() == size * 10
