@@ -45,7 +45,9 @@ def save_availability(
     availability.is_bookable = is_bookable
     availability.full_clean(exclude=["user"])
     availability.save(update_fields=["timezone", "buffer_minutes", "is_bookable"])
-    availability.meeting_kinds.set(kinds)
+    # The page offers the active kinds only: a paused kind stays taken for when it returns.
+    paused = list(availability.meeting_kinds.filter(is_active=False))
+    availability.meeting_kinds.set([*kinds, *paused])
     availability.hours.all().delete()
     WeeklyHours.objects.bulk_create(
         WeeklyHours(availability=availability, weekday=h.weekday, starts=h.starts, ends=h.ends)

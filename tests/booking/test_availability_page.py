@@ -265,3 +265,16 @@ def test_the_page_takes_the_same_queries_at_any_size(client, walkthrough, size):
     # Session, user; availability, its hours, days off, kinds (with `taken`); the
     # navbar's permissions (two) and unread count.
     assert _queries_for_page(client, user) == 9
+
+
+def test_a_paused_kind_stays_taken_when_the_page_is_saved(client, owner, walkthrough):
+    session = MeetingKind.objects.get(slug="success-session")
+    Availability.objects.get(user=owner).meeting_kinds.add(session)
+    session.is_active = False
+    session.save()
+    client.force_login(owner)
+
+    client.post(URL, form(walkthrough, **week(monday=[("09:00", "17:00")])))
+
+    taken = Availability.objects.get(user=owner).meeting_kinds.all()
+    assert set(taken) == {walkthrough, session}
