@@ -1,4 +1,5 @@
-"""Availability and meeting kinds are set up in the admin; bookings are read here and
+"""Availability has its staff page (booking.availability_views); the admin keeps it too, adds
+meeting kinds and sets the appointment kind the playbooks see. Bookings are read here and
 changed only through booking.services (the pages and the playbooks)."""
 
 from django.contrib import admin

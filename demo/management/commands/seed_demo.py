@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts.models import Account
 from core import clock
+from demo.availability import ensure_demo_availability
 from demo.portfolio import build_demo_portfolio, ensure_demo_staff
 from demo.work_queue import seed_signal_showcase
 from health.services.backtests import record_backtest
@@ -44,6 +45,8 @@ class Command(BaseCommand):
             self.stderr.write("--accounts cannot be negative.")
             raise SystemExit(2)
         staff = ensure_demo_staff(password=settings.DEMO_PASSWORD)
+        # Before the --if-empty stop: an existing demo database gets booking hours too.
+        ensure_demo_availability(staff)
         if if_empty and Account.objects.exists():
             self.stdout.write("Accounts exist already; no demo data added.")
             return
