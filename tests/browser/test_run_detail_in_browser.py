@@ -11,7 +11,9 @@ from activity.services.payments import record_payment
 from core.causes import Cause
 from tests.browser.conftest import BROWSER_DB
 from tests.factories import AccountFactory, ContactFactory
-from workflows.models import Run
+from workflows.enrollment import start_playbook
+from workflows.models import Run, Step, Workflow
+from workflows.services import publish
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
 
@@ -31,7 +33,7 @@ def overflowing(page) -> list[str]:
 
 @pytest.mark.parametrize(("width", "height"), [(1440, 900), (390, 844)])
 def test_a_run_page_is_readable_on_a_phone_and_a_desk(log_in, manager, screenshot, width, height):
-    account = AccountFactory(name="Northwind Logistics International", owner=manager)
+    account = AccountFactory(name="Northwind Logistics International", owner=manager, plan="pro")
     ContactFactory(account=account, email="jordan.lee@northwind-logistics.example")
     record_payment(
         account=account,
@@ -59,3 +61,41 @@ def test_a_run_page_is_readable_on_a_phone_and_a_desk(log_in, manager, screensho
     else:
         expect(header).to_be_visible()
     screenshot(f"run-detail-{width}")
+
+    # A decision's paths: their steps nested, still within the screen.
+    page.goto(f"/workflows/runs/{branching_run(account, manager).pk}/")
+    expect(page.get_by_test_id("steps")).to_contain_text("Took “Pro”")
+    expect(page.get_by_test_id("steps")).to_contain_text("not on the path taken")
+    assert overflowing(page) == []
+    screenshot(f"run-detail-paths-{width}")
+
+
+def branching_run(account, manager) -> Run:
+    """A run of a two-path decision, started by hand for `account` (a Pro customer)."""
+    workflow = Workflow.objects.create(key="plan-paths", name="Plan paths", trigger="manual")
+    on_plan = [{"subject": "account.plan", "operator": "eq", "value": account.plan}]
+    Step.objects.create(
+        workflow=workflow,
+        position=0,
+        action="decision",
+        params={
+            "paths": [
+                {
+                    "name": "Pro",
+                    "conditions": on_plan,
+                    "steps": [{"action": "add_tag", "params": {"tag": "A rather long tag name"}}],
+                },
+                {
+                    "name": "Nobody",
+                    "conditions": [{"subject": "account.plan", "operator": "eq", "value": "x"}],
+                    "steps": [{"action": "create_task", "params": {"title": "Call them"}}],
+                },
+            ],
+            "otherwise": [],
+        },
+    )
+    publish(workflow=workflow)
+    Workflow.objects.filter(pk=workflow.pk).update(is_active=True)
+    workflow.refresh_from_db()
+    start_playbook(workflow=workflow, account=account, user=manager)
+    return Run.objects.get(workflow=workflow)
