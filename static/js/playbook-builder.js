@@ -96,9 +96,19 @@
     if (target.matches("[data-template-picker], select[name$='-template']")) {
       var previews = JSON.parse(document.getElementById("template-previews").textContent);
       var link = target.closest("div").parentElement.querySelector("[data-preview]");
+      // An empty choice of an optional template is the step's usual e-mail.
+      var key = target.value || target.dataset.default || "";
       if (link) {
-        link.hidden = !previews[target.value];
-        link.href = previews[target.value] || "#";
+        link.hidden = !previews[key];
+        link.href = previews[key] || "#";
+      }
+    }
+    if (target.matches("select[data-links]")) {
+      var links = JSON.parse(target.dataset.links);
+      var shown = target.closest("div").querySelector("[data-link]");
+      if (shown) {
+        shown.hidden = !links[target.value];
+        shown.href = links[target.value] || "#";
       }
     }
     if (target.matches("[data-refresh]")) {

@@ -47,6 +47,9 @@ class StepForm(forms.Form):
     wide = frozenset()
     # A message template picker shows a link to the chosen template's preview.
     has_preview = False
+    # Refusals that name no parameter in backquotes, by a phrase of theirs: the field
+    # they belong to ("There is no message template …" → template).
+    owners: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, *args, action: str, lookups: Lookups, trigger: TriggerKind | None, **kwargs):
         self.action, self.lookups, self.trigger = action, lookups, trigger
@@ -80,10 +83,23 @@ class StepForm(forms.Form):
         """The chosen template's preview page ("" before one is chosen)."""
         return self.lookups.previews().get(str(self.current("template") or ""), "")
 
-    def layout(self) -> list[tuple[forms.BoundField, str]]:
-        """Each visible field with its column width."""
+    def links(self) -> dict[str, dict]:
+        """The link shown under a picker, by field: where the chosen thing can be seen.
+
+        Each is {"href", "label", "preview"}: `preview` links follow the template picker
+        (the page's template previews), the others the picker's own `data-links`.
+        """
+        if not self.has_preview or "template" not in self.fields:
+            return {}
+        return {
+            "template": {"href": self.preview(), "label": "Preview the template", "preview": True}
+        }
+
+    def layout(self) -> list[tuple[forms.BoundField, str, dict | None]]:
+        """Each visible field with its column width and the link under it, if any."""
+        links = self.links()
         return [
-            (field, "col-12" if field.name in self.wide else "col-md-6")
+            (field, "col-12" if field.name in self.wide else "col-md-6", links.get(field.name))
             for field in self.visible_fields()
         ]
 
@@ -111,6 +127,9 @@ class StepForm(forms.Form):
                 self.add_error(self._field_of(message), message)
 
     def _field_of(self, message: str) -> str | None:
+        for phrase, name in self.owners:
+            if phrase in message and name in self.fields:
+                return name
         for name in self.fields:
             if f"`{name}`" in message or (message.startswith("Missing") and name in message):
                 return name

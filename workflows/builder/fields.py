@@ -22,11 +22,14 @@ class Picker(forms.CharField):
         super().__init__(**kwargs)
         self.set_choices(choices)
 
-    def set_choices(self, choices, current: object = None) -> None:
+    def set_choices(self, choices, current: object = None, *, unlisted=None) -> None:
+        """`unlisted`: labels of values that exist but are not offered (a meeting kind
+        switched off), shown as such when a step still names one."""
         listed = list(choices)
         known = {value for value, label in _flat(listed)}
         if current not in (None, "") and str(current) not in known:
-            listed.append((str(current), f"{current} (unknown)"))
+            label = (unlisted or {}).get(str(current)) or f"{current} (unknown)"
+            listed.append((str(current), label))
         self.widget.choices = [("", self.blank), *listed]
 
 

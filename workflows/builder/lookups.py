@@ -11,13 +11,17 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import Segment, Tag
+from booking.models import MeetingKind
+from notifications.integration_models import WebhookEndpoint
 from notifications.models import Audience, MessageTemplate
 from pipelines.models import Pipeline
+from surveys.models import Survey
 from workqueue.models import SignalType
 
 
 class Lookups:
-    """Templates, tags, stages, roles, staff, signal types and segments for one page."""
+    """Templates, tags, stages, roles, staff, signal types, segments, meeting kinds,
+    webhook endpoints and surveys for one page."""
 
     @cached_property
     def templates(self) -> list[dict]:
@@ -83,6 +87,25 @@ class Lookups:
         return list(
             Segment.objects.filter(is_shared=True).order_by("name").values_list("slug", "name")
         )
+
+    @cached_property
+    def meeting_kinds(self) -> list[dict]:
+        """Every meeting kind, switched off or not (a step may still name an old one)."""
+        return list(
+            MeetingKind.objects.order_by("name").values(
+                "slug", "name", "duration_minutes", "is_active"
+            )
+        )
+
+    @cached_property
+    def webhook_endpoints(self) -> list[dict]:
+        return list(WebhookEndpoint.objects.order_by("name", "key").values("key", "name", "active"))
+
+    @cached_property
+    def surveys(self) -> list[dict]:
+        """Each survey with its page (questions and results), by key."""
+        rows = Survey.objects.order_by("name").values("pk", "key", "name")
+        return [{**row, "page": reverse("surveys:results", args=[row["pk"]])} for row in rows]
 
 
 STAFF = Audience.STAFF

@@ -2,7 +2,7 @@
 another part of the product adds) gets its parameters as JSON, so it can still be used."""
 
 from ..actions import ACTIONS
-from . import branch_forms, step_forms
+from . import branch_forms, outreach_forms, step_forms
 from .base import GenericForm, StepForm
 
 FORMS: dict[str, type[StepForm]] = {
@@ -16,6 +16,9 @@ FORMS: dict[str, type[StepForm]] = {
     "set_happiness": step_forms.HappinessForm,
     "create_task": step_forms.TaskForm,
     "open_signal": step_forms.SignalForm,
+    "offer_booking": outreach_forms.OfferBookingForm,
+    "call_webhook": outreach_forms.WebhookForm,
+    "send_survey": outreach_forms.SurveyForm,
     "wait": step_forms.WaitForm,
     "decision": branch_forms.DecisionForm,
     "wait_for": branch_forms.WaitForForm,
