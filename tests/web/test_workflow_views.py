@@ -356,18 +356,6 @@ def test_a_step_that_could_not_run_is_refused_at_its_field_and_nothing_is_publis
         ("wait", {"amount": "true", "unit": "hours"}, "amount", "Enter a whole number."),
         ("wait", {"amount": "0", "unit": "days"}, "amount", "greater than or equal to 1"),
         ("wait", {"amount": "9", "unit": "weeks"}, "unit", "Select a valid choice."),
-        (
-            "send_email",
-            {"template": "e3-winback", "throttle_days": "abc"},
-            "throttle_days",
-            "Enter a whole number.",
-        ),
-        (
-            "send_email",
-            {"template": "e3-winback", "throttle_days": "5000"},
-            "throttle_days",
-            "`throttle_days` is from 0 to 3,650.",
-        ),
         ("send_email", {"template": "e3-churn-alert"}, "template", "not a customer"),
         ("send_sms", {"template": "nope"}, "template", "There is no message template 'nope'."),
         ("add_tag", {"tag": ""}, "tag", "This field is required."),
