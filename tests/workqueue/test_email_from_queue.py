@@ -182,3 +182,23 @@ def test_a_second_e_mail_the_templates_repeat_rule_holds_back_is_refused_in_the_
     )
     assert Message.objects.count() == 1
     assert Touch.objects.count() == 1
+
+
+def test_an_e_mail_from_the_row_keeps_the_next_step_agreed_on_the_call(client, csm, signal, ana):
+    client.force_login(csm)
+    call = {"kind": "call", "summary": "Asked for a quote", "next_step": "Send the quote Friday"}
+    client.post(
+        reverse("workqueue:touch", args=[signal.account_id]),
+        {"signal": signal.pk, "where": "mine", **call},
+        **HTMX,
+    )
+    key = send_key_of(preview(client, signal, **HTMX))
+
+    response = client.post(
+        reverse("workqueue:email_send", args=[signal.pk]),
+        {"template": "testimonial-request", "send_key": key, "where": "mine"},
+        **HTMX,
+    )
+
+    assert Touch.objects.count() == 2
+    assert "Send the quote Friday" in text_of(response, "signal-next-step")
