@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.text import Truncator
 
 from accounts.models import Account, HealthStatusChange, TagEvent
 from activity.models import (
@@ -128,7 +129,9 @@ def _run_detail(row: Run) -> str:
 
 def _touch_text(row: Touch) -> str:
     who = f" with {row.contact.name}" if row.contact_id and row.contact else ""
-    return f"{row.get_kind_display()}{who} by {person(row.author)}: {row.summary[:80]}"
+    # A long summary is shortened visibly (…), not cut mid-word; the page shows no more.
+    summary = Truncator(row.summary).chars(80)
+    return f"{row.get_kind_display()}{who} by {person(row.author)}: {summary}"
 
 
 def _touch_detail(row: Touch) -> str:

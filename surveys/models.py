@@ -105,6 +105,12 @@ class Question(models.Model):
         low, high, *_ = SCALES[self.kind]
         return list(range(low, high + 1))
 
+    @property
+    def shows_optional_mark(self) -> bool:
+        """Whether the answer form adds "(optional)": not when the label already says so
+        (the shipped NPS and CSAT comments do), so a customer never reads it twice."""
+        return not self.required and "(optional)" not in self.label.lower()
+
 
 class SurveySend(CausedModel):
     """A survey sent to one contact: the link's nonce names it, and it holds one response."""

@@ -28,7 +28,8 @@ class QuestionResult:
     answered: int = 0
     counts: dict[str, int] = field(default_factory=dict)  # value (as shown) → answers
     score: float | None = None  # NPS, CSAT % or CES mean
-    texts: list[tuple[str, str]] = field(default_factory=list)  # (account, text), newest first
+    # (account name, text, account id), newest first: the latest TEXTS_SHOWN of `answered`
+    texts: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -110,11 +111,12 @@ def _texts(answers, results: dict[str, QuestionResult]) -> None:
     for key, n in text_answers.values_list("question__key").annotate(n=Count("pk")):
         results[key].answered = n
     latest = text_answers.exclude(text="").order_by("-response__submitted_at", "-pk")
-    for key, name, text in latest.values_list("question__key", "response__account__name", "text")[
-        : TEXTS_SHOWN * len(keys)
-    ]:
+    rows = latest.values_list(
+        "question__key", "response__account__name", "text", "response__account_id"
+    )
+    for key, name, text, account_id in rows[: TEXTS_SHOWN * len(keys)]:
         if len(results[key].texts) < TEXTS_SHOWN:
-            results[key].texts.append((name, text))
+            results[key].texts.append((name, text, account_id))
 
 
 def _trends(answers) -> tuple[dict, dict]:

@@ -12,13 +12,17 @@ import difflib
 import json
 from dataclasses import dataclass
 
+from accounts.models import Account
+
 from . import listeners, paths
 from .actions import ACTIONS
+from .conditions import ACCOUNT_FIELDS
 from .models import ConditionOperator
 from .triggers import BY_KEY
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
-OPERATORS = dict(ConditionOperator.choices)
+# The editor's operator labels, without its typing hints ("is one of (comma-separated)").
+OPERATORS = {key: label.split(" (")[0] for key, label in ConditionOperator.choices}
 # A branching step's parameters that hold steps (shown as their own paths).
 NESTED = {"otherwise", "happened", "timed_out"}
 
@@ -63,10 +67,46 @@ def trigger_name(key: str | None) -> str:
 
 
 def condition_text(condition: dict) -> str:
-    """A condition in words: "account.plan equals pro", "has the tag VIP"."""
+    """A condition in words, with the editor's labels: "Plan equals Pro", "To status
+    equals Struggling", "has the tag VIP"."""
     operator = OPERATORS.get(condition.get("operator"), condition.get("operator"))
     subject = condition.get("subject") or ""
-    return " ".join(part for part in (subject, operator, condition.get("value", "")) if part)
+    value = _condition_value(subject, condition.get("value", ""))
+    return " ".join(part for part in (_subject_label(subject), operator, value) if part)
+
+
+def _subject_label(subject: str) -> str:
+    """ "account.health_status" → "Health status"; "data.to_status" → "To status"."""
+    scope, _, name = subject.partition(".")
+    if scope == "account" and name in ACCOUNT_FIELDS:
+        field = Account._meta.get_field(name) if name != "health_score" else None
+        return str(field.verbose_name).capitalize() if field else "Health score (computed)"
+    if scope == "data" and name:
+        return name.replace("_", " ").capitalize()
+    return subject
+
+
+def _choices_of(subject: str) -> dict[str, str]:
+    """The labels of the values an account field takes, for a subject naming it (a
+    trigger's `to_status` names the health status)."""
+    scope, _, name = subject.partition(".")
+    if scope == "data":
+        name = name.removeprefix("from_").removeprefix("to_")
+    for field_name in ACCOUNT_FIELDS:
+        if field_name == name or (scope == "data" and field_name.endswith(f"_{name}")):
+            choices = getattr(Account._meta.get_field(field_name), "choices", None) or []
+            return {str(value): str(label) for value, label in choices}
+    return {}
+
+
+def _condition_value(subject: str, value: object) -> str:
+    """A condition's value as the editor's suggestions show it ("pro, business" → "Pro,
+    Business"); a value no field knows stays as typed."""
+    text = _value(value) if not isinstance(value, str) else value
+    labels = _choices_of(subject) if subject else {}
+    if not labels:
+        return text
+    return ", ".join(labels.get(part.strip(), part.strip()) for part in text.split(","))
 
 
 def step_text(step: dict) -> str:
@@ -147,11 +187,21 @@ def _decision_changes(old: dict, new: dict, where: str) -> list[Change]:
 
 
 def _condition_changes(label: str, old: list, new: list) -> list[Change]:
-    """Conditions removed and added (a changed one is both: conditions have no order)."""
-    old_texts = [condition_text(c) for c in old]
-    new_texts = [condition_text(c) for c in new]
-    changes = [Change(REMOVED, f"{label} removed: {t}.") for t in old_texts if t not in new_texts]
-    changes += [Change(ADDED, f"{label} added: {t}.") for t in new_texts if t not in old_texts]
+    """Conditions removed and added (a changed one is both: conditions have no order).
+    They are compared as stored: two subjects may read alike ("Plan" of the account and
+    of the trigger's data)."""
+    old_keys = [_signature(c) for c in old]
+    new_keys = [_signature(c) for c in new]
+    changes = [
+        Change(REMOVED, f"{label} removed: {condition_text(c)}.")
+        for c, key in zip(old, old_keys, strict=True)
+        if key not in new_keys
+    ]
+    changes += [
+        Change(ADDED, f"{label} added: {condition_text(c)}.")
+        for c, key in zip(new, new_keys, strict=True)
+        if key not in old_keys
+    ]
     return changes
 
 
@@ -197,4 +247,6 @@ def _where(path: paths.Path) -> str:
 def _value(value: object) -> str:
     if isinstance(value, str):
         return value or "(empty)"
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return ", ".join(value) if value else "(none)"  # tags to replace: "Thriving, Healthy"
     return json.dumps(value, sort_keys=True, default=str)

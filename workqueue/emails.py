@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.template.defaultfilters import pluralize
 
 from core.causes import Cause
+from notifications.caps import CapReached
 from notifications.models import Audience, Channel, Message, MessageStatus, MessageTemplate
 from notifications.services import Composed, compose_customer_message, queue_customer_message
 
@@ -69,16 +71,33 @@ def send_template_email(
     """Queue `template` for the primary contact (interactive lane) and log it as a touch.
 
     A message the opt-outs stop is kept by the outbox with its reason and logs no touch;
-    a repeat of `send_key` returns the first message and logs nothing.
+    a repeat of `send_key` returns the first message and logs nothing; while the
+    template's repeat rule holds a new one back, ValidationError says so.
     """
     if not send_key or len(send_key) > 64:
         raise ValidationError("Preview the e-mail again, then send it.", code="no_send_key")
-    message, created = queue_customer_message(
-        account=signal.account,
-        template_key=template.key,
-        cause_key=f"workqueue:email:{send_key}",
-        cause=Cause.by_user(author, "work queue"),
-    )
+    cause_key = f"workqueue:email:{send_key}"
+    # The same form again finds its message before the template's repeat rule would count
+    # that very message against it (a capped message's key ends with "|<scope>").
+    first = Message.objects.filter(
+        Q(cause_key=cause_key) | Q(cause_key__startswith=f"{cause_key}|"), account=signal.account
+    ).first()
+    if first is not None:
+        return Sent(message=first, created=False, touch=None)
+    try:
+        message, created = queue_customer_message(
+            account=signal.account,
+            template_key=template.key,
+            cause_key=cause_key,
+            cause=Cause.by_user(author, "work queue"),
+        )
+    except CapReached:
+        raise ValidationError(
+            f"Not sent: “{template.name}” already went to this account in the last "
+            f"{template.repeat_days} day{pluralize(template.repeat_days)} "
+            "(the template's repeat rule).",
+            code="repeat_rule",
+        ) from None
     touch = None
     if created and message.status != MessageStatus.SUPPRESSED:
         touch = log_touch(

@@ -29,8 +29,12 @@ def queue(*, owner=None, now: datetime) -> QuerySet[Signal]:
 def with_row_data(signals: QuerySet[Signal]) -> QuerySet[Signal]:
     """What a queue row shows, joined: the account (with its contacts, for the log form),
     the type (outcomes, next step), the owner and the next step of the account's latest
-    touch."""
-    latest_touch = Touch.objects.filter(account=OuterRef("account")).order_by("-happened_at", "-pk")
+    touch that agreed one (an e-mail sent from the row agrees none, and keeps the last)."""
+    latest_touch = (
+        Touch.objects.filter(account=OuterRef("account"))
+        .exclude(next_step="")
+        .order_by("-happened_at", "-pk")
+    )
     return (
         signals.select_related("account", "signal_type", "owner")
         .prefetch_related(
@@ -68,7 +72,7 @@ class QueueRow:
 
     @property
     def next_step(self) -> str:
-        """What to do next: the last touch's agreed next step, else the type's advice."""
+        """What to do next: the latest agreed next step of a touch, else the type's advice."""
         return getattr(self.signal, "touch_next_step", "") or self.signal.signal_type.next_step
 
     @property

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
@@ -123,7 +125,7 @@ def signal_snooze(request: HttpRequest, pk: int) -> HttpResponse:
         snooze_signal(signal=signal, until=until, cause=_cause(request))
     except ValidationError as refusal:
         return _refused(request, signal, refusal)
-    note = f"“{signal.title}” snoozed until {until:%a %d %b, %H:%M}."
+    note = f"“{signal.title}” snoozed until {date_format(localtime(until), 'D j M, H:i')}."
     return answer(request, signal, note=note, fallback=reverse("workqueue:queue"))
 
 

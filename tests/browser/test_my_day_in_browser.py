@@ -129,3 +129,21 @@ def test_with_reduced_motion_the_charts_draw_at_once(log_in, page, csm, manager)
         "Chart.getChart(document.querySelector('[data-testid=chart-health]')).options.animation"
     )
     assert duration is False
+
+
+def test_the_task_counts_stay_badges_beside_a_long_list_of_accounts_at_risk(
+    log_in, page, csm, manager
+):
+    _my_book(csm, manager)
+    for n in range(12):  # the at-risk card grows taller than the tasks card beside it
+        account = AccountFactory(name=f"Shaky {n}", owner=csm, mrr=100 + n)
+        change_health_status(account=account, status="struggling", cause=Cause.by_user(manager))
+    page.set_viewport_size({"width": 1440, "height": 900})
+    log_in(csm)
+
+    expect(page.get_by_test_id("overdue-count")).to_have_text("1")
+    tasks = page.get_by_test_id("my-tasks").bounding_box()
+    at_risk = page.get_by_test_id("at-risk").bounding_box()
+    assert tasks["height"] >= at_risk["height"]  # stretched to the row's height
+    for count in ("overdue-count", "today-count"):
+        assert page.get_by_test_id(count).bounding_box()["height"] < 30, count

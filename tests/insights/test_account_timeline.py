@@ -310,3 +310,17 @@ def test_a_message_with_no_one_to_write_to_says_so_not_the_outbox_key(client, cs
 
     assert "contact:none" not in text
     assert "no one (no contact to write to)" in text
+
+
+def test_a_long_call_summary_is_shortened_visibly_not_cut_mid_word(client, csm, account):
+    from workqueue.touches import log_touch
+
+    summary = "Walked through the renewal and the new seats they need for the support team " * 3
+    log_touch(account=account, kind="call", summary=summary, author=csm)
+    client.force_login(csm)
+
+    html = timeline_of(client, account)
+
+    shown = re.search(r"Call by [^:<]+: ([^<]*)", html).group(1).strip()
+    assert shown.endswith("…"), shown
+    assert len(shown) <= 80

@@ -242,3 +242,15 @@ def test_a_feedback_form_answer_is_a_response_of_the_nps_survey_too(deliver, acc
         "nps": 8,
         "comment": "Nice",
     }
+
+
+def test_an_optional_question_is_marked_optional_once(client, send, link):
+    onboarding()
+    nps_form = text(client.get(link(send("nps"))))
+    own_form = text(client.get(link(send("onboarding", cause_key="test:2"))))
+
+    # The shipped NPS comment's label already ends in "(optional)".
+    assert "What is the main reason for your score? (optional)" in nps_form
+    assert "(optional) (optional)" not in nps_form
+    assert "Anything else? (optional)" in own_form
+    assert "How easy was set-up? (optional)" not in own_form

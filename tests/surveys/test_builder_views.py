@@ -97,3 +97,13 @@ def test_a_csm_reads_surveys_but_may_not_build_them(client, csm):
 
 def test_the_survey_pages_need_a_login(client):
     assert client.get(reverse("surveys:list")).status_code == 302
+
+
+def test_the_list_is_a_card_per_survey_on_a_phone(client, manager):
+    client.force_login(manager)
+
+    page = client.get(reverse("surveys:list")).content.decode()
+
+    assert 'table-cards" data-testid="surveys"' in page
+    for label in ("Key", "Sent", "Responses", "Response rate"):
+        assert f'data-label="{label}"' in page

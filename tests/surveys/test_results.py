@@ -15,7 +15,7 @@ from core.causes import Cause
 from surveys.answering import answer_survey
 from surveys.building import parse_definition
 from surveys.models import Survey
-from surveys.results import score_of, survey_results
+from surveys.results import TEXTS_SHOWN, score_of, survey_results
 from surveys.sending import send_survey
 from surveys.services import save_survey
 from tests.factories import AccountFactory, ContactFactory
@@ -163,3 +163,28 @@ def test_the_results_page_shows_the_charts_and_the_filters(client, manager):
     assert 'data-chart="trend-nps"' in page
     assert "vendor/chart.js/chart.umd.js" in page
     assert 'data-testid="by-plan-csat"' in page
+
+
+def test_a_question_nobody_answered_says_so_instead_of_an_empty_chart(client, manager):
+    survey = fit_survey()
+    answered(survey)  # sent, not answered
+    client.force_login(manager)
+
+    page = client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
+
+    assert 'data-testid="no-answers-nps"' in page
+    assert 'data-chart="q-nps"' not in page
+    assert "No written answers yet." in page
+
+
+def test_the_written_answers_say_how_many_are_shown_and_link_their_accounts(client, manager):
+    survey = fit_survey()
+    fill(survey, TEXTS_SHOWN + 2)
+    client.force_login(manager)
+
+    page = client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
+
+    shown = page.split('data-testid="texts-why"')[1].split("</ul>")[0]
+    assert shown.count("<li") == TEXTS_SHOWN
+    assert "/accounts/" in shown
+    assert f"The latest {TEXTS_SHOWN} of {TEXTS_SHOWN + 2}; the CSV has every answer." in page

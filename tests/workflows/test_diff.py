@@ -73,8 +73,8 @@ def test_trigger_conditions_and_goal_changes_are_sentences():
 
     assert texts(old, new) == [
         ("changed", "Trigger: “Plan changed” → “Login”."),
-        ("removed", "Condition removed: account.plan equals pro."),
-        ("added", "Condition added: account.score is at least 50."),
+        ("removed", "Condition removed: Plan equals Pro."),
+        ("added", "Condition added: Score is at least 50."),
         ("changed", "Goal: none → Payment succeeded."),
     ]
 
@@ -94,4 +94,29 @@ def test_without_a_live_version_everything_is_added():
     assert texts(None, definition([TAG])) == [
         ("changed", "Trigger: none → “Plan changed”."),
         ("added", "Step 1 added: Add tag (tag VIP)."),
+    ]
+
+
+def test_conditions_and_lists_read_with_the_editors_labels_not_keys():
+    struggling = {"subject": "data.to_status", "operator": "eq", "value": "struggling"}
+    plans = {"subject": "account.plan", "operator": "in", "value": "pro,business"}
+    replacing = {"action": "add_tag", "params": {"tag": "Struggling", "replaces": ["Healthy"]}}
+    was = {**replacing, "params": {**replacing["params"], "replaces": ["Thriving", "Healthy"]}}
+
+    assert texts(definition([was]), definition([replacing], conditions=[struggling, plans])) == [
+        ("added", "Condition added: To status equals Struggling."),
+        ("added", "Condition added: Plan is one of Pro, Business."),
+        ("changed", "Step 1 (Add tag): replaces Thriving, Healthy → Healthy."),
+    ]
+
+
+def test_a_trigger_subject_and_an_account_field_that_read_alike_are_still_two_conditions():
+    of_account = {"subject": "account.milestone", "operator": "eq", "value": "pro"}
+    of_trigger = {"subject": "data.milestone", "operator": "eq", "value": "pro"}
+
+    assert texts(
+        definition([TAG], conditions=[of_account]), definition([TAG], conditions=[of_trigger])
+    ) == [
+        ("removed", "Condition removed: Milestone equals Pro."),
+        ("added", "Condition added: Milestone equals Pro."),
     ]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.services.optouts import opt_out_contact
 from core.causes import Cause
 from core.lanes import INTERACTIVE
-from notifications.models import Message, MessageStatus
+from notifications.models import Message, MessageStatus, MessageTemplate
 from tests.factories import ContactFactory
 from tests.web.html import text_of, timeline_of
 from workqueue.models import Touch, TouchKind
@@ -146,3 +146,59 @@ def test_without_javascript_sending_returns_to_my_day_with_the_message(client, c
     )
     assert response.redirect_chain == [(reverse("home"), 302)]
     assert "queued for Ana Lima" in response.content.decode()
+
+
+def test_no_template_is_chosen_for_the_csm_until_they_pick_one(client, csm, signal, ana):
+    client.force_login(csm)
+    page = client.get(reverse("home")).content.decode()
+
+    select = re.search(r'<select name="template"[^>]*>(.*?)</select>', page, re.S)
+    first = re.search(r"<option[^>]*>([^<]*)</option>", select.group(1))
+    assert first.group(0) == '<option value="" selected>Choose a template…</option>'
+    assert "required" in select.group(0)
+    # Previewing without a choice says what to do, and writes nothing.
+    refused = preview(client, signal, template="", **HTMX)
+    assert refused.status_code == 400
+    assert text_of(refused, "email-error") == "Choose one of the e-mail templates."
+    assert not Message.objects.exists()
+
+
+def test_a_second_e_mail_the_templates_repeat_rule_holds_back_is_refused_in_the_row(
+    client, csm, signal, ana
+):
+    MessageTemplate.objects.filter(key="testimonial-request").update(repeat_days=30)
+    client.force_login(csm)
+    url = reverse("workqueue:email_send", args=[signal.pk])
+    for _ in range(2):  # two previews, two sends
+        key = send_key_of(preview(client, signal, **HTMX))
+        response = client.post(
+            url, {"template": "testimonial-request", "send_key": key, "where": "mine"}, **HTMX
+        )
+
+    assert response.status_code == 400
+    assert text_of(response, "signal-error") == (
+        "Not sent: “Testimonial request” already went to this account in the last 30 days "
+        "(the template's repeat rule)."
+    )
+    assert Message.objects.count() == 1
+    assert Touch.objects.count() == 1
+
+
+def test_an_e_mail_from_the_row_keeps_the_next_step_agreed_on_the_call(client, csm, signal, ana):
+    client.force_login(csm)
+    call = {"kind": "call", "summary": "Asked for a quote", "next_step": "Send the quote Friday"}
+    client.post(
+        reverse("workqueue:touch", args=[signal.account_id]),
+        {"signal": signal.pk, "where": "mine", **call},
+        **HTMX,
+    )
+    key = send_key_of(preview(client, signal, **HTMX))
+
+    response = client.post(
+        reverse("workqueue:email_send", args=[signal.pk]),
+        {"template": "testimonial-request", "send_key": key, "where": "mine"},
+        **HTMX,
+    )
+
+    assert Touch.objects.count() == 2
+    assert "Send the quote Friday" in text_of(response, "signal-next-step")

@@ -1,9 +1,10 @@
 """My day's row actions through htmx: the row is redrawn or leaves the queue in place,
 and bad input comes back as a 4xx with the reason in the row, changing nothing."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from core import clock
@@ -168,3 +169,18 @@ def test_a_csm_posting_as_the_teams_queue_gets_only_their_own_count(client, csm,
     client.force_login(csm)
     response = post(client, "close", signal, {"outcome": "Saved"}, where="team")
     assert text_of(response, "queue-count") == "0"  # not the team's 1
+
+
+@time_machine.travel(datetime(2026, 3, 2, 10, 0, tzinfo=UTC), tick=False)
+def test_the_row_says_its_due_day_and_the_snooze_its_end_as_the_rest_of_the_app(
+    client, csm, account
+):
+    signal = signal_on(account)
+    Signal.objects.filter(pk=signal.pk).update(due_at=clock.now() + timedelta(days=5))
+    client.force_login(csm)
+
+    row = text_of(client.get(reverse("home")), "signal-row")
+    response = post(client, "snooze", signal, {"days": "3"})
+
+    assert "due Sat 7 Mar" in row  # not "Mar. 7, 2026"
+    assert "snoozed until Thu 5 Mar, 08:00." in text_of(response, "signal-row-left")
