@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Account, Contact
 from core import clock
-from core.causes import Cause, CauseKind
+from core.causes import Cause
 from core.lanes import INTERACTIVE, lane_of
 from core.queue import wake_on_commit
 
@@ -76,9 +76,7 @@ def queue_customer_message(
     message holds this one back.
     """
     template = template_for(template_key, audience=Audience.CUSTOMER)
-    # The repeat rule guards customers from automation; an e-mail a person sends by
-    # hand (My day's one-click e-mail) is that person's choice.
-    cap = cap_of(template, data) if cause.kind != CauseKind.USER else None
+    cap = cap_of(template, data)
     if cap is not None:
         cause_key = cap.cause_key(cause_key)
         enforce_cap(cap, account=account, template_key=template_key, cause_key=cause_key)

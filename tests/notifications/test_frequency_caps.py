@@ -117,19 +117,3 @@ def test_the_same_cause_again_returns_its_message_instead_of_being_held_back(acc
 
     assert (again.pk, created) == (first.pk, False)
     assert Message.objects.count() == 1
-
-
-def test_an_e_mail_a_person_sends_by_hand_is_not_held_back_by_the_rule(account, contact, csm):
-    queue(account, "run:1:step:2")
-
-    by_hand, created = queue_customer_message(
-        account=account,
-        template_key=TIPS,
-        cause_key="workqueue:email:key-1",
-        cause=Cause.by_user(csm, "work queue"),
-        data={"feature_name": "Reports", "feature_key": "reports"},
-    )
-
-    assert (created, by_hand.status) == (True, MessageStatus.QUEUED)
-    with pytest.raises(CapReached):  # automation after it still keeps to the rule
-        queue(account, "run:2:step:2")
