@@ -19,7 +19,10 @@ pytestmark = [pytest.mark.browser, BROWSER_DB]
 
 
 def test_a_customer_answers_the_poll_from_the_widget(
-    browser, asgi_live_server, product_site, settings  # noqa: F811
+    browser,
+    asgi_live_server,
+    product_site,  # noqa: F811
+    settings,
 ):
     settings.SITE_URL = asgi_live_server.url
     account = AccountFactory(owner=UserFactory(), external_id="acme", name="Acme")
