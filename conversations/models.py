@@ -121,6 +121,10 @@ class Message(models.Model):
     dedupe_key = models.CharField(max_length=120, blank=True)
     # When the offline e-mail about it was queued (contact side only; exactly once).
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # A one-question poll a playbook posted (a survey's first question): {"choices":
+    # [{"label", "url"}]}, each url the survey send's signed answer link with that
+    # answer chosen. Empty: a plain message.
+    poll = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -24,6 +24,8 @@ def as_json(message: Message, name: str) -> dict[str, Any]:
         "name": name,
         "body": message.body,
         "at": message.created_at.isoformat(),
+        # A poll's choices ({"label", "url"}), shown as buttons; [] for a plain message.
+        "choices": list(message.poll.get("choices", [])) if message.poll else [],
     }
 
 

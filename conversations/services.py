@@ -166,11 +166,19 @@ def post_staff_reply(*, conversation: Conversation, user, body: str, cause: Caus
 
 @transaction.atomic
 def post_playbook_message(
-    *, account: Account, body: str, dedupe_key: str, cause: Cause, contact: Contact | None = None
+    *,
+    account: Account,
+    body: str,
+    dedupe_key: str,
+    cause: Cause,
+    contact: Contact | None = None,
+    poll: dict | None = None,
 ) -> Posted:
     """A playbook's step writes to the contact (the primary one unless named), once per key.
 
-    It is not a reply: a customer still waiting for a person still is.
+    It is not a reply: a customer still waiting for a person still is. `poll` makes
+    it a one-question poll (see Message.poll): the widget and the portal page show
+    its choices as buttons.
     """
     text = clean_body(body)
     contact = contact or account.contacts.filter(is_primary=True).first()
@@ -185,6 +193,7 @@ def post_playbook_message(
         author_kind=AuthorKind.WORKFLOW,
         run_id=cause.run_id,
         body=text,
+        poll=poll or {},
     )
     if posted.created:
         _team_message(conversation, posted.message)

@@ -1,7 +1,7 @@
 """Sending a survey to a contact: a SurveySend (the link's identity) and its e-mail.
 
-`send_survey` is the one door: the playbook step calls it, and so could any other
-channel later (a chat poll would pass its own delivery instead of the e-mail).
+`send_survey` is the door for the e-mail; `open_send` is the send alone, for a
+delivery of its own (the playbook step's chat poll, surveys.polls).
 """
 
 import secrets
@@ -56,6 +56,29 @@ def _send_once(
 
 
 @transaction.atomic
+def open_send(
+    *,
+    survey: Survey,
+    account: Account,
+    cause: Cause,
+    cause_key: str,
+    contact: Contact | None = None,
+) -> tuple[SurveySend, bool]:
+    """The send of `survey` to `contact` (else the primary contact) for this cause, made once.
+
+    ValidationError when there is nobody to ask or the survey has no questions.
+    """
+    contact = contact or account.contacts.filter(is_primary=True).first()
+    if contact is None:
+        raise ValidationError("The account has no primary contact to ask.", code="no_contact")
+    if contact.account_id != account.pk:
+        raise ValidationError("The contact belongs to another account.", code="contact_mismatch")
+    return _send_once(
+        survey=survey, account=account, contact=contact, cause=cause, cause_key=cause_key
+    )
+
+
+@transaction.atomic
 def send_survey(
     *,
     survey: Survey,
@@ -72,17 +95,12 @@ def send_survey(
     same cause again returns the first send and message. ValidationError when
     there is nobody to ask or the survey has no questions.
     """
-    contact = contact or account.contacts.filter(is_primary=True).first()
-    if contact is None:
-        raise ValidationError("The account has no primary contact to ask.", code="no_contact")
-    if contact.account_id != account.pk:
-        raise ValidationError("The contact belongs to another account.", code="contact_mismatch")
-    send, created = _send_once(
+    send, created = open_send(
         survey=survey, account=account, contact=contact, cause=cause, cause_key=cause_key
     )
     message, _ = queue_customer_message(
         account=account,
-        contact=contact,
+        contact=send.contact,
         template_key=template_key,
         cause_key=cause_key,
         cause=cause,

@@ -40,6 +40,9 @@
 .ocsm-msg.ocsm-mine { align-items: flex-end; }
 .ocsm-bubble { max-width: 85%; padding: 8px 12px; border-radius: 12px; background: #e9ecef; white-space: pre-wrap; overflow-wrap: anywhere; }
 .ocsm-mine .ocsm-bubble { background: #cfe2ff; }
+.ocsm-poll { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 6px; max-width: 85%; }
+.ocsm-choice { display: inline-block; min-width: 32px; padding: 4px 10px; border: 1px solid #0d6efd; border-radius: 8px; color: #0d6efd; background: #fff; text-align: center; text-decoration: none; }
+.ocsm-choice:hover { background: #0d6efd; color: #fff; }
 .ocsm-who { font-size: 12px; color: #6c757d; margin: 0 4px 2px; }
 .ocsm-form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #dee2e6; }
 .ocsm-input { flex: 1; resize: none; height: 44px; padding: 8px; border: 1px solid #ced4da; border-radius: 8px; }
@@ -96,6 +99,16 @@
     const bubble = el("div", "ocsm-bubble");
     bubble.textContent = message.body;
     item.append(who, bubble);
+    if (message.choices && message.choices.length) {
+      // A poll: each choice opens the survey's answer page with it chosen.
+      const poll = el("div", "ocsm-poll", { "data-testid": "chat-poll" });
+      message.choices.forEach((choice) => {
+        const link = el("a", "ocsm-choice", { href: choice.url, target: "_blank", rel: "noopener" });
+        link.textContent = choice.label;
+        poll.append(link);
+      });
+      item.append(poll);
+    }
     list.append(item);
     list.scrollTop = list.scrollHeight;
   }

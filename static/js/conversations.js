@@ -11,6 +11,27 @@
     if (thread) thread.scrollTop = thread.scrollHeight;
   }
 
+  // A poll's choices: links to the answer page for the customer; labels for the team.
+  function pollChoices(choices) {
+    const row = document.createElement("div");
+    row.className = "chat-poll d-flex flex-wrap gap-1 mt-2";
+    row.dataset.testid = "chat-poll";
+    choices.forEach(function (choice) {
+      const node = document.createElement(side === "contact" ? "a" : "span");
+      if (side === "contact") {
+        node.className = "btn btn-sm btn-outline-primary";
+        node.href = choice.url;
+        node.target = "_blank";
+        node.rel = "noopener";
+      } else {
+        node.className = "badge text-bg-light border";
+      }
+      node.textContent = choice.label;
+      row.append(node);
+    });
+    return row;
+  }
+
   function append(message) {
     if (!thread || thread.querySelector(`[data-id="${message.id}"]`)) return;
     const empty = thread.querySelector("[data-empty]");
@@ -35,6 +56,7 @@
     body.style.whiteSpace = "pre-wrap";
     body.textContent = message.body;
     bubble.append(meta, body);
+    if (message.choices && message.choices.length) bubble.append(pollChoices(message.choices));
     item.append(bubble);
     thread.append(item);
     scrollDown();
