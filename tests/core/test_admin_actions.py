@@ -344,11 +344,14 @@ def test_every_admin_action_is_in_the_matrix():
 
 # Deleting bypasses every service, so it stays with the Admin role (everything)
 # and the one deletion a manager is given in accounts.roles.
-DELETERS = {"accounts.Contact": {ADMIN, MANAGER}}
+# Managers keep the team's saved chat replies tidy (conversations); contacts leave.
+DELETERS = {"accounts.Contact": {ADMIN, MANAGER}, "conversations.SavedReply": {ADMIN, MANAGER}}
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_admins_are_offered_bulk_deletion_but_managers_may_delete_contacts(role):
+def test_only_admins_are_offered_bulk_deletion_but_managers_may_delete_contacts_and_replies(
+    role,
+):
     offered = {
         name.removesuffix(".delete_selected")
         for name in _offered_actions(_user(role))

@@ -21,6 +21,7 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "opencsm.example.com",
     "EMAIL_URL": "smtp+tls://cs@smtp.example.com:587",
+    "CHAT_IDENTITY_SECRET": secrets.token_urlsafe(48),
     "DJANGO_SETTINGS_MODULE": "csm.settings",
 }
 
