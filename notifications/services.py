@@ -187,11 +187,7 @@ def alert_staff(
     if rule not in StaffRule.values:
         raise ValidationError(f"Unknown staff rule {rule!r}.", code="invalid_rule")
     template = template_for(template_key, audience=Audience.STAFF)
-    users = list(
-        with_slack_flag(
-            staff_recipients(rule=rule, account=account, role=role, user_id=user_id)
-        ).select_related("staff_profile")
-    )
+    users = _recipients(rule=rule, account=account, role=role, user_id=user_id)
     how = deliveries(
         template=template,
         user_ids=[user.pk for user in users],
@@ -207,14 +203,7 @@ def alert_staff(
             delivery = how[user.pk]
             if delivery == AlertDelivery.OFF:
                 continue
-            rendered = render(
-                template,
-                build_context(
-                    account=account,
-                    recipient_name=user.get_full_name() or user.username,
-                    data=data,
-                ),
-            )
+            rendered = _rendered_for(template, account=account, user=user, data=data)
             if delivery != AlertDelivery.IMMEDIATE:
                 held.append(
                     held_item(
@@ -244,6 +233,18 @@ def alert_staff(
         if hold_for_digest(held):
             done.held_for = [item.user.username for item in held]
     return done
+
+
+def _recipients(*, rule: str, account: Account | None, role: str, user_id: int | None) -> list:
+    """The staff the rule names, each with whether they take alerts in Slack, in one query."""
+    recipients = staff_recipients(rule=rule, account=account, role=role, user_id=user_id)
+    return list(with_slack_flag(recipients).select_related("staff_profile"))
+
+
+def _rendered_for(template: MessageTemplate, *, account: Account | None, user, data) -> Rendered:
+    """The alert as this person reads it (their name in the greeting)."""
+    name = user.get_full_name() or user.username
+    return render(template, build_context(account=account, recipient_name=name, data=data))
 
 
 def _alert_now(
