@@ -24,7 +24,6 @@ ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 # The editor's operator labels, without its typing hints ("is one of (comma-separated)").
 OPERATORS = {key: label.split(" (")[0] for key, label in ConditionOperator.choices}
 # A branching step's parameters that hold steps (shown as their own paths).
-NESTED = {"otherwise", "happened", "timed_out"}
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ def step_text(step: dict) -> str:
     """A step in words: its kind and its own parameters ("Send e-mail (template a1-welcome)")."""
     action = step.get("action")
     label = _label(step)
-    own = _own_params(step)
+    own = paths.own_params(step)
     if action == paths.DECISION:
         names = [p.get("name") or f"path {n}" for n, p in enumerate(own.get("paths", []), 1)]
         return f"{label} ({', '.join([*names, 'otherwise'])})"
@@ -153,7 +152,9 @@ def _changed_step(old: dict, new: dict, path: paths.Path) -> list[Change]:
     if new.get("action") == paths.DECISION:
         changes += _decision_changes(old, new, where)
     else:
-        changes += _params_changes(f"{where} ({_label(new)})", _own_params(old), _own_params(new))
+        changes += _params_changes(
+            f"{where} ({_label(new)})", paths.own_params(old), paths.own_params(new)
+        )
     old_branches, new_branches = paths.branches(old), paths.branches(new)
     for branch in range(len(new_branches)):
         before = old_branches[branch] if branch < len(old_branches) else []
@@ -163,8 +164,8 @@ def _changed_step(old: dict, new: dict, path: paths.Path) -> list[Change]:
 
 def _decision_changes(old: dict, new: dict, where: str) -> list[Change]:
     """A decision's paths: added, removed, renamed, or with other conditions."""
-    before = _own_params(old).get("paths", [])
-    after = _own_params(new).get("paths", [])
+    before = paths.own_params(old).get("paths", [])
+    after = paths.own_params(new).get("paths", [])
     changes = []
     for number in range(max(len(before), len(after))):
         was = before[number] if number < len(before) else None
@@ -215,20 +216,6 @@ def _params_changes(label: str, old: dict, new: dict) -> list[Change]:
         now = _value(new[key]) if key in new else "none"
         parts.append(f"{key} {was} → {now}")
     return [Change(CHANGED, f"{label}: {'; '.join(parts)}.")] if parts else []
-
-
-def _own_params(step: dict) -> dict:
-    """A step's parameters without the steps it holds."""
-    params = step.get("params") or {}
-    if not isinstance(params, dict):
-        return {}
-    own = {k: v for k, v in params.items() if k not in NESTED}
-    if isinstance(own.get("paths"), list):
-        own["paths"] = [
-            {k: v for k, v in p.items() if k != "steps"} if isinstance(p, dict) else p
-            for p in own["paths"]
-        ]
-    return own
 
 
 def _label(step: dict) -> str:

@@ -101,3 +101,24 @@ def _list_of(steps: list, path: Path) -> list:
     for depth in range(0, len(path) - 1, 2):
         current = branches(current[path[depth]])[path[depth + 1]]
     return current
+
+
+# The keys of a branching step's parameters that hold further steps.
+NESTED = {"otherwise", "happened", "timed_out"}
+
+
+def own_params(step: Any) -> dict:
+    """A step's parameters without the steps it holds (those are steps of their own):
+    what the run log and the version diff show of it."""
+    params = step.get("params") if isinstance(step, dict) else None
+    if not isinstance(params, dict):
+        return {}
+    own = {key: value for key, value in params.items() if key not in NESTED}
+    if isinstance(own.get("paths"), list):
+        own["paths"] = [
+            {key: value for key, value in path.items() if key != "steps"}
+            if isinstance(path, dict)
+            else path
+            for path in own["paths"]
+        ]
+    return own

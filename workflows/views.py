@@ -185,7 +185,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "path_name": _path_name(run.version.steps, path),
             "action": _action_label(spec),
             # A branching step's inner steps show as their own rows below it.
-            "params": json.dumps(_own_params(spec)),
+            "params": json.dumps(paths.own_params(spec)),
             "result": results.pop(paths.as_text(path), None),
         }
         for path, spec, depth in paths.walk(run.version.steps)
@@ -220,20 +220,6 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _action_label(spec: object) -> str:
     action = spec.get("action") if isinstance(spec, dict) else None
     return ACTIONS[action].label if action in ACTIONS else str(action)
-
-
-def _own_params(spec: object) -> dict:
-    """A step's parameters without the steps it holds (those are rows of their own)."""
-    params = spec.get("params", {}) if isinstance(spec, dict) else {}
-    if not isinstance(params, dict) or spec.get("action") not in paths.BRANCHING:
-        return params
-    own = {k: v for k, v in params.items() if k not in {"otherwise", "happened", "timed_out"}}
-    if isinstance(own.get("paths"), list):
-        own["paths"] = [
-            {k: v for k, v in p.items() if k != "steps"} if isinstance(p, dict) else p
-            for p in own["paths"]
-        ]
-    return own
 
 
 def _path_name(steps: list, path: paths.Path) -> str:
